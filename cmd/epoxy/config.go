@@ -1,0 +1,103 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+)
+
+// serveConfig is the configuration of `epoxy serve`. Every flag has an
+// EPOXY_* environment variable; a flag given on the command line wins.
+type serveConfig struct {
+	Addr      string
+	DataDir   string
+	Region    string
+	AccountID string
+	LogFormat string
+	LogLevel  string
+}
+
+// flagSpec ties a flag to its environment variable and default.
+type flagSpec struct {
+	dst   *string
+	name  string
+	env   string
+	def   string
+	usage string
+}
+
+func (c *serveConfig) specs() []flagSpec {
+	return []flagSpec{
+		{&c.Addr, "addr", "EPOXY_ADDR", "127.0.0.1:4747", "address to listen on"},
+		{&c.DataDir, "data", "EPOXY_DATA", "./epoxy-data", "data directory (created if missing)"},
+		{&c.Region, "region", "EPOXY_REGION", "us-east-1", "AWS region reported in ARNs when a request is not signed"},
+		{&c.AccountID, "account-id", "EPOXY_ACCOUNT_ID", "123456789012", "AWS account id used in ARNs"},
+		{&c.LogFormat, "log-format", "EPOXY_LOG_FORMAT", "text", "log format: text or json"},
+		{&c.LogLevel, "log-level", "EPOXY_LOG_LEVEL", "info", "log level: debug, info, warn or error"},
+	}
+}
+
+// parseServeFlags reads flags, falling back to environment variables, then
+// defaults.
+func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
+	c := &serveConfig{}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: epoxy serve [flags]\n\nServe the AWS Glue API on a local endpoint.\n\nFlags (each also read from the environment variable shown):\n")
+		for _, s := range c.specs() {
+			fmt.Fprintf(stderr, "  --%-14s %s (env %s, default %q)\n", s.name, s.usage, s.env, s.def)
+		}
+	}
+	for _, s := range c.specs() {
+		def := s.def
+		if v, ok := os.LookupEnv(s.env); ok {
+			def = v
+		}
+		fs.StringVar(s.dst, s.name, def, s.usage)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, errUsage{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return nil, errUsage{fmt.Sprintf("unexpected arguments: %s", strings.Join(fs.Args(), " "))}
+	}
+	return c, c.validate()
+}
+
+func (c *serveConfig) validate() error {
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("--log-format must be text or json, got %q", c.LogFormat)
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		return err
+	}
+	if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
+		return fmt.Errorf("--account-id must be 12 digits, got %q", c.AccountID)
+	}
+	return nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, fmt.Errorf("--log-level must be debug, info, warn or error, got %q", s)
+	}
+	return l, nil
+}
+
+func newLogger(c *serveConfig, w io.Writer) *slog.Logger {
+	level, _ := parseLevel(c.LogLevel)
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,62 @@
+// Command epoxy runs AWS Glue workflows on your own machines. `epoxy serve`
+// is an endpoint that the AWS CLI, boto3, the AWS SDKs and Terraform accept
+// as AWS Glue.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "epoxy:", err)
+		os.Exit(1)
+	}
+}
+
+// errUsage marks an error already explained by printed usage.
+type errUsage struct{ msg string }
+
+func (e errUsage) Error() string { return e.msg }
+
+const usage = `Epoxy runs AWS Glue workflows on your own machines.
+
+Usage:
+  epoxy <command> [flags]
+
+Commands:
+  serve     serve the Glue API (and run workflows) on a local endpoint
+  version   print the version
+  help      print this help
+
+Run "epoxy <command> -h" for the flags of a command.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage{"no command given"}
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "epoxy", version)
+		return nil
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return errUsage{fmt.Sprintf("unknown command %q", args[0])}
+}

@@ -1,0 +1,107 @@
+package api
+
+import (
+	"context"
+
+	"github.com/epoxy-run/epoxy/internal/glue"
+)
+
+// CrawlerService is what the crawler definition operations need.
+type CrawlerService interface {
+	CreateCrawler(ctx context.Context, c *glue.Crawler, schedule string, tags map[string]string) error
+	UpdateCrawler(ctx context.Context, name string, u glue.CrawlerUpdate) error
+	DeleteCrawler(ctx context.Context, name string) error
+	GetCrawler(ctx context.Context, name string) (*glue.Crawler, error)
+	ListCrawlers(ctx context.Context, opts glue.ListOptions) ([]*glue.Crawler, error)
+	BatchGetCrawlers(ctx context.Context, names []string) ([]*glue.Crawler, []string, error)
+}
+
+// createCrawlerIn shadows the Crawler's Schedule: requests carry a cron
+// string where responses carry a Schedule structure.
+type createCrawlerIn struct {
+	glue.Crawler
+	Schedule string
+	Tags     map[string]string
+}
+
+type updateCrawlerIn struct {
+	Name string
+	glue.CrawlerUpdate
+}
+
+type crawlerOut struct {
+	Crawler *glue.Crawler `json:"Crawler"`
+}
+
+type listCrawlersIn struct {
+	NextToken  *string
+	MaxResults *int32
+	Tags       map[string]string `json:",omitempty"`
+}
+
+type getCrawlersOut struct {
+	Crawlers  []*glue.Crawler `json:"Crawlers"`
+	NextToken *string         `json:"NextToken,omitempty"`
+}
+
+type listCrawlersOut struct {
+	CrawlerNames []string `json:"CrawlerNames"`
+	NextToken    *string  `json:"NextToken,omitempty"`
+}
+
+type batchGetCrawlersIn struct {
+	CrawlerNames []string
+}
+
+type batchGetCrawlersOut struct {
+	Crawlers         []*glue.Crawler `json:"Crawlers"`
+	CrawlersNotFound []string        `json:"CrawlersNotFound,omitempty"`
+}
+
+func crawlerName(c *glue.Crawler) string { return c.Name }
+
+func (s *Server) registerCrawlers(svc CrawlerService) {
+	handle(s, "CreateCrawler", func(ctx context.Context, in *createCrawlerIn) (*empty, error) {
+		return &empty{}, svc.CreateCrawler(ctx, &in.Crawler, in.Schedule, in.Tags)
+	})
+	handle(s, "UpdateCrawler", func(ctx context.Context, in *updateCrawlerIn) (*empty, error) {
+		return &empty{}, svc.UpdateCrawler(ctx, in.Name, in.CrawlerUpdate)
+	})
+	handle(s, "DeleteCrawler", func(ctx context.Context, in *nameIn) (*empty, error) {
+		return &empty{}, svc.DeleteCrawler(ctx, in.Name)
+	})
+	handle(s, "GetCrawler", func(ctx context.Context, in *nameIn) (*crawlerOut, error) {
+		c, err := svc.GetCrawler(ctx, in.Name)
+		return &crawlerOut{c}, err
+	})
+	handle(s, "GetCrawlers", func(ctx context.Context, in *listCrawlersIn) (*getCrawlersOut, error) {
+		cs, next, err := s.listCrawlers(ctx, svc, "GetCrawlers", in, 100)
+		return &getCrawlersOut{Crawlers: nonNil(cs), NextToken: next}, err
+	})
+	handle(s, "ListCrawlers", func(ctx context.Context, in *listCrawlersIn) (*listCrawlersOut, error) {
+		cs, next, err := s.listCrawlers(ctx, svc, "ListCrawlers", in, 100)
+		return &listCrawlersOut{CrawlerNames: names(cs, crawlerName), NextToken: next}, err
+	})
+	handle(s, "BatchGetCrawlers", func(ctx context.Context, in *batchGetCrawlersIn) (*batchGetCrawlersOut, error) {
+		found, missing, err := svc.BatchGetCrawlers(ctx, in.CrawlerNames)
+		return &batchGetCrawlersOut{Crawlers: nonNil(found), CrawlersNotFound: missing}, err
+	})
+}
+
+// listCrawlers pages crawlers. ListCrawlers returns at most 100 names a page
+// (the model's limit on CrawlerNames) whatever MaxResults asks for.
+func (s *Server) listCrawlers(ctx context.Context, svc CrawlerService, op string, in *listCrawlersIn, def int) ([]*glue.Crawler, *string, error) {
+	p, err := s.newPager(op, in.NextToken, in.MaxResults, def, in.Tags)
+	if err != nil {
+		return nil, nil, err
+	}
+	if op == "ListCrawlers" {
+		p.limit = min(p.limit, 100)
+	}
+	cs, err := svc.ListCrawlers(ctx, p.options(glue.ListOptions{Tags: in.Tags}))
+	if err != nil {
+		return nil, nil, err
+	}
+	cs, next := page(s, p, cs, crawlerName)
+	return cs, next, nil
+}

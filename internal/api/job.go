@@ -1,0 +1,107 @@
+package api
+
+import (
+	"context"
+
+	"github.com/epoxy-run/epoxy/internal/glue"
+)
+
+// JobService is what the job definition operations need.
+type JobService interface {
+	CreateJob(ctx context.Context, j *glue.Job, tags map[string]string) error
+	UpdateJob(ctx context.Context, name string, update *glue.Job) error
+	DeleteJob(ctx context.Context, name string) error
+	GetJob(ctx context.Context, name string) (*glue.Job, error)
+	ListJobs(ctx context.Context, opts glue.ListOptions) ([]*glue.Job, error)
+	BatchGetJobs(ctx context.Context, names []string) ([]*glue.Job, []string, error)
+}
+
+type createJobIn struct {
+	glue.Job
+	Tags map[string]string
+}
+
+type jobNameIn struct {
+	JobName string
+}
+
+type jobNameOut struct {
+	JobName string `json:"JobName"`
+}
+
+type updateJobIn struct {
+	JobName   string
+	JobUpdate glue.Job
+}
+
+type jobOut struct {
+	Job *glue.Job `json:"Job"`
+}
+
+type listJobsIn struct {
+	NextToken  *string
+	MaxResults *int32
+	Tags       map[string]string `json:",omitempty"`
+}
+
+type getJobsOut struct {
+	Jobs      []*glue.Job `json:"Jobs"`
+	NextToken *string     `json:"NextToken,omitempty"`
+}
+
+type listJobsOut struct {
+	JobNames  []string `json:"JobNames"`
+	NextToken *string  `json:"NextToken,omitempty"`
+}
+
+type batchGetJobsIn struct {
+	JobNames []string
+}
+
+type batchGetJobsOut struct {
+	Jobs         []*glue.Job `json:"Jobs"`
+	JobsNotFound []string    `json:"JobsNotFound,omitempty"`
+}
+
+func jobName(j *glue.Job) string { return j.Name }
+
+func (s *Server) registerJobs(svc JobService) {
+	handle(s, "CreateJob", func(ctx context.Context, in *createJobIn) (*nameOut, error) {
+		return &nameOut{in.Name}, svc.CreateJob(ctx, &in.Job, in.Tags)
+	})
+	handle(s, "UpdateJob", func(ctx context.Context, in *updateJobIn) (*jobNameOut, error) {
+		return &jobNameOut{in.JobName}, svc.UpdateJob(ctx, in.JobName, &in.JobUpdate)
+	})
+	handle(s, "DeleteJob", func(ctx context.Context, in *jobNameIn) (*jobNameOut, error) {
+		return &jobNameOut{in.JobName}, svc.DeleteJob(ctx, in.JobName)
+	})
+	handle(s, "GetJob", func(ctx context.Context, in *jobNameIn) (*jobOut, error) {
+		j, err := svc.GetJob(ctx, in.JobName)
+		return &jobOut{j}, err
+	})
+	handle(s, "GetJobs", func(ctx context.Context, in *listJobsIn) (*getJobsOut, error) {
+		js, next, err := s.listJobs(ctx, svc, "GetJobs", in)
+		return &getJobsOut{Jobs: nonNil(js), NextToken: next}, err
+	})
+	handle(s, "ListJobs", func(ctx context.Context, in *listJobsIn) (*listJobsOut, error) {
+		js, next, err := s.listJobs(ctx, svc, "ListJobs", in)
+		return &listJobsOut{JobNames: names(js, jobName), NextToken: next}, err
+	})
+	handle(s, "BatchGetJobs", func(ctx context.Context, in *batchGetJobsIn) (*batchGetJobsOut, error) {
+		found, missing, err := svc.BatchGetJobs(ctx, in.JobNames)
+		return &batchGetJobsOut{Jobs: nonNil(found), JobsNotFound: missing}, err
+	})
+}
+
+func (s *Server) listJobs(ctx context.Context, svc JobService, op string, in *listJobsIn) ([]*glue.Job, *string, error) {
+	p, err := s.newPager(op, in.NextToken, in.MaxResults, 100, in.Tags)
+	if err != nil {
+		return nil, nil, err
+	}
+	js, err := svc.ListJobs(ctx, p.options(glue.ListOptions{Tags: in.Tags}))
+	if err != nil {
+		return nil, nil, err
+	}
+	js, next := page(s, p, js, jobName)
+	return js, next, nil
+}

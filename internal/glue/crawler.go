@@ -1,0 +1,109 @@
+package glue
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// CrawlerState is the state of a crawler.
+type CrawlerState string
+
+// Crawler states.
+const (
+	CrawlerStateReady    CrawlerState = "READY"
+	CrawlerStateRunning  CrawlerState = "RUNNING"
+	CrawlerStateStopping CrawlerState = "STOPPING"
+)
+
+// Crawler is a crawler definition with its current state.
+type Crawler struct {
+	Name                         string          `json:"Name"`
+	Role                         string          `json:"Role,omitempty"`
+	Targets                      CrawlerTargets  `json:"Targets"`
+	DatabaseName                 string          `json:"DatabaseName,omitempty"`
+	Description                  *string         `json:"Description,omitempty"`
+	Classifiers                  []string        `json:"Classifiers,omitempty"`
+	RecrawlPolicy                json.RawMessage `json:"RecrawlPolicy,omitempty"`
+	SchemaChangePolicy           json.RawMessage `json:"SchemaChangePolicy,omitempty"`
+	LineageConfiguration         json.RawMessage `json:"LineageConfiguration,omitempty"`
+	State                        CrawlerState    `json:"State"`
+	TablePrefix                  *string         `json:"TablePrefix,omitempty"`
+	Schedule                     *Schedule       `json:"Schedule,omitempty"`
+	CrawlElapsedTime             int64           `json:"CrawlElapsedTime"`
+	CreationTime                 time.Time       `json:"CreationTime,omitzero"`
+	LastUpdated                  time.Time       `json:"LastUpdated,omitzero"`
+	LastCrawl                    *LastCrawlInfo  `json:"LastCrawl,omitempty"`
+	Version                      int64           `json:"Version"`
+	Configuration                string          `json:"Configuration,omitempty"`
+	CrawlerSecurityConfiguration string          `json:"CrawlerSecurityConfiguration,omitempty"`
+	LakeFormationConfiguration   json.RawMessage `json:"LakeFormationConfiguration,omitempty"`
+}
+
+// CrawlerTargets lists what a crawler reads. S3 targets are interpreted by
+// Epoxy's crawls; the other kinds are kept as given.
+type CrawlerTargets struct {
+	S3Targets       []S3Target      `json:"S3Targets,omitempty"`
+	JdbcTargets     json.RawMessage `json:"JdbcTargets,omitempty"`
+	MongoDBTargets  json.RawMessage `json:"MongoDBTargets,omitempty"`
+	DynamoDBTargets json.RawMessage `json:"DynamoDBTargets,omitempty"`
+	CatalogTargets  json.RawMessage `json:"CatalogTargets,omitempty"`
+	DeltaTargets    json.RawMessage `json:"DeltaTargets,omitempty"`
+	IcebergTargets  json.RawMessage `json:"IcebergTargets,omitempty"`
+	HudiTargets     json.RawMessage `json:"HudiTargets,omitempty"`
+}
+
+// Empty reports whether no target of any kind is given.
+func (t CrawlerTargets) Empty() bool {
+	return len(t.S3Targets) == 0 && len(t.JdbcTargets) == 0 && len(t.MongoDBTargets) == 0 &&
+		len(t.DynamoDBTargets) == 0 && len(t.CatalogTargets) == 0 && len(t.DeltaTargets) == 0 &&
+		len(t.IcebergTargets) == 0 && len(t.HudiTargets) == 0
+}
+
+// S3Target is a path a crawler lists, with glob exclusions.
+type S3Target struct {
+	Path             string   `json:"Path,omitempty"`
+	Exclusions       []string `json:"Exclusions,omitempty"`
+	ConnectionName   string   `json:"ConnectionName,omitempty"`
+	SampleSize       *int32   `json:"SampleSize,omitempty"`
+	EventQueueArn    string   `json:"EventQueueArn,omitempty"`
+	DlqEventQueueArn string   `json:"DlqEventQueueArn,omitempty"`
+}
+
+// ScheduleState is the state of a crawler's schedule.
+type ScheduleState string
+
+// Schedule states.
+const (
+	ScheduleScheduled    ScheduleState = "SCHEDULED"
+	ScheduleNotScheduled ScheduleState = "NOT_SCHEDULED"
+)
+
+// Schedule is a crawler's cron schedule and whether it is active.
+type Schedule struct {
+	ScheduleExpression string        `json:"ScheduleExpression,omitempty"`
+	State              ScheduleState `json:"State,omitempty"`
+}
+
+// LastCrawlInfo summarises a crawler's most recent crawl.
+type LastCrawlInfo struct {
+	Status        string    `json:"Status,omitempty"`
+	ErrorMessage  string    `json:"ErrorMessage,omitempty"`
+	LogGroup      string    `json:"LogGroup,omitempty"`
+	LogStream     string    `json:"LogStream,omitempty"`
+	MessagePrefix string    `json:"MessagePrefix,omitempty"`
+	StartTime     time.Time `json:"StartTime,omitzero"`
+}
+
+// Validate checks the rules Glue applies to a crawler definition beyond the
+// model's constraints.
+func (c *Crawler) Validate() error {
+	if c.Targets.Empty() {
+		return Errorf(InvalidInput, "Targets: a crawler needs at least one target")
+	}
+	for i, t := range c.Targets.S3Targets {
+		if t.Path == "" {
+			return Errorf(InvalidInput, "Targets.S3Targets[%d].Path is required", i)
+		}
+	}
+	return nil
+}

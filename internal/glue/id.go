@@ -1,0 +1,27 @@
+package glue
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+// NewID returns a random identifier in Glue's style: prefix, an underscore
+// and 64 hex digits (for example "wr_…" for workflow runs, "jr_…" for job
+// runs).
+func NewID(prefix string) string {
+	var b [32]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return prefix + "_" + hex.EncodeToString(b[:])
+}
+
+// stableID derives a Glue-style identifier from parts, so the same parts
+// always give the same id.
+func stableID(prefix string, parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return prefix + "_" + hex.EncodeToString(h.Sum(nil))
+}

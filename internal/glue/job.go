@@ -1,0 +1,110 @@
+package glue
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Job is a job definition. Every member of Glue's Job shape is kept; the
+// visual-editor members that Epoxy does not interpret are kept as raw JSON.
+type Job struct {
+	Name                      string                `json:"Name"`
+	JobMode                   string                `json:"JobMode,omitempty"`
+	JobRunQueuingEnabled      *bool                 `json:"JobRunQueuingEnabled,omitempty"`
+	Description               *string               `json:"Description,omitempty"`
+	LogURI                    string                `json:"LogUri,omitempty"`
+	Role                      string                `json:"Role"`
+	CreatedOn                 time.Time             `json:"CreatedOn,omitzero"`
+	LastModifiedOn            time.Time             `json:"LastModifiedOn,omitzero"`
+	ExecutionProperty         *ExecutionProperty    `json:"ExecutionProperty,omitempty"`
+	Command                   JobCommand            `json:"Command"`
+	DefaultArguments          map[string]string     `json:"DefaultArguments,omitempty"`
+	NonOverridableArguments   map[string]string     `json:"NonOverridableArguments,omitempty"`
+	Connections               *ConnectionsList      `json:"Connections,omitempty"`
+	MaxRetries                int32                 `json:"MaxRetries"`
+	AllocatedCapacity         int32                 `json:"AllocatedCapacity,omitempty"`
+	Timeout                   *int32                `json:"Timeout,omitempty"`
+	MaxCapacity               *float64              `json:"MaxCapacity,omitempty"`
+	WorkerType                string                `json:"WorkerType,omitempty"`
+	NumberOfWorkers           *int32                `json:"NumberOfWorkers,omitempty"`
+	SecurityConfiguration     string                `json:"SecurityConfiguration,omitempty"`
+	NotificationProperty      *NotificationProperty `json:"NotificationProperty,omitempty"`
+	GlueVersion               string                `json:"GlueVersion,omitempty"`
+	CodeGenConfigurationNodes json.RawMessage       `json:"CodeGenConfigurationNodes,omitempty"`
+	ExecutionClass            string                `json:"ExecutionClass,omitempty"`
+	SourceControlDetails      json.RawMessage       `json:"SourceControlDetails,omitempty"`
+	MaintenanceWindow         string                `json:"MaintenanceWindow,omitempty"`
+	ProfileName               string                `json:"ProfileName,omitempty"`
+}
+
+// JobCommand says what a job runs.
+type JobCommand struct {
+	Name           string `json:"Name,omitempty"`
+	ScriptLocation string `json:"ScriptLocation,omitempty"`
+	PythonVersion  string `json:"PythonVersion,omitempty"`
+	Runtime        string `json:"Runtime,omitempty"`
+}
+
+// Job command names Glue defines.
+const (
+	CommandPythonShell = "pythonshell"
+	CommandGlueETL     = "glueetl"
+	CommandStreaming   = "gluestreaming"
+	CommandRay         = "glueray"
+)
+
+// ExecutionProperty limits a job's concurrent runs.
+type ExecutionProperty struct {
+	MaxConcurrentRuns int32 `json:"MaxConcurrentRuns"`
+}
+
+// ConnectionsList lists the connections a job uses.
+type ConnectionsList struct {
+	Connections []string `json:"Connections,omitempty"`
+}
+
+// Defaults Glue applies to job definitions.
+const (
+	DefaultJobTimeoutMinutes   = 2880 // Glue 4.0 and earlier
+	DefaultJobTimeoutMinutesV5 = 480  // Glue 5.0 and later
+	DefaultPythonShellCapacity = 0.0625
+	DefaultMaxConcurrentRuns   = 1
+)
+
+// ApplyDefaults fills the members Glue fills when a job is created or
+// updated without them: ExecutionProperty.MaxConcurrentRuns 1, Timeout per
+// Glue version, and MaxCapacity 0.0625 for Python shell jobs.
+func (j *Job) ApplyDefaults() {
+	if j.ExecutionProperty == nil || j.ExecutionProperty.MaxConcurrentRuns <= 0 {
+		j.ExecutionProperty = &ExecutionProperty{MaxConcurrentRuns: DefaultMaxConcurrentRuns}
+	}
+	if j.Timeout == nil {
+		t := int32(DefaultJobTimeoutMinutes)
+		if j.GlueVersion >= "5" {
+			t = DefaultJobTimeoutMinutesV5
+		}
+		j.Timeout = &t
+	}
+	if j.Command.Name == CommandPythonShell && j.MaxCapacity == nil && j.WorkerType == "" {
+		c := DefaultPythonShellCapacity
+		j.MaxCapacity = &c
+	}
+}
+
+// Validate checks the rules Glue applies to a job definition beyond the
+// model's constraints.
+func (j *Job) Validate() error {
+	if j.Command.Name == "" {
+		return Errorf(InvalidInput, "Command.Name is required (glueetl, pythonshell, gluestreaming or glueray)")
+	}
+	if j.Timeout != nil && *j.Timeout >= 10080 {
+		return Errorf(InvalidInput, "Timeout must be less than 10080 minutes (7 days), got %d", *j.Timeout)
+	}
+	if (j.WorkerType == "") != (j.NumberOfWorkers == nil) {
+		return Errorf(InvalidInput, "WorkerType and NumberOfWorkers must be given together")
+	}
+	if j.MaxCapacity != nil && j.WorkerType != "" {
+		return Errorf(InvalidInput, "MaxCapacity cannot be set together with WorkerType and NumberOfWorkers")
+	}
+	return nil
+}

@@ -1,0 +1,82 @@
+package service
+
+import (
+	"context"
+
+	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/store"
+)
+
+// CreateJob stores a new job definition with Glue's defaults filled in.
+func (s *Service) CreateJob(ctx context.Context, j *glue.Job, tags map[string]string) error {
+	j.ApplyDefaults()
+	if err := j.Validate(); err != nil {
+		return err
+	}
+	now := s.now()
+	j.CreatedOn, j.LastModifiedOn = now, now
+	return s.store.Update(ctx, func(tx store.Tx) error {
+		if err := tx.Jobs().Insert(ctx, j.Name, j); err != nil {
+			return err
+		}
+		return tx.AddTags(ctx, glue.Resource{Kind: glue.KindJob, Name: j.Name}, tags)
+	})
+}
+
+// UpdateJob replaces a job's definition with update, as Glue does: members
+// the update leaves out are reset to their defaults.
+func (s *Service) UpdateJob(ctx context.Context, name string, update *glue.Job) error {
+	update.Name = name
+	update.ApplyDefaults()
+	if err := update.Validate(); err != nil {
+		return err
+	}
+	return s.store.Update(ctx, func(tx store.Tx) error {
+		old, err := tx.Jobs().Get(ctx, name)
+		if err != nil {
+			return err
+		}
+		update.CreatedOn, update.LastModifiedOn = old.CreatedOn, s.now()
+		return tx.Jobs().Replace(ctx, name, update)
+	})
+}
+
+// DeleteJob deletes a job; deleting one that does not exist succeeds.
+// Triggers that name the job are kept; starting it later yields a job run
+// in ERROR, as in Glue.
+func (s *Service) DeleteJob(ctx context.Context, name string) error {
+	return s.store.Update(ctx, func(tx store.Tx) error {
+		_, err := tx.Jobs().Delete(ctx, name)
+		return err
+	})
+}
+
+// GetJob returns one job.
+func (s *Service) GetJob(ctx context.Context, name string) (*glue.Job, error) {
+	var j *glue.Job
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		var err error
+		j, err = tx.Jobs().Get(ctx, name)
+		return err
+	})
+	return j, err
+}
+
+// ListJobs returns a page of jobs in name order.
+func (s *Service) ListJobs(ctx context.Context, opts glue.ListOptions) ([]*glue.Job, error) {
+	var out []*glue.Job
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		var err error
+		out, err = tx.Jobs().List(ctx, opts)
+		return err
+	})
+	return out, err
+}
+
+// BatchGetJobs returns the named jobs that exist and the names of those that
+// do not.
+func (s *Service) BatchGetJobs(ctx context.Context, names []string) ([]*glue.Job, []string, error) {
+	return batchGet(ctx, names, func(tx store.Tx, n string) (*glue.Job, error) {
+		return tx.Jobs().Get(ctx, n)
+	}, s.store)
+}
