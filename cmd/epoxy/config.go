@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -19,6 +20,9 @@ type serveConfig struct {
 	AccountID string
 	LogFormat string
 	LogLevel  string
+	// AllowFrequentSchedules accepts cron schedules down to every minute,
+	// for local testing; Glue refuses anything more frequent than every 5.
+	AllowFrequentSchedules bool
 }
 
 // flagSpec ties a flag to its environment variable and default.
@@ -52,6 +56,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 		for _, s := range c.specs() {
 			fmt.Fprintf(stderr, "  --%-14s %s (env %s, default %q)\n", s.name, s.usage, s.env, s.def)
 		}
+		fmt.Fprintf(stderr, "  --allow-frequent-schedules\n                   accept cron schedules firing up to every minute (env EPOXY_ALLOW_FREQUENT_SCHEDULES)\n")
 	}
 	for _, s := range c.specs() {
 		def := s.def
@@ -60,6 +65,9 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 		}
 		fs.StringVar(s.dst, s.name, def, s.usage)
 	}
+	frequent, _ := strconv.ParseBool(os.Getenv("EPOXY_ALLOW_FREQUENT_SCHEDULES"))
+	fs.BoolVar(&c.AllowFrequentSchedules, "allow-frequent-schedules", frequent,
+		"accept cron schedules firing up to every minute (Glue's minimum is 5 minutes); for local testing")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err

@@ -81,7 +81,12 @@ func openApp(ctx context.Context, cfg *serveConfig, log *slog.Logger) (*app, err
 	if err != nil {
 		return nil, err
 	}
-	svc := service.New(service.Config{Store: st, Clock: systemClock{}, Logger: log, Region: cfg.Region, Account: cfg.AccountID})
+	minInterval := 5 * time.Minute
+	if cfg.AllowFrequentSchedules {
+		minInterval = time.Minute
+	}
+	svc := service.New(service.Config{Store: st, Clock: systemClock{}, Logger: log, Region: cfg.Region, Account: cfg.AccountID,
+		Schedule: service.CronSchedules(minInterval)})
 	h, err := api.New(api.Config{Logger: log, TokenKey: key, Region: cfg.Region,
 		Workflows: svc, Triggers: svc, Jobs: svc, Crawlers: svc, Tags: svc})
 	if err != nil {

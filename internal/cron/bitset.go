@@ -26,8 +26,6 @@ func (b *bitset) has(i int) bool {
 	return i >= 0 && i < 256 && b[i>>6]&(1<<uint(i&63)) != 0
 }
 
-func (b *bitset) empty() bool { return *b == bitset{} }
-
 // next returns the lowest set index that is at least from.
 func (b *bitset) next(from int) (int, bool) {
 	from = max(from, 0)

@@ -52,6 +52,7 @@ func TestParseValid(t *testing.T) {
 		{"cron(0/15 */7 1,15 jan/3 ? 2025)", Schedule{"cron(0/15 */7 1,15 JAN/3 ? 2025)", mask(0, 15, 30, 45), mask(0, 7, 14, 21), mask(1, 4, 7, 10), years(2025), dayRule{kind: byMonthDay, set: mask(1, 15)}}},
 		{"cron(1/10 0-23/6 ? nov-feb fri-mon 2028-2032)", Schedule{"cron(1/10 0-23/6 ? NOV-FEB FRI-MON 2028-2032)", span(1, 59, 10), mask(0, 6, 12, 18), mask(11, 12, 1, 2), years(2028, 2029, 2030, 2031, 2032), dayRule{kind: byWeekday, set: mask(6, 7, 1, 2)}}},
 		{"cron(\t5,07-9 1 ? 12-1 FRI-TUE/2 2190/4)", Schedule{"cron(5,07-9 1 ? 12-1 FRI-TUE/2 2190/4)", mask(5, 7, 8, 9), mask(1), mask(12, 1), years(2190, 2194, 2198), dayRule{kind: byWeekday, set: mask(6, 1, 3)}}},
+		{"cron( 0 0 * * ? * )", Schedule{"cron(0 0 * * ? *)", mask(0), mask(0), span(1, 12, 1), all, dayRule{kind: byMonthDay, set: span(1, 31, 1)}}},
 		{"cron(59 23 L * ? *)", Schedule{"cron(59 23 L * ? *)", mask(59), mask(23), span(1, 12, 1), all, dayRule{kind: lastDay}}},
 		{"cron(0 0 lw * ? *)", Schedule{"cron(0 0 LW * ? *)", mask(0), mask(0), span(1, 12, 1), all, dayRule{kind: lastWeekdayOfMonth}}},
 		{"cron(0 0 15W * ? *)", Schedule{"cron(0 0 15W * ? *)", mask(0), mask(0), span(1, 12, 1), all, dayRule{kind: nearestWeekday, arg: 15}}},

@@ -7,8 +7,10 @@ package service
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"time"
 
+	"github.com/epoxy-run/epoxy/internal/cron"
 	"github.com/epoxy-run/epoxy/internal/glue"
 	"github.com/epoxy-run/epoxy/internal/store"
 )
@@ -93,4 +95,31 @@ func batchGet[T any](ctx context.Context, names []string, get func(store.Tx, str
 		return nil
 	})
 	return found, missing, err
+}
+
+// CronSchedules returns a ScheduleValidator that accepts Glue's
+// cron(...) expressions firing at most once every minInterval. Glue itself
+// refuses schedules more frequent than every 5 minutes.
+func CronSchedules(minInterval time.Duration) ScheduleValidator {
+	return func(expr string) error {
+		s, err := cron.Parse(expr)
+		if err != nil {
+			return glue.Errorf(glue.InvalidInput, "Schedule: %s", err.Error())
+		}
+		if s.FiresMoreOftenThan(minInterval) {
+			return glue.Errorf(glue.InvalidInput, "Schedule: %s fires more often than once every %s; Glue supports schedules of at most one run every 5 minutes", expr, fmtMinutes(minInterval))
+		}
+		return nil
+	}
+}
+
+func fmtMinutes(d time.Duration) string {
+	if d%time.Minute == 0 {
+		m := int(d / time.Minute)
+		if m == 1 {
+			return "minute"
+		}
+		return strconv.Itoa(m) + " minutes"
+	}
+	return d.String()
 }

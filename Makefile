@@ -1,0 +1,26 @@
+# Epoxy's developer commands. `make help` lists them.
+.PHONY: help test test/go test/compat bench generate verify build
+
+help: ## list the targets
+	@grep -E '^[a-z/]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+test: test/go test/compat ## run every test: Go (with -race) and the AWS CLI / boto3 compat suite
+
+test/go: ## Go unit and integration tests, with the race detector
+	go test -race -count=1 ./...
+
+test/compat: ## AWS CLI and boto3 against a real `epoxy serve`
+	bash compat/run.sh
+
+bench: ## Go benchmarks (not part of `make test`)
+	go test -run '^$$' -bench . -benchmem ./...
+
+generate: ## regenerate the embedded Glue model subset from ../shared/aws-model
+	go generate ./internal/model
+
+verify: ## check the embedded model subset is up to date
+	go run ./internal/model/gen -model ../shared/aws-model/glue-service-2.json -out /tmp/epoxy-subset.json
+	cmp /tmp/epoxy-subset.json internal/model/glue-subset.json
+
+build: ## build ./epoxy
+	go build -o epoxy ./cmd/epoxy

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/glue"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/require"
+)
+
+// testBundle is a running Epoxy on a temporary data directory and an SDK
+// client pointed at it.
+type testBundle struct {
+	client *glue.Client
+	url    string
+	cfg    *serveConfig
+	app    *app
+	srv    *httptest.Server
+}
+
+func testConfig(t *testing.T) *serveConfig {
+	t.Helper()
+	return &serveConfig{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Region: "us-east-1", AccountID: "123456789012",
+		LogFormat: "text", LogLevel: "error"}
+}
+
+// setup starts Epoxy, wired exactly as `epoxy serve` wires it, behind an
+// httptest server, and returns a Glue client for it.
+func setup(t *testing.T) *testBundle {
+	t.Helper()
+	return setupWith(t, testConfig(t))
+}
+
+func setupWith(t *testing.T, cfg *serveConfig) *testBundle {
+	t.Helper()
+	ctx := context.Background()
+	a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err)
+	srv := httptest.NewServer(a.handler)
+	t.Cleanup(func() {
+		srv.Close()
+		require.NoError(t, a.Close())
+	})
+	return &testBundle{client: newClient(srv.URL, "us-east-1"), url: srv.URL, cfg: cfg, app: a, srv: srv}
+}
+
+func newClient(url, region string) *glue.Client {
+	return glue.New(glue.Options{
+		BaseEndpoint:     aws.String(url),
+		Region:           region,
+		Credentials:      credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
+		RetryMaxAttempts: 1,
+	})
+}
+
+// requireCode asserts that err is an API error with the given code and a
+// message containing each of the given fragments.
+func requireCode(t *testing.T, err error, code string, fragments ...string) {
+	t.Helper()
+	require.Error(t, err)
+	var apiErr smithy.APIError
+	require.True(t, errors.As(err, &apiErr), "not an API error: %v", err)
+	require.Equal(t, code, apiErr.ErrorCode(), "message: %s", apiErr.ErrorMessage())
+	for _, f := range fragments {
+		require.Contains(t, apiErr.ErrorMessage(), f)
+	}
+}
