@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // serveConfig is the configuration of `epoxy serve`. Every flag has an
@@ -20,6 +21,19 @@ type serveConfig struct {
 	AccountID string
 	LogFormat string
 	LogLevel  string
+	// Python is the interpreter for pythonshell jobs.
+	Python string
+	// ETLRunner runs glueetl and gluestreaming scripts, split into words.
+	ETLRunner string
+	// S3Endpoint is the S3 (or S3-compatible) endpoint for s3:// locations.
+	S3Endpoint string
+	// TimeoutUnitText is the length of one minute of job Timeout, as text.
+	TimeoutUnitText string
+	// StopGraceText is the SIGTERM-to-SIGKILL grace period, as text.
+	StopGraceText string
+	// TimeoutUnit and StopGrace are the parsed durations.
+	TimeoutUnit time.Duration
+	StopGrace   time.Duration
 	// AllowFrequentSchedules accepts cron schedules down to every minute,
 	// for local testing; Glue refuses anything more frequent than every 5.
 	AllowFrequentSchedules bool
@@ -42,6 +56,11 @@ func (c *serveConfig) specs() []flagSpec {
 		{&c.AccountID, "account-id", "EPOXY_ACCOUNT_ID", "123456789012", "AWS account id used in ARNs"},
 		{&c.LogFormat, "log-format", "EPOXY_LOG_FORMAT", "text", "log format: text or json"},
 		{&c.LogLevel, "log-level", "EPOXY_LOG_LEVEL", "info", "log level: debug, info, warn or error"},
+		{&c.Python, "python", "EPOXY_PYTHON", "python3", "interpreter for pythonshell jobs"},
+		{&c.ETLRunner, "etl-runner", "EPOXY_ETL_RUNNER", "", "command that runs glueetl/gluestreaming scripts (e.g. spark-submit); empty: such runs fail"},
+		{&c.S3Endpoint, "s3-endpoint", "EPOXY_S3_ENDPOINT", "", "S3-compatible endpoint for s3:// scripts, crawler targets and blueprints"},
+		{&c.TimeoutUnitText, "timeout-unit", "EPOXY_TIMEOUT_UNIT", "1m", "length of one minute of job Timeout (shorten only for testing)"},
+		{&c.StopGraceText, "stop-grace", "EPOXY_STOP_GRACE", "10s", "time a stopped job has between SIGTERM and SIGKILL"},
 	}
 }
 
@@ -54,7 +73,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: epoxy serve [flags]\n\nServe the AWS Glue API on a local endpoint.\n\nFlags (each also read from the environment variable shown):\n")
 		for _, s := range c.specs() {
-			fmt.Fprintf(stderr, "  --%-14s %s (env %s, default %q)\n", s.name, s.usage, s.env, s.def)
+			fmt.Fprintf(stderr, "  --%-15s %s (env %s, default %q)\n", s.name, s.usage, s.env, s.def)
 		}
 		fmt.Fprintf(stderr, "  --allow-frequent-schedules\n                   accept cron schedules firing up to every minute (env EPOXY_ALLOW_FREQUENT_SCHEDULES)\n")
 	}
@@ -86,6 +105,13 @@ func (c *serveConfig) validate() error {
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err
+	}
+	var err error
+	if c.TimeoutUnit, err = time.ParseDuration(c.TimeoutUnitText); err != nil || c.TimeoutUnit <= 0 {
+		return fmt.Errorf("--timeout-unit must be a positive duration such as 1m or 1s, got %q", c.TimeoutUnitText)
+	}
+	if c.StopGrace, err = time.ParseDuration(c.StopGraceText); err != nil || c.StopGrace < 0 {
+		return fmt.Errorf("--stop-grace must be a duration such as 10s, got %q", c.StopGraceText)
 	}
 	if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
 		return fmt.Errorf("--account-id must be 12 digits, got %q", c.AccountID)

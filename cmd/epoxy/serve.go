@@ -12,9 +12,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/epoxy-run/epoxy/internal/api"
+	"github.com/epoxy-run/epoxy/internal/crawl"
+	"github.com/epoxy-run/epoxy/internal/engine"
+	"github.com/epoxy-run/epoxy/internal/executor"
+	"github.com/epoxy-run/epoxy/internal/objectstore"
 	"github.com/epoxy-run/epoxy/internal/service"
 	"github.com/epoxy-run/epoxy/internal/store/sqlite"
 )
@@ -33,17 +38,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	app, err := openApp(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer app.Close()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	app, err := openApp(ctx, cfg, log, endpointURL(ln.Addr()))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer app.Close()
 	srv := &http.Server{Handler: app.handler, ReadHeaderTimeout: 10 * time.Second}
-	log.Info("epoxy listening", "endpoint", "http://"+ln.Addr().String(), "data", cfg.DataDir, "version", version)
+	log.Info("epoxy listening", "endpoint", endpointURL(ln.Addr()), "data", cfg.DataDir, "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -60,16 +66,34 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// app is a wired Epoxy: store, services and API handler.
+// endpointURL is the URL jobs use to call back into Epoxy: the listening
+// address, with an unspecified host replaced by loopback.
+func endpointURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// app is a wired Epoxy: store, services, engine and API handler.
 type app struct {
 	store   *sqlite.Store
+	engine  *engine.Engine
 	handler http.Handler
 }
 
-func (a *app) Close() error { return a.store.Close() }
+// Close stops the engine, then closes the store.
+func (a *app) Close() error {
+	return errors.Join(a.engine.Close(), a.store.Close())
+}
 
-// openApp wires every part of Epoxy on the data directory.
-func openApp(ctx context.Context, cfg *serveConfig, log *slog.Logger) (*app, error) {
+// openApp wires every part of Epoxy on the data directory and starts the
+// engine. selfURL is where Epoxy's API is reachable, for jobs to call back.
+func openApp(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string) (*app, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -81,19 +105,76 @@ func openApp(ctx context.Context, cfg *serveConfig, log *slog.Logger) (*app, err
 	if err != nil {
 		return nil, err
 	}
+	a, err := wire(ctx, cfg, log, selfURL, st, key)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string, st *sqlite.Store, key []byte) (*app, error) {
+	var s3 *objectstore.S3
+	if cfg.S3Endpoint != "" {
+		var err error
+		if s3, err = objectstore.New(ctx, cfg.S3Endpoint, cfg.Region); err != nil {
+			return nil, err
+		}
+	}
+	exec, err := executor.NewLocal(executor.Config{DataDir: cfg.DataDir, Python: cfg.Python, ETLRunner: strings.Fields(cfg.ETLRunner),
+		Env: jobEnv(cfg, selfURL), Scripts: scriptFetcher(s3)})
+	if err != nil {
+		return nil, err
+	}
+	crawler := &crawl.Crawler{}
+	if s3 != nil {
+		crawler.S3 = s3
+	}
+	eng, err := engine.New(engine.Config{Store: st, Executor: exec, Crawler: crawler, Clock: systemClock{},
+		Logger: log.With("component", "engine"), MinuteUnit: cfg.TimeoutUnit, StopGrace: cfg.StopGrace})
+	if err != nil {
+		return nil, err
+	}
 	minInterval := 5 * time.Minute
 	if cfg.AllowFrequentSchedules {
 		minInterval = time.Minute
 	}
 	svc := service.New(service.Config{Store: st, Clock: systemClock{}, Logger: log, Region: cfg.Region, Account: cfg.AccountID,
-		Schedule: service.CronSchedules(minInterval)})
+		Schedule: service.CronSchedules(minInterval), Firer: eng, LastRun: engine.LastRun})
 	h, err := api.New(api.Config{Logger: log, TokenKey: key, Region: cfg.Region,
-		Workflows: svc, Triggers: svc, Jobs: svc, Crawlers: svc, Tags: svc})
+		Workflows: svc, Triggers: svc, Jobs: svc, Crawlers: svc, Tags: svc, Runs: eng})
 	if err != nil {
-		st.Close()
 		return nil, err
 	}
-	return &app{store: st, handler: h}, nil
+	if err := eng.Start(ctx); err != nil {
+		return nil, err
+	}
+	return &app{store: st, engine: eng, handler: h}, nil
+}
+
+// scriptFetcher returns s3 as an executor.ScriptFetcher, or nil (not a
+// typed nil) when no S3 endpoint is configured.
+func scriptFetcher(s3 *objectstore.S3) executor.ScriptFetcher {
+	if s3 == nil {
+		return nil
+	}
+	return s3
+}
+
+// jobEnv is the environment Epoxy adds for job processes so that real Glue
+// Python shell scripts run unmodified: boto3's Glue client reaches Epoxy,
+// the region is set, and credentials exist (dummy ones unless the server
+// has its own).
+func jobEnv(cfg *serveConfig, selfURL string) []string {
+	env := []string{"AWS_ENDPOINT_URL_GLUE=" + selfURL, "AWS_REGION=" + cfg.Region, "AWS_DEFAULT_REGION=" + cfg.Region,
+		"AWS_EC2_METADATA_DISABLED=true", "EPOXY_ENDPOINT=" + selfURL}
+	if cfg.S3Endpoint != "" {
+		env = append(env, "AWS_ENDPOINT_URL_S3="+cfg.S3Endpoint)
+	}
+	if os.Getenv("AWS_ACCESS_KEY_ID") == "" {
+		env = append(env, "AWS_ACCESS_KEY_ID=epoxy", "AWS_SECRET_ACCESS_KEY=epoxy")
+	}
+	return env
 }
 
 // loadOrCreateKey returns the pagination-token key kept in the data

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -28,7 +29,7 @@ type testBundle struct {
 func testConfig(t *testing.T) *serveConfig {
 	t.Helper()
 	return &serveConfig{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Region: "us-east-1", AccountID: "123456789012",
-		LogFormat: "text", LogLevel: "error"}
+		LogFormat: "text", LogLevel: "error", Python: "python3", TimeoutUnit: time.Minute, StopGrace: 2 * time.Second}
 }
 
 // setup starts Epoxy, wired exactly as `epoxy serve` wires it, behind an
@@ -41,9 +42,11 @@ func setup(t *testing.T) *testBundle {
 func setupWith(t *testing.T, cfg *serveConfig) *testBundle {
 	t.Helper()
 	ctx := context.Background()
-	a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := httptest.NewUnstartedServer(nil)
+	a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), "http://"+srv.Listener.Addr().String())
 	require.NoError(t, err)
-	srv := httptest.NewServer(a.handler)
+	srv.Config.Handler = a.handler
+	srv.Start()
 	t.Cleanup(func() {
 		srv.Close()
 		require.NoError(t, a.Close())

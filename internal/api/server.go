@@ -43,6 +43,7 @@ type Config struct {
 	Jobs      JobService
 	Crawlers  CrawlerService
 	Tags      TagService
+	Runs      RunService
 }
 
 // Server is an http.Handler serving the Glue API.
@@ -82,6 +83,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Tags != nil {
 		s.registerTags(cfg.Tags)
+	}
+	if cfg.Runs != nil {
+		s.registerRuns(cfg.Runs)
 	}
 	for name := range s.handlers {
 		if _, ok := m.Operation(name); !ok {

@@ -70,8 +70,7 @@ type pager struct {
 // which a follow-up request must repeat.
 func (s *Server) newPager(op string, token *string, maxResults *int32, def int, filters any) (pager, error) {
 	p := pager{op: op, limit: def}
-	if filters != nil {
-		b, _ := json.Marshal(filters)
+	if b, _ := json.Marshal(filters); filters != nil && !emptyJSON(b) {
 		sum := sha256.Sum256(b)
 		p.filter = base64.RawURLEncoding.EncodeToString(sum[:12])
 	}
@@ -104,4 +103,34 @@ func page[T any](s *Server, p pager, items []*T, name func(*T) string) ([]*T, *s
 func (p pager) options(opts glue.ListOptions) glue.ListOptions {
 	opts.After, opts.Limit = p.after, p.limit+1
 	return opts
+}
+
+// emptyJSON reports whether a marshalled filter selects nothing: null, {},
+// [] or an object whose members are all empty, so that a filter given as
+// empty and one left out share their tokens.
+func emptyJSON(b []byte) bool {
+	var v any
+	if json.Unmarshal(b, &v) != nil {
+		return false
+	}
+	return isEmptyValue(v)
+}
+
+func isEmptyValue(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case string:
+		return t == ""
+	case []any:
+		return len(t) == 0
+	case map[string]any:
+		for _, m := range t {
+			if !isEmptyValue(m) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

@@ -108,3 +108,35 @@ func (j *Job) Validate() error {
 	}
 	return nil
 }
+
+// MergeArguments returns the arguments a run of the job passes to its
+// script, as Glue merges them: the job's DefaultArguments, overlaid by the
+// run's (or the trigger action's) arguments, with NonOverridableArguments
+// always winning.
+func (j *Job) MergeArguments(run map[string]string) map[string]string {
+	out := make(map[string]string, len(j.DefaultArguments)+len(run)+len(j.NonOverridableArguments))
+	for k, v := range j.DefaultArguments {
+		out[k] = v
+	}
+	for k, v := range run {
+		if _, fixed := j.NonOverridableArguments[k]; !fixed {
+			out[k] = v
+		}
+	}
+	for k, v := range j.NonOverridableArguments {
+		out[k] = v
+	}
+	return out
+}
+
+// JobID returns the stable identifier Glue passes to a job's script as
+// --JOB_ID.
+func JobID(name string) string { return stableID("j", name) }
+
+// MaxConcurrent returns the job's concurrent-run limit (default 1).
+func (j *Job) MaxConcurrent() int {
+	if j.ExecutionProperty == nil || j.ExecutionProperty.MaxConcurrentRuns <= 0 {
+		return DefaultMaxConcurrentRuns
+	}
+	return int(j.ExecutionProperty.MaxConcurrentRuns)
+}

@@ -55,11 +55,23 @@ func (s *Service) UpdateWorkflow(ctx context.Context, name string, u glue.Workfl
 	})
 }
 
-// DeleteWorkflow deletes a workflow and the triggers that belong to it. Jobs
-// and crawlers are shared resources and are kept. Deleting a workflow that
-// does not exist succeeds, as in Glue.
+// DeleteWorkflow deletes a workflow, the triggers that belong to it and its
+// run history. Jobs and crawlers are shared resources and are kept.
+// Deleting a workflow that does not exist succeeds, as in Glue; deleting one
+// with runs still RUNNING or STOPPING fails with
+// ConcurrentModificationException (stop them first).
 func (s *Service) DeleteWorkflow(ctx context.Context, name string) error {
 	return s.store.Update(ctx, func(tx store.Tx) error {
+		active, err := tx.WorkflowRuns().Active(ctx, name)
+		if err != nil {
+			return err
+		}
+		if len(active) > 0 {
+			return glue.Errorf(glue.ConcurrentModification, "workflow %s has %d active runs (for example %s); stop them before deleting it", name, len(active), active[0].Run.WorkflowRunID)
+		}
+		if err := tx.WorkflowRuns().DeleteWorkflow(ctx, name); err != nil {
+			return err
+		}
 		triggers, err := tx.Triggers().List(ctx, glue.ListOptions{Workflow: name})
 		if err != nil {
 			return err
@@ -90,6 +102,11 @@ func (s *Service) loadWorkflow(ctx context.Context, tx store.Tx, name string, in
 	wf, err := tx.Workflows().Get(ctx, name)
 	if err != nil {
 		return nil, err
+	}
+	if s.lastRun != nil {
+		if wf.LastRun, err = s.lastRun(ctx, tx, name); err != nil {
+			return nil, err
+		}
 	}
 	if !includeGraph {
 		return wf, nil

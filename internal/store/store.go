@@ -31,6 +31,11 @@ type Tx interface {
 	Jobs() Collection[glue.Job]
 	Crawlers() Collection[glue.Crawler]
 
+	WorkflowRuns() WorkflowRuns
+	JobRuns() JobRuns
+	Crawls() Crawls
+	Firings() Firings
+
 	// Tags returns the tags of a resource (an empty map when it has none).
 	Tags(ctx context.Context, r glue.Resource) (map[string]string, error)
 	// AddTags merges tags into a resource's tags.
@@ -51,4 +56,75 @@ type Collection[T any] interface {
 	Delete(ctx context.Context, name string) (bool, error)
 	// List returns entities in name order, starting after opts.After.
 	List(ctx context.Context, opts glue.ListOptions) ([]*T, error)
+}
+
+// WorkflowRuns stores workflow runs.
+type WorkflowRuns interface {
+	// Insert stores a new run and assigns its Seq.
+	Insert(ctx context.Context, r *glue.WorkflowRunRecord) error
+	// Get returns a run of the named workflow or glue.EntityNotFound.
+	Get(ctx context.Context, workflow, id string) (*glue.WorkflowRunRecord, error)
+	// Update overwrites a stored run.
+	Update(ctx context.Context, r *glue.WorkflowRunRecord) error
+	// List returns a workflow's runs newest first, starting below
+	// beforeSeq (0 means from the newest).
+	List(ctx context.Context, workflow string, beforeSeq int64, limit int) ([]*glue.WorkflowRunRecord, error)
+	// Active returns the workflow's RUNNING and STOPPING runs; with
+	// workflow "" it returns those of every workflow.
+	Active(ctx context.Context, workflow string) ([]*glue.WorkflowRunRecord, error)
+	// DeleteWorkflow deletes every run of a workflow.
+	DeleteWorkflow(ctx context.Context, workflow string) error
+}
+
+// JobRuns stores job runs.
+type JobRuns interface {
+	// Insert stores a new job run and assigns its Seq.
+	Insert(ctx context.Context, r *glue.JobRunRecord) error
+	// Get returns a run of the named job or glue.EntityNotFound.
+	Get(ctx context.Context, job, id string) (*glue.JobRunRecord, error)
+	// ByID returns a job run by id alone.
+	ByID(ctx context.Context, id string) (*glue.JobRunRecord, error)
+	// Update overwrites a stored job run.
+	Update(ctx context.Context, r *glue.JobRunRecord) error
+	// List returns a job's runs newest first, starting below beforeSeq.
+	List(ctx context.Context, job string, beforeSeq int64, limit int) ([]*glue.JobRunRecord, error)
+	// OfWorkflowRun returns the job runs a workflow run started, oldest first.
+	OfWorkflowRun(ctx context.Context, runID string) ([]*glue.JobRunRecord, error)
+	// InStates returns job runs in any of the states, oldest first; with job
+	// "" across every job.
+	InStates(ctx context.Context, job string, states ...glue.JobRunState) ([]*glue.JobRunRecord, error)
+	// LatestTriggered returns the newest final attempt of a job that a
+	// trigger started outside any workflow, or nil.
+	LatestTriggered(ctx context.Context, job string) (*glue.JobRunRecord, error)
+	// DeleteJob deletes every run of a job.
+	DeleteJob(ctx context.Context, job string) error
+}
+
+// Crawls stores crawls.
+type Crawls interface {
+	// Insert stores a new crawl and assigns its Seq.
+	Insert(ctx context.Context, c *glue.CrawlRecord) error
+	// Get returns a crawl by id or glue.EntityNotFound.
+	Get(ctx context.Context, id string) (*glue.CrawlRecord, error)
+	// Update overwrites a stored crawl.
+	Update(ctx context.Context, c *glue.CrawlRecord) error
+	// List returns a crawler's crawls newest first, starting below beforeSeq.
+	List(ctx context.Context, crawler string, beforeSeq int64, limit int) ([]*glue.CrawlRecord, error)
+	// OfWorkflowRun returns the crawls a workflow run started, oldest first.
+	OfWorkflowRun(ctx context.Context, runID string) ([]*glue.CrawlRecord, error)
+	// InStates returns crawls in any of the states, oldest first.
+	InStates(ctx context.Context, states ...glue.CrawlState) ([]*glue.CrawlRecord, error)
+	// DeleteCrawler deletes every crawl of a crawler.
+	DeleteCrawler(ctx context.Context, crawler string) error
+}
+
+// Firings records which triggers fired. The key makes "a trigger fires at
+// most once per workflow run" (or, outside workflows, once per completing
+// job run) a uniqueness rule of the store rather than a check in code.
+type Firings interface {
+	// Insert records that trigger fired under key and reports whether it
+	// is new; false means it had fired already.
+	Insert(ctx context.Context, key, trigger string) (bool, error)
+	// List returns the names of the triggers that fired under key.
+	List(ctx context.Context, key string) ([]string, error)
 }

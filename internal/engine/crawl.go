@@ -1,0 +1,253 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/store"
+)
+
+// StartCrawler starts a crawl of a READY crawler outside any workflow.
+func (e *Engine) StartCrawler(ctx context.Context, name string) error {
+	return e.update(ctx, func(tx store.Tx) error {
+		c, err := tx.Crawlers().Get(ctx, name)
+		if err != nil {
+			return err
+		}
+		if c.State != glue.CrawlerStateReady {
+			return glue.Errorf(glue.CrawlerRunning, "Crawler %s is already %s", name, c.State)
+		}
+		return e.startCrawl(ctx, tx, name, "", "", "")
+	})
+}
+
+// StopCrawler cancels the running crawl of a crawler.
+func (e *Engine) StopCrawler(ctx context.Context, name string) error {
+	var crawlID string
+	err := e.update(ctx, func(tx store.Tx) error {
+		c, err := tx.Crawlers().Get(ctx, name)
+		if err != nil {
+			return err
+		}
+		switch c.State {
+		case glue.CrawlerStateReady:
+			return glue.Errorf(glue.CrawlerNotRunning, "Crawler %s is not running", name)
+		case glue.CrawlerStateStopping:
+			return glue.Errorf(glue.CrawlerStopping, "Crawler %s is already stopping", name)
+		}
+		crawls, err := tx.Crawls().List(ctx, name, 0, 1)
+		if err != nil {
+			return err
+		}
+		c.State = glue.CrawlerStateStopping
+		if len(crawls) > 0 && crawls[0].State == glue.CrawlRunning {
+			crawls[0].State, crawlID = glue.CrawlCancelling, crawls[0].ID
+			if err := tx.Crawls().Update(ctx, crawls[0]); err != nil {
+				return err
+			}
+		}
+		return tx.Crawlers().Replace(ctx, name, c)
+	})
+	if crawlID != "" {
+		e.signalStop(crawlID)
+	}
+	return err
+}
+
+// runCrawl performs one crawl and records its end.
+func (e *Engine) runCrawl(id string, f *flight) {
+	defer e.wg.Done()
+	defer e.untrack(id)
+	var crawler *glue.Crawler
+	var crawl *glue.CrawlRecord
+	err := e.store.View(e.runCtx, func(tx store.Tx) error {
+		var err error
+		if crawl, err = tx.Crawls().Get(e.runCtx, id); err != nil {
+			return err
+		}
+		crawler, err = tx.Crawlers().Get(e.runCtx, crawl.CrawlerName)
+		return err
+	})
+	if err != nil {
+		e.endCrawl(id, glue.CrawlFailed, glue.CrawlResult{}, err.Error())
+		return
+	}
+	ctx, cancel := context.WithCancel(e.runCtx)
+	defer cancel()
+	done := make(chan struct{})
+	var res glue.CrawlResult
+	var crawlErr error
+	go func() {
+		defer close(done)
+		res, crawlErr = e.crawler.Crawl(ctx, crawler)
+	}()
+	select {
+	case <-done:
+	case <-f.stop:
+		cancel()
+		<-done
+		e.endCrawl(id, glue.CrawlCancelled, res, "")
+		return
+	case <-e.runCtx.Done():
+		cancel()
+		<-done
+		return // the next server crawls again
+	}
+	if crawlErr != nil {
+		e.endCrawl(id, glue.CrawlFailed, res, crawlErr.Error())
+		return
+	}
+	e.endCrawl(id, glue.CrawlSucceeded, res, "")
+}
+
+// endCrawl records a crawl's end, returns its crawler to READY with its
+// LastCrawl, and applies the consequences, in one transaction.
+func (e *Engine) endCrawl(id string, state glue.CrawlState, res glue.CrawlResult, msg string) {
+	err := e.update(e.runCtx, func(tx store.Tx) error {
+		crawl, err := tx.Crawls().Get(e.runCtx, id)
+		if err != nil || crawl.State.Terminal() {
+			return err
+		}
+		if crawl.State == glue.CrawlCancelling {
+			state = glue.CrawlCancelled
+		}
+		now := e.now()
+		crawl.State, crawl.CompletedOn, crawl.ErrorMessage = state, now, msg
+		crawl.FilesFound, crawl.FoldersFound, crawl.Summary = res.Files, res.Folders, res.Summary
+		if err := tx.Crawls().Update(e.runCtx, crawl); err != nil {
+			return err
+		}
+		if err := e.readyCrawler(e.runCtx, tx, crawl); err != nil {
+			return err
+		}
+		if crawl.WorkflowRunID != "" {
+			return e.settle(e.runCtx, tx, crawl.WorkflowName, crawl.WorkflowRunID)
+		}
+		return e.fireStandalone(e.runCtx, tx, NodeRef{glue.NodeCrawler, crawl.CrawlerName}, "cr:"+crawl.ID, crawl.TriggerName)
+	})
+	if err != nil && e.runCtx.Err() == nil {
+		e.log.Error("record crawl end", "crawl", id, "err", err)
+	}
+}
+
+func (e *Engine) readyCrawler(ctx context.Context, tx store.Tx, crawl *glue.CrawlRecord) error {
+	c, err := tx.Crawlers().Get(ctx, crawl.CrawlerName)
+	if glue.IsCode(err, glue.EntityNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	status := map[glue.CrawlState]string{glue.CrawlSucceeded: "SUCCEEDED", glue.CrawlCancelled: "CANCELLED"}[crawl.State]
+	if status == "" {
+		status = "FAILED"
+	}
+	c.State = glue.CrawlerStateReady
+	c.CrawlElapsedTime = 0
+	c.LastCrawl = &glue.LastCrawlInfo{Status: status, ErrorMessage: crawl.ErrorMessage, StartTime: crawl.StartedOn,
+		LogGroup: "/aws-glue/crawlers", LogStream: c.Name, MessagePrefix: crawl.ID}
+	return tx.Crawlers().Replace(ctx, c.Name, c)
+}
+
+// CrawlerMetrics returns run-time figures for the named crawlers (every
+// crawler when names is empty), computed from their crawls.
+func (e *Engine) CrawlerMetrics(ctx context.Context, names []string, opts glue.ListOptions) ([]*CrawlerMetrics, error) {
+	var out []*CrawlerMetrics
+	err := e.store.View(ctx, func(tx store.Tx) error {
+		crawlers, err := tx.Crawlers().List(ctx, opts)
+		if err != nil {
+			return err
+		}
+		for _, c := range crawlers {
+			if len(names) > 0 && !slices.Contains(names, c.Name) {
+				continue
+			}
+			crawls, err := tx.Crawls().List(ctx, c.Name, 0, 0)
+			if err != nil {
+				return err
+			}
+			out = append(out, metricsOf(c.Name, crawls))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// CrawlerMetrics is one entry of GetCrawlerMetrics.
+type CrawlerMetrics struct {
+	CrawlerName          string  `json:"CrawlerName"`
+	TimeLeftSeconds      float64 `json:"TimeLeftSeconds"`
+	StillEstimating      bool    `json:"StillEstimating"`
+	LastRuntimeSeconds   float64 `json:"LastRuntimeSeconds"`
+	MedianRuntimeSeconds float64 `json:"MedianRuntimeSeconds"`
+	TablesCreated        int32   `json:"TablesCreated"`
+	TablesUpdated        int32   `json:"TablesUpdated"`
+	TablesDeleted        int32   `json:"TablesDeleted"`
+}
+
+func metricsOf(name string, crawls []*glue.CrawlRecord) *CrawlerMetrics {
+	m := &CrawlerMetrics{CrawlerName: name}
+	var runtimes []float64
+	for _, c := range crawls {
+		if c.State.Terminal() && !c.CompletedOn.IsZero() {
+			runtimes = append(runtimes, c.CompletedOn.Sub(c.StartedOn).Seconds())
+		} else if !c.State.Terminal() {
+			m.StillEstimating = true
+		}
+	}
+	if len(runtimes) > 0 {
+		m.LastRuntimeSeconds = runtimes[0]
+		sorted := slices.Clone(runtimes)
+		slices.Sort(sorted)
+		m.MedianRuntimeSeconds = sorted[len(sorted)/2]
+	}
+	return m
+}
+
+// CrawlerHistory is one entry of ListCrawls.
+type CrawlerHistory struct {
+	CrawlID      string    `json:"CrawlId"`
+	State        string    `json:"State"`
+	StartTime    time.Time `json:"StartTime,omitzero"`
+	EndTime      time.Time `json:"EndTime,omitzero"`
+	Summary      string    `json:"Summary,omitempty"`
+	ErrorMessage string    `json:"ErrorMessage,omitempty"`
+	LogGroup     string    `json:"LogGroup,omitempty"`
+	LogStream    string    `json:"LogStream,omitempty"`
+	DPUHour      float64   `json:"DPUHour"`
+}
+
+// ListCrawls returns a crawler's crawls newest first.
+func (e *Engine) ListCrawls(ctx context.Context, crawler string, beforeSeq int64, limit int) ([]*CrawlerHistory, []int64, error) {
+	var out []*CrawlerHistory
+	var seqs []int64
+	err := e.store.View(ctx, func(tx store.Tx) error {
+		if _, err := tx.Crawlers().Get(ctx, crawler); err != nil {
+			return err
+		}
+		crawls, err := tx.Crawls().List(ctx, crawler, beforeSeq, limit)
+		for _, c := range crawls {
+			out = append(out, historyOf(c))
+			seqs = append(seqs, c.Seq)
+		}
+		return err
+	})
+	return out, seqs, err
+}
+
+func historyOf(c *glue.CrawlRecord) *CrawlerHistory {
+	state := map[glue.CrawlState]string{glue.CrawlRunning: "RUNNING", glue.CrawlCancelling: "RUNNING",
+		glue.CrawlSucceeded: "COMPLETED", glue.CrawlCancelled: "STOPPED"}[c.State]
+	if state == "" {
+		state = "FAILED"
+	}
+	h := &CrawlerHistory{CrawlID: c.ID, State: state, StartTime: c.StartedOn, EndTime: c.CompletedOn, Summary: c.Summary,
+		ErrorMessage: c.ErrorMessage, LogGroup: "/aws-glue/crawlers", LogStream: c.CrawlerName}
+	if h.Summary == "" && state == "COMPLETED" {
+		h.Summary = fmt.Sprintf("%d files in %d folders", c.FilesFound, c.FoldersFound)
+	}
+	return h
+}

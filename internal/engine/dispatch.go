@@ -1,0 +1,273 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/store"
+)
+
+// dispatchOnce promotes queued job runs that now have room, launches every
+// job run waiting in STARTING and every crawl not yet being watched.
+func (e *Engine) dispatchOnce(ctx context.Context) error {
+	if err := e.promoteWaiting(ctx); err != nil {
+		return err
+	}
+	var starting []*glue.JobRunRecord
+	var crawls []*glue.CrawlRecord
+	err := e.store.View(ctx, func(tx store.Tx) error {
+		var err error
+		if starting, err = tx.JobRuns().InStates(ctx, "", glue.JobRunStarting); err != nil {
+			return err
+		}
+		crawls, err = tx.Crawls().InStates(ctx, glue.CrawlRunning)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range starting {
+		if f := e.track(r.JobRun.ID); f != nil {
+			e.launch(ctx, r.JobRun.ID, f)
+		}
+	}
+	for _, c := range crawls {
+		if f := e.track(c.ID); f != nil {
+			e.wg.Add(1)
+			go e.runCrawl(c.ID, f)
+		}
+	}
+	return nil
+}
+
+// promoteWaiting moves queued (WAITING) job runs to STARTING, oldest first,
+// while their job has fewer active runs than its limit.
+func (e *Engine) promoteWaiting(ctx context.Context) error {
+	return e.store.Update(ctx, func(tx store.Tx) error {
+		waiting, err := tx.JobRuns().InStates(ctx, "", glue.JobRunWaiting)
+		if err != nil || len(waiting) == 0 {
+			return err
+		}
+		for _, r := range waiting {
+			job, err := tx.Jobs().Get(ctx, r.JobRun.JobName)
+			if glue.IsCode(err, glue.EntityNotFound) {
+				if err := e.endJobRun(ctx, tx, r, glue.JobRunError, "job "+r.JobRun.JobName+" was deleted while the run was queued", 0); err != nil {
+					return err
+				}
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			active, err := tx.JobRuns().InStates(ctx, r.JobRun.JobName, glue.JobRunStarting, glue.JobRunRunning, glue.JobRunStopping)
+			if err != nil {
+				return err
+			}
+			if len(active) < job.MaxConcurrent() {
+				r.JobRun.JobRunState = glue.JobRunStarting
+				r.JobRun.LastModifiedOn = e.now()
+				if err := tx.JobRuns().Update(ctx, r); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// launch claims a STARTING job run (→ RUNNING, StartedOn = now), starts its
+// process and watches it. A run that cannot start fails with the reason.
+func (e *Engine) launch(ctx context.Context, id string, f *flight) {
+	var rec *glue.JobRunRecord
+	var job *glue.Job
+	err := e.store.Update(ctx, func(tx store.Tx) error {
+		var err error
+		rec, err = tx.JobRuns().ByID(ctx, id)
+		if err != nil || rec.JobRun.JobRunState != glue.JobRunStarting {
+			rec = nil
+			return err
+		}
+		job, err = tx.Jobs().Get(ctx, rec.JobRun.JobName)
+		if glue.IsCode(err, glue.EntityNotFound) {
+			err = e.endJobRun(ctx, tx, rec, glue.JobRunError, "job "+rec.JobRun.JobName+" no longer exists", 0)
+			rec = nil
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		now := e.now()
+		rec.JobRun.JobRunState, rec.JobRun.StartedOn, rec.JobRun.LastModifiedOn = glue.JobRunRunning, now, now
+		rec.Deadline = now.Add(time.Duration(timeoutMinutes(rec)) * e.minute)
+		return tx.JobRuns().Update(ctx, rec)
+	})
+	if err != nil || rec == nil {
+		e.untrack(id)
+		if err != nil {
+			e.log.Error("claim job run", "job_run", id, "err", err)
+		}
+		e.Wake()
+		return
+	}
+	spec := e.spec(rec, job)
+	proc, err := e.exec.Start(e.runCtx, spec)
+	if err != nil {
+		e.finish(id, glue.JobRunFailed, err.Error(), -1)
+		e.untrack(id)
+		return
+	}
+	if err := e.store.Update(ctx, func(tx store.Tx) error {
+		r, err := tx.JobRuns().ByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		r.PID, r.ProcessStart = proc.PID(), proc.StartTime()
+		return tx.JobRuns().Update(ctx, r)
+	}); err != nil {
+		e.log.Error("record job process", "job_run", id, "err", err)
+	}
+	e.wg.Add(1)
+	go e.watch(rec, proc, f)
+}
+
+func timeoutMinutes(r *glue.JobRunRecord) int32 {
+	if r.JobRun.Timeout != nil && *r.JobRun.Timeout > 0 {
+		return *r.JobRun.Timeout
+	}
+	return glue.DefaultJobTimeoutMinutes
+}
+
+// spec builds the executor's view of a job run: Glue's system arguments
+// first, then the job's merged arguments in key order.
+func (e *Engine) spec(rec *glue.JobRunRecord, job *glue.Job) *glue.RunSpec {
+	argv := []string{"--JOB_ID", glue.JobID(job.Name), "--JOB_RUN_ID", rec.JobRun.ID, "--JOB_NAME", job.Name}
+	if rec.WorkflowRunID != "" {
+		argv = append(argv, "--WORKFLOW_NAME", rec.WorkflowName, "--WORKFLOW_RUN_ID", rec.WorkflowRunID)
+	}
+	args := job.MergeArguments(rec.JobRun.Arguments)
+	keys := make([]string, 0, len(args))
+	for k := range args {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		argv = append(argv, k, args[k])
+	}
+	return &glue.RunSpec{JobRunID: rec.JobRun.ID, Job: job, Attempt: rec.JobRun.Attempt, WorkflowName: rec.WorkflowName,
+		WorkflowRunID: rec.WorkflowRunID, Argv: argv}
+}
+
+// watch waits for a job process to end, stopping it when asked or when it
+// times out, and records the outcome.
+func (e *Engine) watch(rec *glue.JobRunRecord, proc glue.Process, f *flight) {
+	defer e.wg.Done()
+	id := rec.JobRun.ID
+	timer := time.NewTimer(max(rec.Deadline.Sub(e.clock.Now()), 0))
+	defer timer.Stop()
+	var res glue.ProcessResult
+	state := glue.JobRunState("")
+	select {
+	case res = <-proc.Done():
+	case <-f.stop:
+		proc.Stop(e.grace)
+		res, state = <-proc.Done(), glue.JobRunStopped
+		res.Error = ""
+	case <-timer.C:
+		proc.Stop(e.grace)
+		res, state = <-proc.Done(), glue.JobRunTimeout
+		res.Error = fmt.Sprintf("job run timed out after %d minutes", timeoutMinutes(rec))
+	case <-e.runCtx.Done():
+		return // the server is shutting down; the next one adopts the process
+	}
+	if state == "" {
+		state = glue.JobRunSucceeded
+		if res.ExitCode != 0 || res.Error != "" {
+			state = glue.JobRunFailed
+		}
+	}
+	e.finish(id, state, res.Error, res.ExitCode)
+	e.untrack(id)
+}
+
+// finish records a job run's end and everything it causes, in one
+// transaction: the retry, the triggers it fires, the end of its workflow run.
+func (e *Engine) finish(id string, state glue.JobRunState, msg string, exitCode int) {
+	err := e.update(e.runCtx, func(tx store.Tx) error {
+		rec, err := tx.JobRuns().ByID(e.runCtx, id)
+		if err != nil {
+			return err
+		}
+		if rec.JobRun.JobRunState.Terminal() {
+			return nil
+		}
+		if rec.JobRun.JobRunState == glue.JobRunStopping {
+			state = glue.JobRunStopped
+		}
+		return e.endJobRun(e.runCtx, tx, rec, state, msg, exitCode)
+	})
+	if err != nil && e.runCtx.Err() == nil {
+		e.log.Error("record job run end", "job_run", id, "err", err)
+	}
+}
+
+// endJobRun moves a job run to a terminal state and applies the
+// consequences within tx.
+func (e *Engine) endJobRun(ctx context.Context, tx store.Tx, rec *glue.JobRunRecord, state glue.JobRunState, msg string, exitCode int) error {
+	now := e.now()
+	r := &rec.JobRun
+	r.JobRunState, r.CompletedOn, r.LastModifiedOn = state, now, now
+	if !r.StartedOn.IsZero() {
+		r.ExecutionTime = int32(now.Sub(r.StartedOn).Seconds())
+	}
+	if state == glue.JobRunFailed && msg == "" {
+		msg = fmt.Sprintf("the job's process exited with status %d", exitCode)
+	}
+	if state != glue.JobRunSucceeded {
+		r.ErrorMessage = msg
+	}
+	retry, err := e.retryIfDue(ctx, tx, rec)
+	if err != nil {
+		return err
+	}
+	if err := tx.JobRuns().Update(ctx, rec); err != nil {
+		return err
+	}
+	if retry {
+		return nil
+	}
+	if rec.WorkflowRunID != "" {
+		return e.settle(ctx, tx, rec.WorkflowName, rec.WorkflowRunID)
+	}
+	return e.fireStandalone(ctx, tx, NodeRef{glue.NodeJob, r.JobName}, "jr:"+r.ID, rec.JobRun.TriggerName)
+}
+
+// retryIfDue creates the next attempt of a FAILED run while the job's
+// MaxRetries allows, marking the failed attempt Retried. Runs of a stopping
+// workflow run are not retried.
+func (e *Engine) retryIfDue(ctx context.Context, tx store.Tx, rec *glue.JobRunRecord) (bool, error) {
+	if rec.JobRun.JobRunState != glue.JobRunFailed {
+		return false, nil
+	}
+	job, err := tx.Jobs().Get(ctx, rec.JobRun.JobName)
+	if glue.IsCode(err, glue.EntityNotFound) {
+		return false, nil
+	}
+	if err != nil || rec.JobRun.Attempt >= job.MaxRetries {
+		return false, err
+	}
+	if rec.WorkflowRunID != "" {
+		run, err := tx.WorkflowRuns().Get(ctx, rec.WorkflowName, rec.WorkflowRunID)
+		if err != nil || run.Run.Status != glue.WorkflowRunRunning {
+			return false, err
+		}
+	}
+	next := e.newJobRunRecord(job, rec.Action, rec.JobRun.TriggerName, rec.WorkflowName, rec.WorkflowRunID)
+	next.JobRun.Attempt = rec.JobRun.Attempt + 1
+	next.JobRun.PreviousRunID = rec.JobRun.ID
+	next.JobRun.PredecessorRuns = rec.JobRun.PredecessorRuns
+	rec.Retried = true
+	return true, tx.JobRuns().Insert(ctx, next)
+}

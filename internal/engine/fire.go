@@ -1,0 +1,317 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/store"
+)
+
+// newJobRunRecord builds a STARTING job run of job for an action, copying
+// the run-level settings from the job and the action's overrides.
+func (e *Engine) newJobRunRecord(job *glue.Job, a glue.Action, trigger, workflow, runID string) *glue.JobRunRecord {
+	now := e.now()
+	r := glue.JobRun{ID: glue.NewID("jr"), JobName: job.Name, TriggerName: trigger, JobRunState: glue.JobRunStarting,
+		StartedOn: now, LastModifiedOn: now, Arguments: a.Arguments, Timeout: job.Timeout, MaxCapacity: job.MaxCapacity,
+		WorkerType: job.WorkerType, NumberOfWorkers: job.NumberOfWorkers, GlueVersion: job.GlueVersion,
+		SecurityConfiguration: job.SecurityConfiguration, NotificationProperty: job.NotificationProperty,
+		JobMode: job.JobMode, JobRunQueuingEnabled: job.JobRunQueuingEnabled, ExecutionClass: job.ExecutionClass,
+		LogGroupName: "/aws-glue/jobs"}
+	if a.Timeout != nil {
+		r.Timeout = a.Timeout
+	}
+	if a.SecurityConfiguration != "" {
+		r.SecurityConfiguration = a.SecurityConfiguration
+	}
+	if a.NotificationProperty != nil {
+		r.NotificationProperty = a.NotificationProperty
+	}
+	return &glue.JobRunRecord{JobRun: r, WorkflowName: workflow, WorkflowRunID: runID, Action: a}
+}
+
+// startJob creates the job run an action asks for. A deleted job gives a run
+// in ERROR; a job at its concurrency limit gives a FAILED run, or a WAITING
+// one when queuing is enabled, as Glue does for trigger-started runs.
+func (e *Engine) startJob(ctx context.Context, tx store.Tx, a glue.Action, trigger, workflow, runID string, preds []glue.Predecessor) error {
+	job, err := tx.Jobs().Get(ctx, a.JobName)
+	if glue.IsCode(err, glue.EntityNotFound) {
+		rec := e.newJobRunRecord(&glue.Job{Name: a.JobName}, a, trigger, workflow, runID)
+		rec.JobRun.JobRunState, rec.JobRun.CompletedOn = glue.JobRunError, rec.JobRun.StartedOn
+		rec.JobRun.ErrorMessage = fmt.Sprintf("Job %s does not exist; it may have been deleted", a.JobName)
+		return tx.JobRuns().Insert(ctx, rec)
+	}
+	if err != nil {
+		return err
+	}
+	rec := e.newJobRunRecord(job, a, trigger, workflow, runID)
+	rec.JobRun.PredecessorRuns = preds
+	active, err := tx.JobRuns().InStates(ctx, job.Name, glue.JobRunStarting, glue.JobRunRunning, glue.JobRunStopping)
+	if err != nil {
+		return err
+	}
+	if len(active) >= job.MaxConcurrent() {
+		if job.JobRunQueuingEnabled != nil && *job.JobRunQueuingEnabled {
+			rec.JobRun.JobRunState = glue.JobRunWaiting
+		} else {
+			rec.JobRun.JobRunState, rec.JobRun.CompletedOn = glue.JobRunFailed, rec.JobRun.StartedOn
+			rec.JobRun.ErrorMessage = fmt.Sprintf("Job run failed: job %s exceeded its maximum of %d concurrent runs", job.Name, job.MaxConcurrent())
+		}
+	}
+	return tx.JobRuns().Insert(ctx, rec)
+}
+
+// startCrawl creates the crawl an action asks for and marks the crawler
+// RUNNING. A deleted crawler gives a crawl in ERROR, a crawler already
+// running a FAILED crawl.
+func (e *Engine) startCrawl(ctx context.Context, tx store.Tx, name, trigger, workflow, runID string) error {
+	now := e.now()
+	crawl := &glue.CrawlRecord{ID: glue.NewID("cr"), CrawlerName: name, TriggerName: trigger, WorkflowName: workflow,
+		WorkflowRunID: runID, State: glue.CrawlRunning, StartedOn: now}
+	c, err := tx.Crawlers().Get(ctx, name)
+	switch {
+	case glue.IsCode(err, glue.EntityNotFound):
+		crawl.State, crawl.CompletedOn = glue.CrawlError, now
+		crawl.ErrorMessage = fmt.Sprintf("Crawler %s does not exist; it may have been deleted", name)
+	case err != nil:
+		return err
+	case c.State != glue.CrawlerStateReady:
+		crawl.State, crawl.CompletedOn = glue.CrawlFailed, now
+		crawl.ErrorMessage = fmt.Sprintf("Crawler %s is already %s", name, c.State)
+	default:
+		c.State = glue.CrawlerStateRunning
+		if err := tx.Crawlers().Replace(ctx, name, c); err != nil {
+			return err
+		}
+	}
+	return tx.Crawls().Insert(ctx, crawl)
+}
+
+// fireActions starts every action of a trigger.
+func (e *Engine) fireActions(ctx context.Context, tx store.Tx, t *glue.Trigger, workflow, runID string, preds []glue.Predecessor) error {
+	for _, a := range t.Actions {
+		var err error
+		if a.CrawlerName != "" {
+			err = e.startCrawl(ctx, tx, a.CrawlerName, t.Name, workflow, runID)
+		} else {
+			err = e.startJob(ctx, tx, a, t.Name, workflow, runID, preds)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runView loads what evaluation needs about a workflow run.
+type runView struct {
+	run     *glue.WorkflowRunRecord
+	jobRuns []*glue.JobRunRecord
+	crawls  []*glue.CrawlRecord
+	state   RunState
+}
+
+func (e *Engine) loadRun(ctx context.Context, tx store.Tx, workflow, runID string) (*runView, error) {
+	run, err := tx.WorkflowRuns().Get(ctx, workflow, runID)
+	if err != nil {
+		return nil, err
+	}
+	v := &runView{run: run}
+	if v.jobRuns, v.crawls, err = runMembers(ctx, tx, run); err != nil {
+		return nil, err
+	}
+	fired, err := tx.Firings().List(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	v.state = RunState{Triggers: run.Triggers, Fired: map[string]bool{}, Outcomes: map[NodeRef][]string{},
+		Stopping: run.Run.Status == glue.WorkflowRunStopping}
+	for _, f := range fired {
+		v.state.Fired[f] = true
+	}
+	for _, r := range v.jobRuns {
+		s := r.JobRun.JobRunState
+		switch {
+		case !s.Terminal():
+			v.state.Active++
+		case !r.Retried:
+			k := NodeRef{glue.NodeJob, r.JobRun.JobName}
+			v.state.Outcomes[k] = append(v.state.Outcomes[k], string(s))
+		}
+	}
+	for _, c := range v.crawls {
+		if !c.State.Terminal() {
+			v.state.Active++
+			continue
+		}
+		k := NodeRef{glue.NodeCrawler, c.CrawlerName}
+		v.state.Outcomes[k] = append(v.state.Outcomes[k], string(c.State))
+	}
+	return v, nil
+}
+
+// runMembers returns a run's job runs and crawls, including those a resumed
+// run carries over from the run it resumed.
+func runMembers(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord) ([]*glue.JobRunRecord, []*glue.CrawlRecord, error) {
+	jobRuns, err := tx.JobRuns().OfWorkflowRun(ctx, run.Run.WorkflowRunID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, id := range run.CarriedJobRuns {
+		r, err := tx.JobRuns().ByID(ctx, id)
+		if err == nil {
+			jobRuns = append(jobRuns, r)
+		} else if !glue.IsCode(err, glue.EntityNotFound) {
+			return nil, nil, err
+		}
+	}
+	crawls, err := tx.Crawls().OfWorkflowRun(ctx, run.Run.WorkflowRunID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, id := range run.CarriedCrawls {
+		c, err := tx.Crawls().Get(ctx, id)
+		if err == nil {
+			crawls = append(crawls, c)
+		} else if !glue.IsCode(err, glue.EntityNotFound) {
+			return nil, nil, err
+		}
+	}
+	return jobRuns, crawls, nil
+}
+
+// settle brings a workflow run up to date within tx: it fires every trigger
+// whose predicate now holds (recording each firing under the run's id, so a
+// trigger fires at most once per run), repeats while firing ends actions at
+// once, and ends the run when nothing is active and nothing can fire.
+func (e *Engine) settle(ctx context.Context, tx store.Tx, workflow, runID string) error {
+	for {
+		v, err := e.loadRun(ctx, tx, workflow, runID)
+		if err != nil {
+			return err
+		}
+		if !v.run.Active() {
+			return nil
+		}
+		fire := Evaluate(v.state)
+		if len(fire) == 0 {
+			if v.state.Active == 0 {
+				return e.endRun(ctx, tx, v.run)
+			}
+			return nil
+		}
+		for _, t := range fire {
+			fresh, err := tx.Firings().Insert(ctx, runID, t.Name)
+			if err != nil {
+				return err
+			}
+			if fresh {
+				if err := e.fireActions(ctx, tx, t, workflow, runID, predecessors(t, v.jobRuns)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
+func (e *Engine) endRun(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord) error {
+	if run.Run.Status == glue.WorkflowRunStopping {
+		run.Run.Status = glue.WorkflowRunStopped
+	} else {
+		run.Run.Status = glue.WorkflowRunCompleted
+	}
+	if run.Run.CompletedOn.IsZero() {
+		run.Run.CompletedOn = e.now()
+	}
+	return tx.WorkflowRuns().Update(ctx, run)
+}
+
+// predecessors returns the final job runs that satisfied a trigger's job
+// conditions.
+func predecessors(t *glue.Trigger, runs []*glue.JobRunRecord) []glue.Predecessor {
+	if t.Predicate == nil {
+		return nil
+	}
+	var out []glue.Predecessor
+	for _, c := range t.Predicate.Conditions {
+		if c.JobName == "" {
+			continue
+		}
+		for i := len(runs) - 1; i >= 0; i-- {
+			r := runs[i]
+			if r.JobRun.JobName == c.JobName && !r.Retried && string(r.JobRun.JobRunState) == c.State {
+				out = append(out, glue.Predecessor{JobName: r.JobRun.JobName, RunID: r.JobRun.ID})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// fireStandalone evaluates the ACTIVATED conditional triggers outside any
+// workflow that watch a node which just reached a final state. As in Glue,
+// only runs that a trigger started count: a job started by StartJobRun does
+// not fire dependent triggers. Each watched node contributes its latest
+// trigger-started final outcome; key (the completing run) makes each
+// trigger fire at most once per completion.
+func (e *Engine) fireStandalone(ctx context.Context, tx store.Tx, node NodeRef, key, startedBy string) error {
+	if startedBy == "" {
+		return nil
+	}
+	triggers, err := tx.Triggers().List(ctx, glue.ListOptions{})
+	if err != nil {
+		return err
+	}
+	for _, t := range triggers {
+		if t.WorkflowName != "" || t.Type != glue.TriggerConditional || t.State != glue.TriggerActivated || !Watches(t, node) {
+			continue
+		}
+		outcomes, preds, err := standaloneOutcomes(ctx, tx, t)
+		if err != nil {
+			return err
+		}
+		if !Satisfied(t.Predicate, outcomes) {
+			continue
+		}
+		fresh, err := tx.Firings().Insert(ctx, key, t.Name)
+		if err != nil {
+			return err
+		}
+		if fresh {
+			if err := e.fireActions(ctx, tx, t, "", "", preds); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func standaloneOutcomes(ctx context.Context, tx store.Tx, t *glue.Trigger) (map[NodeRef][]string, []glue.Predecessor, error) {
+	outcomes := map[NodeRef][]string{}
+	var preds []glue.Predecessor
+	for _, c := range t.Predicate.Conditions {
+		if c.CrawlerName != "" {
+			crawls, err := tx.Crawls().List(ctx, c.CrawlerName, 0, 20)
+			if err != nil {
+				return nil, nil, err
+			}
+			if i := slices.IndexFunc(crawls, func(cr *glue.CrawlRecord) bool { return cr.TriggerName != "" && cr.WorkflowRunID == "" }); i >= 0 && crawls[i].State.Terminal() {
+				k := NodeRef{glue.NodeCrawler, c.CrawlerName}
+				outcomes[k] = []string{string(crawls[i].State)}
+			}
+			continue
+		}
+		r, err := tx.JobRuns().LatestTriggered(ctx, c.JobName)
+		if err != nil {
+			return nil, nil, err
+		}
+		if r != nil && r.JobRun.JobRunState.Terminal() {
+			outcomes[NodeRef{glue.NodeJob, c.JobName}] = []string{string(r.JobRun.JobRunState)}
+			if string(r.JobRun.JobRunState) == c.State {
+				preds = append(preds, glue.Predecessor{JobName: c.JobName, RunID: r.JobRun.ID})
+			}
+		}
+	}
+	return outcomes, preds, nil
+}

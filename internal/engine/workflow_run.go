@@ -1,0 +1,486 @@
+package engine
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/store"
+)
+
+// StartWorkflowRun starts a run of a workflow: it snapshots the workflow's
+// triggers, sets the run properties (DefaultRunProperties overlaid by props)
+// and fires the start trigger, whatever its type. A workflow at its
+// MaxConcurrentRuns refuses with ConcurrentRunsExceededException.
+func (e *Engine) StartWorkflowRun(ctx context.Context, name string, props map[string]string) (string, error) {
+	var id string
+	err := e.update(ctx, func(tx store.Tx) error {
+		run, err := e.startRun(ctx, tx, name, props, nil)
+		if run != nil {
+			id = run.Run.WorkflowRunID
+		}
+		return err
+	})
+	return id, err
+}
+
+// startRun creates and starts a workflow run within tx.
+func (e *Engine) startRun(ctx context.Context, tx store.Tx, name string, props map[string]string, batch *glue.StartingEventBatchCondition) (*glue.WorkflowRunRecord, error) {
+	wf, err := tx.Workflows().Get(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRunLimit(ctx, tx, wf); err != nil {
+		return nil, err
+	}
+	triggers, err := tx.Triggers().List(ctx, glue.ListOptions{Workflow: name})
+	if err != nil {
+		return nil, err
+	}
+	merged := maps.Clone(wf.DefaultRunProperties)
+	if merged == nil {
+		merged = map[string]string{}
+	}
+	maps.Copy(merged, props)
+	run := &glue.WorkflowRunRecord{Triggers: triggers, Run: glue.WorkflowRun{Name: name, WorkflowRunID: glue.NewID("wr"),
+		WorkflowRunProperties: merged, StartedOn: e.now(), Status: glue.WorkflowRunRunning, StartingEventBatchCondition: batch}}
+	if err := tx.WorkflowRuns().Insert(ctx, run); err != nil {
+		return nil, err
+	}
+	for _, t := range triggers {
+		if !t.Type.IsStart() {
+			continue
+		}
+		if _, err := tx.Firings().Insert(ctx, run.Run.WorkflowRunID, t.Name); err != nil {
+			return nil, err
+		}
+		if err := e.fireActions(ctx, tx, t, name, run.Run.WorkflowRunID, nil); err != nil {
+			return nil, err
+		}
+	}
+	return run, e.settle(ctx, tx, name, run.Run.WorkflowRunID)
+}
+
+func checkRunLimit(ctx context.Context, tx store.Tx, wf *glue.Workflow) error {
+	if wf.MaxConcurrentRuns == nil || *wf.MaxConcurrentRuns <= 0 {
+		return nil
+	}
+	active, err := tx.WorkflowRuns().Active(ctx, wf.Name)
+	if err != nil {
+		return err
+	}
+	if len(active) >= int(*wf.MaxConcurrentRuns) {
+		return glue.Errorf(glue.ConcurrentRunsExceeded, "Concurrent runs exceeded for workflow: %s.", wf.Name)
+	}
+	return nil
+}
+
+// StopWorkflowRun stops a RUNNING run: queued and not yet started job runs
+// end STOPPED at once, running processes are stopped (their runs end
+// STOPPED), crawls are cancelled, nothing more fires, and the run goes
+// STOPPING then STOPPED.
+func (e *Engine) StopWorkflowRun(ctx context.Context, name, runID string) error {
+	var signal []string
+	err := e.update(ctx, func(tx store.Tx) error {
+		run, err := tx.WorkflowRuns().Get(ctx, name, runID)
+		if err != nil {
+			return err
+		}
+		if run.Run.Status != glue.WorkflowRunRunning {
+			return glue.Errorf(glue.IllegalWorkflowState, "Workflow run %s is %s; only a RUNNING run can be stopped", runID, run.Run.Status)
+		}
+		run.Run.Status = glue.WorkflowRunStopping
+		if err := tx.WorkflowRuns().Update(ctx, run); err != nil {
+			return err
+		}
+		if signal, err = e.stopMembers(ctx, tx, runID); err != nil {
+			return err
+		}
+		return e.settle(ctx, tx, name, runID)
+	})
+	for _, id := range signal {
+		e.signalStop(id)
+	}
+	return err
+}
+
+// stopMembers marks a stopping run's active job runs and crawls and returns
+// the ids whose processes or crawls must be told to stop.
+func (e *Engine) stopMembers(ctx context.Context, tx store.Tx, runID string) ([]string, error) {
+	var signal []string
+	jobRuns, err := tx.JobRuns().OfWorkflowRun(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range jobRuns {
+		ids, err := e.stopJobRun(ctx, tx, r)
+		if err != nil {
+			return nil, err
+		}
+		signal = append(signal, ids...)
+	}
+	crawls, err := tx.Crawls().OfWorkflowRun(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range crawls {
+		if c.State == glue.CrawlRunning {
+			c.State = glue.CrawlCancelling
+			if err := tx.Crawls().Update(ctx, c); err != nil {
+				return nil, err
+			}
+			signal = append(signal, c.ID)
+		}
+	}
+	return signal, nil
+}
+
+// stopJobRun stops one job run within tx: a run not yet started ends
+// STOPPED now, a running one goes STOPPING and its id is returned to signal.
+func (e *Engine) stopJobRun(ctx context.Context, tx store.Tx, r *glue.JobRunRecord) ([]string, error) {
+	switch r.JobRun.JobRunState {
+	case glue.JobRunStarting, glue.JobRunWaiting:
+		now := e.now()
+		r.JobRun.JobRunState, r.JobRun.CompletedOn, r.JobRun.LastModifiedOn = glue.JobRunStopped, now, now
+		return nil, tx.JobRuns().Update(ctx, r)
+	case glue.JobRunRunning:
+		r.JobRun.JobRunState, r.JobRun.LastModifiedOn = glue.JobRunStopping, e.now()
+		return []string{r.JobRun.ID}, tx.JobRuns().Update(ctx, r)
+	case glue.JobRunStopping:
+		return []string{r.JobRun.ID}, nil
+	}
+	return nil, nil
+}
+
+// ResumeWorkflowRun restarts the given job and crawler nodes of a COMPLETED
+// run, and everything downstream of them, in a new run that keeps the old
+// run's trigger snapshot and final properties and carries the details of
+// every node it does not restart. Selected nodes downstream of other
+// selected nodes are dropped; the node ids actually restarted are returned.
+func (e *Engine) ResumeWorkflowRun(ctx context.Context, name, runID string, nodeIDs []string) (string, []string, error) {
+	var newID string
+	var restarted []string
+	err := e.update(ctx, func(tx store.Tx) error {
+		var err error
+		newID, restarted, err = e.resume(ctx, tx, name, runID, nodeIDs)
+		return err
+	})
+	return newID, restarted, err
+}
+
+func (e *Engine) resume(ctx context.Context, tx store.Tx, name, runID string, nodeIDs []string) (string, []string, error) {
+	wf, err := tx.Workflows().Get(ctx, name)
+	if err != nil {
+		return "", nil, err
+	}
+	old, err := e.loadRun(ctx, tx, name, runID)
+	if err != nil {
+		return "", nil, err
+	}
+	if old.run.Run.Status != glue.WorkflowRunCompleted {
+		return "", nil, glue.Errorf(glue.IllegalWorkflowState, "Workflow run %s is %s; only a COMPLETED run can be resumed", runID, old.run.Run.Status)
+	}
+	if err := checkRunLimit(ctx, tx, wf); err != nil {
+		return "", nil, err
+	}
+	plan, err := planResume(name, old, nodeIDs)
+	if err != nil {
+		return "", nil, err
+	}
+	run := &glue.WorkflowRunRecord{Triggers: old.run.Triggers, Run: glue.WorkflowRun{Name: name, WorkflowRunID: glue.NewID("wr"),
+		PreviousRunID: runID, WorkflowRunProperties: maps.Clone(old.run.Run.WorkflowRunProperties), StartedOn: e.now(),
+		Status: glue.WorkflowRunRunning}}
+	for _, r := range old.jobRuns {
+		if !plan.rerun[NodeRef{glue.NodeJob, r.JobRun.JobName}] {
+			run.CarriedJobRuns = append(run.CarriedJobRuns, r.JobRun.ID)
+		}
+	}
+	for _, c := range old.crawls {
+		if !plan.rerun[NodeRef{glue.NodeCrawler, c.CrawlerName}] {
+			run.CarriedCrawls = append(run.CarriedCrawls, c.ID)
+		}
+	}
+	if err := tx.WorkflowRuns().Insert(ctx, run); err != nil {
+		return "", nil, err
+	}
+	if err := e.carryFirings(ctx, tx, runID, run.Run.WorkflowRunID, plan); err != nil {
+		return "", nil, err
+	}
+	for _, n := range plan.start {
+		if err := e.restartNode(ctx, tx, run, n, old.jobRuns); err != nil {
+			return "", nil, err
+		}
+	}
+	return run.Run.WorkflowRunID, plan.startIDs, e.settle(ctx, tx, name, run.Run.WorkflowRunID)
+}
+
+// carryFirings copies the old run's firings of triggers that are not
+// downstream of a restarted node, so they do not fire again.
+func (e *Engine) carryFirings(ctx context.Context, tx store.Tx, oldID, newID string, plan *resumePlan) error {
+	fired, err := tx.Firings().List(ctx, oldID)
+	if err != nil {
+		return err
+	}
+	for _, t := range fired {
+		if plan.retrigger[t] {
+			continue
+		}
+		if _, err := tx.Firings().Insert(ctx, newID, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// restartNode starts a selected node again with the action that started it
+// in the original run.
+func (e *Engine) restartNode(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord, n NodeRef, old []*glue.JobRunRecord) error {
+	if n.Type == glue.NodeCrawler {
+		return e.startCrawl(ctx, tx, n.Name, startingTrigger(run.Triggers, n), run.Run.Name, run.Run.WorkflowRunID)
+	}
+	action := glue.Action{JobName: n.Name}
+	trigger := startingTrigger(run.Triggers, n)
+	for _, r := range old {
+		if r.JobRun.JobName == n.Name {
+			action, trigger = r.Action, r.JobRun.TriggerName
+		}
+	}
+	return e.startJob(ctx, tx, action, trigger, run.Run.Name, run.Run.WorkflowRunID, nil)
+}
+
+func startingTrigger(triggers []*glue.Trigger, n NodeRef) string {
+	for _, t := range triggers {
+		for _, a := range t.Actions {
+			if (n.Type == glue.NodeCrawler && a.CrawlerName == n.Name) || (n.Type == glue.NodeJob && a.JobName == n.Name) {
+				return t.Name
+			}
+		}
+	}
+	return ""
+}
+
+// resumePlan says what a resume restarts.
+type resumePlan struct {
+	start     []NodeRef        // nodes to start now
+	startIDs  []string         // their UniqueIds
+	rerun     map[NodeRef]bool // started now or downstream of those
+	retrigger map[string]bool  // triggers downstream of started nodes
+}
+
+func planResume(workflow string, old *runView, nodeIDs []string) (*resumePlan, error) {
+	g := glue.DeriveGraph(workflow, old.run.Triggers)
+	byID := map[string]*glue.Node{}
+	for _, n := range g.Nodes {
+		byID[n.UniqueID] = n
+	}
+	ran := map[NodeRef]bool{}
+	for k := range old.state.Outcomes {
+		ran[k] = true
+	}
+	for _, r := range old.jobRuns {
+		ran[NodeRef{glue.NodeJob, r.JobRun.JobName}] = true
+	}
+	selected := map[string]bool{}
+	for _, id := range nodeIDs {
+		n, ok := byID[id]
+		if !ok {
+			return nil, glue.Errorf(glue.InvalidInput, "NodeIds: %s is not a node of workflow run %s", id, old.run.Run.WorkflowRunID)
+		}
+		if n.Type == glue.NodeTrigger {
+			return nil, glue.Errorf(glue.InvalidInput, "NodeIds: %s is the trigger %s; only job and crawler nodes can be resumed", id, n.Name)
+		}
+		if !ran[NodeRef{n.Type, n.Name}] {
+			return nil, glue.Errorf(glue.InvalidInput, "NodeIds: %s %s did not run in workflow run %s and cannot be resumed", n.Type, n.Name, old.run.Run.WorkflowRunID)
+		}
+		selected[id] = true
+	}
+	down := downstream(g)
+	plan := &resumePlan{rerun: map[NodeRef]bool{}, retrigger: map[string]bool{}}
+	for id := range selected {
+		if slices.ContainsFunc(slices.Collect(maps.Keys(selected)), func(o string) bool { return o != id && down[o][id] }) {
+			continue
+		}
+		n := byID[id]
+		plan.start = append(plan.start, NodeRef{n.Type, n.Name})
+		plan.startIDs = append(plan.startIDs, id)
+		plan.rerun[NodeRef{n.Type, n.Name}] = true
+		for d := range down[id] {
+			dn := byID[d]
+			if dn.Type == glue.NodeTrigger {
+				plan.retrigger[dn.Name] = true
+			} else {
+				plan.rerun[NodeRef{dn.Type, dn.Name}] = true
+			}
+		}
+	}
+	slices.Sort(plan.startIDs)
+	if len(plan.start) == 0 {
+		return nil, glue.Errorf(glue.InvalidInput, "NodeIds: no node to resume")
+	}
+	return plan, nil
+}
+
+// downstream returns, for every node id, the set of node ids reachable from it.
+func downstream(g *glue.WorkflowGraph) map[string]map[string]bool {
+	next := map[string][]string{}
+	for _, e := range g.Edges {
+		next[e.SourceID] = append(next[e.SourceID], e.DestinationID)
+	}
+	out := map[string]map[string]bool{}
+	for _, n := range g.Nodes {
+		seen := map[string]bool{}
+		stack := slices.Clone(next[n.UniqueID])
+		for len(stack) > 0 {
+			id := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if !seen[id] {
+				seen[id] = true
+				stack = append(stack, next[id]...)
+			}
+		}
+		out[n.UniqueID] = seen
+	}
+	return out
+}
+
+// GetWorkflowRun returns a run with its statistics and, when asked, its
+// graph: the trigger snapshot with each job node's job runs and each
+// crawler node's crawls.
+func (e *Engine) GetWorkflowRun(ctx context.Context, name, runID string, includeGraph bool) (*glue.WorkflowRun, error) {
+	var out *glue.WorkflowRun
+	err := e.store.View(ctx, func(tx store.Tx) error {
+		if _, err := tx.Workflows().Get(ctx, name); err != nil {
+			return err
+		}
+		run, err := tx.WorkflowRuns().Get(ctx, name, runID)
+		if err != nil {
+			return err
+		}
+		out, err = RenderRun(ctx, tx, run, includeGraph)
+		return err
+	})
+	return out, err
+}
+
+// RenderRun turns a stored run into the API's WorkflowRun.
+func RenderRun(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord, includeGraph bool) (*glue.WorkflowRun, error) {
+	jobRuns, crawls, err := runMembers(ctx, tx, run)
+	if err != nil {
+		return nil, err
+	}
+	out := run.Run
+	out.Statistics = glue.ComputeStatistics(jobRuns, crawls)
+	if includeGraph {
+		out.Graph = runGraph(run, jobRuns, crawls)
+	}
+	return &out, nil
+}
+
+func runGraph(run *glue.WorkflowRunRecord, jobRuns []*glue.JobRunRecord, crawls []*glue.CrawlRecord) *glue.WorkflowGraph {
+	g := glue.DeriveGraph(run.Run.Name, run.Triggers)
+	for _, n := range g.Nodes {
+		switch n.Type {
+		case glue.NodeJob:
+			for _, r := range jobRuns {
+				if r.JobRun.JobName == n.Name {
+					if n.JobDetails == nil {
+						n.JobDetails = &glue.JobNodeDetails{}
+					}
+					jr := r.JobRun
+					n.JobDetails.JobRuns = append(n.JobDetails.JobRuns, &jr)
+				}
+			}
+		case glue.NodeCrawler:
+			for _, c := range crawls {
+				if c.CrawlerName == n.Name {
+					if n.CrawlerDetails == nil {
+						n.CrawlerDetails = &glue.CrawlerNodeDetails{}
+					}
+					n.CrawlerDetails.Crawls = append(n.CrawlerDetails.Crawls, c.Crawl())
+				}
+			}
+		}
+	}
+	return g
+}
+
+// GetWorkflowRuns returns a page of a workflow's runs, newest first.
+func (e *Engine) GetWorkflowRuns(ctx context.Context, name string, includeGraph bool, beforeSeq int64, limit int) ([]*glue.WorkflowRun, []int64, error) {
+	var out []*glue.WorkflowRun
+	var seqs []int64
+	err := e.store.View(ctx, func(tx store.Tx) error {
+		if _, err := tx.Workflows().Get(ctx, name); err != nil {
+			return err
+		}
+		runs, err := tx.WorkflowRuns().List(ctx, name, beforeSeq, limit)
+		if err != nil {
+			return err
+		}
+		for _, r := range runs {
+			wr, err := RenderRun(ctx, tx, r, includeGraph)
+			if err != nil {
+				return err
+			}
+			out = append(out, wr)
+			seqs = append(seqs, r.Seq)
+		}
+		return nil
+	})
+	return out, seqs, err
+}
+
+// GetWorkflowRunProperties returns a run's current properties.
+func (e *Engine) GetWorkflowRunProperties(ctx context.Context, name, runID string) (map[string]string, error) {
+	var props map[string]string
+	err := e.store.View(ctx, func(tx store.Tx) error {
+		run, err := tx.WorkflowRuns().Get(ctx, name, runID)
+		if err != nil {
+			return err
+		}
+		props = run.Run.WorkflowRunProperties
+		return nil
+	})
+	if props == nil {
+		props = map[string]string{}
+	}
+	return props, err
+}
+
+// PutWorkflowRunProperties merges props into a run's properties key by key:
+// given keys are added or overwritten, others are kept.
+func (e *Engine) PutWorkflowRunProperties(ctx context.Context, name, runID string, props map[string]string) error {
+	return e.store.Update(ctx, func(tx store.Tx) error {
+		run, err := tx.WorkflowRuns().Get(ctx, name, runID)
+		if err != nil {
+			return err
+		}
+		if run.Run.WorkflowRunProperties == nil {
+			run.Run.WorkflowRunProperties = map[string]string{}
+		}
+		maps.Copy(run.Run.WorkflowRunProperties, props)
+		return tx.WorkflowRuns().Update(ctx, run)
+	})
+}
+
+// FireOnDemand fires an ON_DEMAND trigger: for a workflow's start trigger it
+// starts a workflow run, otherwise it starts the trigger's actions.
+func (e *Engine) FireOnDemand(ctx context.Context, t *glue.Trigger) error {
+	if t.WorkflowName != "" {
+		_, err := e.StartWorkflowRun(ctx, t.WorkflowName, nil)
+		return err
+	}
+	return e.update(ctx, func(tx store.Tx) error {
+		return e.fireActions(ctx, tx, t, "", "", nil)
+	})
+}
+
+// LastRun returns a workflow's most recent run, with statistics, within tx;
+// nil when it has none.
+func LastRun(ctx context.Context, tx store.Tx, workflow string) (*glue.WorkflowRun, error) {
+	runs, err := tx.WorkflowRuns().List(ctx, workflow, 0, 1)
+	if err != nil || len(runs) == 0 {
+		return nil, err
+	}
+	return RenderRun(ctx, tx, runs[0], false)
+}

@@ -1,0 +1,76 @@
+package glue
+
+import "time"
+
+// WorkflowRunRecord is a workflow run with the bookkeeping Epoxy keeps
+// beside what the API shows.
+type WorkflowRunRecord struct {
+	Run WorkflowRun `json:"run"`
+	// Seq orders runs by start; it is assigned by the store.
+	Seq int64 `json:"-"`
+	// Triggers is the snapshot of the workflow's triggers taken when the
+	// run started. Later edits to triggers do not affect the run.
+	Triggers []*Trigger `json:"triggers"`
+	// Carried lists job runs and crawls of an earlier run that a resumed
+	// run keeps in its graph because their nodes were not restarted.
+	CarriedJobRuns []string `json:"carriedJobRuns,omitempty"`
+	CarriedCrawls  []string `json:"carriedCrawls,omitempty"`
+}
+
+// Active reports whether the run is still RUNNING or STOPPING.
+func (r *WorkflowRunRecord) Active() bool {
+	return r.Run.Status == WorkflowRunRunning || r.Run.Status == WorkflowRunStopping
+}
+
+// JobRunRecord is a job run with the bookkeeping Epoxy keeps beside what the
+// API shows.
+type JobRunRecord struct {
+	JobRun JobRun `json:"jobRun"`
+	// Seq orders a job's runs by creation; it is assigned by the store.
+	Seq int64 `json:"-"`
+	// WorkflowName and WorkflowRunID are set for runs started inside a
+	// workflow run.
+	WorkflowName  string `json:"workflowName,omitempty"`
+	WorkflowRunID string `json:"workflowRunId,omitempty"`
+	// Retried is set on a failed attempt once its retry has been created;
+	// only the final attempt of a run counts for trigger conditions.
+	Retried bool `json:"retried,omitempty"`
+	// PID and ProcessStart identify the job's process while it runs, so that
+	// a restarted server can find it again.
+	PID          int    `json:"pid,omitempty"`
+	ProcessStart uint64 `json:"processStart,omitempty"`
+	// Deadline is when the run times out.
+	Deadline time.Time `json:"deadline,omitzero"`
+	// Action is the trigger action or StartJobRun request that started the
+	// run; retries reuse it.
+	Action Action `json:"action"`
+}
+
+// CrawlRecord is one crawl of a crawler.
+type CrawlRecord struct {
+	ID            string     `json:"id"`
+	Seq           int64      `json:"-"`
+	CrawlerName   string     `json:"crawlerName"`
+	TriggerName   string     `json:"triggerName,omitempty"`
+	WorkflowName  string     `json:"workflowName,omitempty"`
+	WorkflowRunID string     `json:"workflowRunId,omitempty"`
+	State         CrawlState `json:"state"`
+	StartedOn     time.Time  `json:"startedOn,omitzero"`
+	CompletedOn   time.Time  `json:"completedOn,omitzero"`
+	ErrorMessage  string     `json:"errorMessage,omitempty"`
+	Summary       string     `json:"summary,omitempty"`
+	// Stats are what the crawl found.
+	FilesFound   int `json:"filesFound,omitempty"`
+	FoldersFound int `json:"foldersFound,omitempty"`
+}
+
+// Crawl returns the crawl as a workflow run's graph shows it.
+func (c *CrawlRecord) Crawl() *Crawl {
+	return &Crawl{State: c.State, StartedOn: c.StartedOn, CompletedOn: c.CompletedOn, ErrorMessage: c.ErrorMessage,
+		LogGroup: "/aws-glue/crawlers", LogStream: c.CrawlerName}
+}
+
+// Terminal reports whether the crawl has ended.
+func (s CrawlState) Terminal() bool {
+	return s == CrawlSucceeded || s == CrawlFailed || s == CrawlCancelled || s == CrawlError
+}

@@ -1,0 +1,43 @@
+-- Runs: workflow runs, job runs and crawls, each a JSON document with the
+-- columns queries filter and order on. seq orders rows by creation.
+CREATE TABLE workflow_runs (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    id       TEXT NOT NULL UNIQUE,
+    workflow TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    doc      TEXT NOT NULL
+);
+CREATE INDEX workflow_runs_by_workflow ON workflow_runs (workflow, seq);
+CREATE INDEX workflow_runs_by_status ON workflow_runs (status);
+
+CREATE TABLE job_runs (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT NOT NULL UNIQUE,
+    job             TEXT NOT NULL,
+    workflow_run_id TEXT NOT NULL DEFAULT '',
+    trigger_name    TEXT NOT NULL DEFAULT '',
+    state           TEXT NOT NULL,
+    retried         INTEGER NOT NULL DEFAULT 0,
+    doc             TEXT NOT NULL
+);
+CREATE INDEX job_runs_by_job ON job_runs (job, seq);
+CREATE INDEX job_runs_by_workflow_run ON job_runs (workflow_run_id, seq);
+CREATE INDEX job_runs_by_state ON job_runs (state, seq);
+
+CREATE TABLE crawls (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT NOT NULL UNIQUE,
+    crawler         TEXT NOT NULL,
+    workflow_run_id TEXT NOT NULL DEFAULT '',
+    state           TEXT NOT NULL,
+    doc             TEXT NOT NULL
+);
+CREATE INDEX crawls_by_crawler ON crawls (crawler, seq);
+CREATE INDEX crawls_by_workflow_run ON crawls (workflow_run_id, seq);
+CREATE INDEX crawls_by_state ON crawls (state, seq);
+
+CREATE TABLE firings (
+    key     TEXT NOT NULL,
+    trigger TEXT NOT NULL,
+    PRIMARY KEY (key, trigger)
+) WITHOUT ROWID;
