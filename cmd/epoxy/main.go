@@ -36,6 +36,8 @@ Usage:
 
 Commands:
   serve     serve the Glue API (and run workflows) on a local endpoint
+  logs      print the output of a job run
+  cron      print the next fire times of a cron(...) schedule
   version   print the version
   help      print this help
 
@@ -50,6 +52,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
+	case "logs":
+		return logsCmd(args[1:], stdout, stderr)
+	case "cron":
+		return cronCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "epoxy", version)
 		return nil

@@ -20,7 +20,8 @@ func (e *Engine) StartCrawler(ctx context.Context, name string) error {
 		if c.State != glue.CrawlerStateReady {
 			return glue.Errorf(glue.CrawlerRunning, "Crawler %s is already %s", name, c.State)
 		}
-		return e.startCrawl(ctx, tx, name, "", "", "")
+		_, err = e.startCrawl(ctx, tx, name, "", "", "")
+		return err
 	})
 }
 

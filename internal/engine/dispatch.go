@@ -11,16 +11,18 @@ import (
 )
 
 // dispatchOnce promotes queued job runs that now have room, launches every
-// job run waiting in STARTING and every crawl not yet being watched.
+// job run waiting in STARTING and every crawl not yet being watched. Runs are
+// claimed in one transaction and their processes recorded in another, so the
+// cost of a dispatch pass is shared by all the runs it starts.
 func (e *Engine) dispatchOnce(ctx context.Context) error {
-	if err := e.promoteWaiting(ctx); err != nil {
-		return err
-	}
-	var starting []*glue.JobRunRecord
+	var starting, waiting []*glue.JobRunRecord
 	var crawls []*glue.CrawlRecord
 	err := e.store.View(ctx, func(tx store.Tx) error {
 		var err error
 		if starting, err = tx.JobRuns().InStates(ctx, "", glue.JobRunStarting); err != nil {
+			return err
+		}
+		if waiting, err = tx.JobRuns().InStates(ctx, "", glue.JobRunWaiting); err != nil {
 			return err
 		}
 		crawls, err = tx.Crawls().InStates(ctx, glue.CrawlRunning)
@@ -29,11 +31,13 @@ func (e *Engine) dispatchOnce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range starting {
-		if f := e.track(r.JobRun.ID); f != nil {
-			e.launch(ctx, r.JobRun.ID, f)
+	if len(waiting) > 0 {
+		if err := e.promoteWaiting(ctx); err != nil {
+			return err
 		}
+		e.Wake()
 	}
+	e.launchAll(ctx, starting)
 	for _, c := range crawls {
 		if f := e.track(c.ID); f != nil {
 			e.wg.Add(1)
@@ -78,59 +82,114 @@ func (e *Engine) promoteWaiting(ctx context.Context) error {
 	})
 }
 
-// launch claims a STARTING job run (→ RUNNING, StartedOn = now), starts its
-// process and watches it. A run that cannot start fails with the reason.
-func (e *Engine) launch(ctx context.Context, id string, f *flight) {
-	var rec *glue.JobRunRecord
-	var job *glue.Job
-	err := e.store.Update(ctx, func(tx store.Tx) error {
-		var err error
-		rec, err = tx.JobRuns().ByID(ctx, id)
-		if err != nil || rec.JobRun.JobRunState != glue.JobRunStarting {
-			rec = nil
-			return err
+// claimed is a job run moved to RUNNING by this dispatcher, with its job.
+type claimed struct {
+	rec    *glue.JobRunRecord
+	job    *glue.Job
+	flight *flight
+	proc   glue.Process
+}
+
+// launchAll claims the STARTING job runs (→ RUNNING, StartedOn = now),
+// starts their processes and watches them. A run that cannot start fails
+// with the reason.
+func (e *Engine) launchAll(ctx context.Context, starting []*glue.JobRunRecord) {
+	var mine []*claimed
+	for _, r := range starting {
+		if f := e.track(r.JobRun.ID); f != nil {
+			mine = append(mine, &claimed{rec: r, flight: f})
 		}
-		job, err = tx.Jobs().Get(ctx, rec.JobRun.JobName)
-		if glue.IsCode(err, glue.EntityNotFound) {
-			err = e.endJobRun(ctx, tx, rec, glue.JobRunError, "job "+rec.JobRun.JobName+" no longer exists", 0)
-			rec = nil
-			return err
-		}
-		if err != nil {
-			return err
-		}
-		now := e.now()
-		rec.JobRun.JobRunState, rec.JobRun.StartedOn, rec.JobRun.LastModifiedOn = glue.JobRunRunning, now, now
-		rec.Deadline = now.Add(time.Duration(timeoutMinutes(rec)) * e.minute)
-		return tx.JobRuns().Update(ctx, rec)
-	})
-	if err != nil || rec == nil {
-		e.untrack(id)
-		if err != nil {
-			e.log.Error("claim job run", "job_run", id, "err", err)
-		}
-		e.Wake()
+	}
+	if len(mine) == 0 {
 		return
 	}
-	spec := e.spec(rec, job)
-	proc, err := e.exec.Start(e.runCtx, spec)
+	runs, err := e.claim(ctx, mine)
 	if err != nil {
-		e.finish(id, glue.JobRunFailed, err.Error(), -1)
-		e.untrack(id)
+		e.log.Error("claim job runs", "err", err)
+	}
+	for _, c := range mine {
+		if !slices.Contains(runs, c) {
+			e.untrack(c.rec.JobRun.ID)
+		}
+	}
+	var started []*claimed
+	for _, c := range runs {
+		proc, err := e.exec.Start(e.runCtx, e.spec(c.rec, c.job))
+		if err != nil {
+			e.finish(c.rec.JobRun.ID, glue.JobRunFailed, err.Error(), -1)
+			e.untrack(c.rec.JobRun.ID)
+			continue
+		}
+		c.proc = proc
+		started = append(started, c)
+	}
+	e.recordProcesses(ctx, started)
+	for _, c := range started {
+		e.wg.Add(1)
+		go e.watch(c.rec, c.proc, c.flight)
+	}
+}
+
+// claim moves the given STARTING runs to RUNNING in one transaction and
+// returns those it claimed. Runs whose job was deleted end in ERROR.
+func (e *Engine) claim(ctx context.Context, cands []*claimed) ([]*claimed, error) {
+	var out []*claimed
+	err := e.update(ctx, func(tx store.Tx) error {
+		out = nil
+		for _, c := range cands {
+			rec, err := tx.JobRuns().ByID(ctx, c.rec.JobRun.ID)
+			if err != nil {
+				return err
+			}
+			if rec.JobRun.JobRunState != glue.JobRunStarting {
+				continue
+			}
+			job, err := tx.Jobs().Get(ctx, rec.JobRun.JobName)
+			if glue.IsCode(err, glue.EntityNotFound) {
+				if err := e.endJobRun(ctx, tx, rec, glue.JobRunError, "job "+rec.JobRun.JobName+" no longer exists", 0); err != nil {
+					return err
+				}
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			now := e.now()
+			rec.JobRun.JobRunState, rec.JobRun.StartedOn, rec.JobRun.LastModifiedOn = glue.JobRunRunning, now, now
+			rec.Deadline = now.Add(time.Duration(timeoutMinutes(rec)) * e.minute)
+			if err := tx.JobRuns().Update(ctx, rec); err != nil {
+				return err
+			}
+			c.rec, c.job = rec, job
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// recordProcesses stores the pid and start time of started processes, so a
+// restarted server can find them.
+func (e *Engine) recordProcesses(ctx context.Context, started []*claimed) {
+	if len(started) == 0 {
 		return
 	}
-	if err := e.store.Update(ctx, func(tx store.Tx) error {
-		r, err := tx.JobRuns().ByID(ctx, id)
-		if err != nil {
-			return err
+	err := e.store.Update(ctx, func(tx store.Tx) error {
+		for _, c := range started {
+			r, err := tx.JobRuns().ByID(ctx, c.rec.JobRun.ID)
+			if err != nil {
+				return err
+			}
+			r.PID, r.ProcessStart = c.proc.PID(), c.proc.StartTime()
+			if err := tx.JobRuns().Update(ctx, r); err != nil {
+				return err
+			}
 		}
-		r.PID, r.ProcessStart = proc.PID(), proc.StartTime()
-		return tx.JobRuns().Update(ctx, r)
-	}); err != nil {
-		e.log.Error("record job process", "job_run", id, "err", err)
+		return nil
+	})
+	if err != nil {
+		e.log.Error("record job processes", "err", err)
 	}
-	e.wg.Add(1)
-	go e.watch(rec, proc, f)
 }
 
 func timeoutMinutes(r *glue.JobRunRecord) int32 {

@@ -34,22 +34,23 @@ func (e *Engine) newJobRunRecord(job *glue.Job, a glue.Action, trigger, workflow
 // startJob creates the job run an action asks for. A deleted job gives a run
 // in ERROR; a job at its concurrency limit gives a FAILED run, or a WAITING
 // one when queuing is enabled, as Glue does for trigger-started runs.
-func (e *Engine) startJob(ctx context.Context, tx store.Tx, a glue.Action, trigger, workflow, runID string, preds []glue.Predecessor) error {
+// It reports whether the new run ended at once.
+func (e *Engine) startJob(ctx context.Context, tx store.Tx, a glue.Action, trigger, workflow, runID string, preds []glue.Predecessor) (bool, error) {
 	job, err := tx.Jobs().Get(ctx, a.JobName)
 	if glue.IsCode(err, glue.EntityNotFound) {
 		rec := e.newJobRunRecord(&glue.Job{Name: a.JobName}, a, trigger, workflow, runID)
 		rec.JobRun.JobRunState, rec.JobRun.CompletedOn = glue.JobRunError, rec.JobRun.StartedOn
 		rec.JobRun.ErrorMessage = fmt.Sprintf("Job %s does not exist; it may have been deleted", a.JobName)
-		return tx.JobRuns().Insert(ctx, rec)
+		return true, tx.JobRuns().Insert(ctx, rec)
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	rec := e.newJobRunRecord(job, a, trigger, workflow, runID)
 	rec.JobRun.PredecessorRuns = preds
 	active, err := tx.JobRuns().InStates(ctx, job.Name, glue.JobRunStarting, glue.JobRunRunning, glue.JobRunStopping)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if len(active) >= job.MaxConcurrent() {
 		if job.JobRunQueuingEnabled != nil && *job.JobRunQueuingEnabled {
@@ -59,13 +60,13 @@ func (e *Engine) startJob(ctx context.Context, tx store.Tx, a glue.Action, trigg
 			rec.JobRun.ErrorMessage = fmt.Sprintf("Job run failed: job %s exceeded its maximum of %d concurrent runs", job.Name, job.MaxConcurrent())
 		}
 	}
-	return tx.JobRuns().Insert(ctx, rec)
+	return rec.JobRun.JobRunState.Terminal(), tx.JobRuns().Insert(ctx, rec)
 }
 
 // startCrawl creates the crawl an action asks for and marks the crawler
 // RUNNING. A deleted crawler gives a crawl in ERROR, a crawler already
-// running a FAILED crawl.
-func (e *Engine) startCrawl(ctx context.Context, tx store.Tx, name, trigger, workflow, runID string) error {
+// running a FAILED crawl. It reports whether the crawl ended at once.
+func (e *Engine) startCrawl(ctx context.Context, tx store.Tx, name, trigger, workflow, runID string) (bool, error) {
 	now := e.now()
 	crawl := &glue.CrawlRecord{ID: glue.NewID("cr"), CrawlerName: name, TriggerName: trigger, WorkflowName: workflow,
 		WorkflowRunID: runID, State: glue.CrawlRunning, StartedOn: now}
@@ -75,33 +76,38 @@ func (e *Engine) startCrawl(ctx context.Context, tx store.Tx, name, trigger, wor
 		crawl.State, crawl.CompletedOn = glue.CrawlError, now
 		crawl.ErrorMessage = fmt.Sprintf("Crawler %s does not exist; it may have been deleted", name)
 	case err != nil:
-		return err
+		return false, err
 	case c.State != glue.CrawlerStateReady:
 		crawl.State, crawl.CompletedOn = glue.CrawlFailed, now
 		crawl.ErrorMessage = fmt.Sprintf("Crawler %s is already %s", name, c.State)
 	default:
 		c.State = glue.CrawlerStateRunning
 		if err := tx.Crawlers().Replace(ctx, name, c); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return tx.Crawls().Insert(ctx, crawl)
+	return crawl.State.Terminal(), tx.Crawls().Insert(ctx, crawl)
 }
 
-// fireActions starts every action of a trigger.
-func (e *Engine) fireActions(ctx context.Context, tx store.Tx, t *glue.Trigger, workflow, runID string, preds []glue.Predecessor) error {
+// fireActions starts every action of a trigger. It reports whether any of
+// them ended at once (a deleted job, a job at its limit), which may let
+// further triggers fire.
+func (e *Engine) fireActions(ctx context.Context, tx store.Tx, t *glue.Trigger, workflow, runID string, preds []glue.Predecessor) (bool, error) {
+	anyEnded := false
 	for _, a := range t.Actions {
+		var ended bool
 		var err error
 		if a.CrawlerName != "" {
-			err = e.startCrawl(ctx, tx, a.CrawlerName, t.Name, workflow, runID)
+			ended, err = e.startCrawl(ctx, tx, a.CrawlerName, t.Name, workflow, runID)
 		} else {
-			err = e.startJob(ctx, tx, a, t.Name, workflow, runID, preds)
+			ended, err = e.startJob(ctx, tx, a, t.Name, workflow, runID, preds)
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
+		anyEnded = anyEnded || ended
 	}
-	return nil
+	return anyEnded, nil
 }
 
 // runView loads what evaluation needs about a workflow run.
@@ -201,16 +207,23 @@ func (e *Engine) settle(ctx context.Context, tx store.Tx, workflow, runID string
 			}
 			return nil
 		}
+		again := false
 		for _, t := range fire {
 			fresh, err := tx.Firings().Insert(ctx, runID, t.Name)
 			if err != nil {
 				return err
 			}
-			if fresh {
-				if err := e.fireActions(ctx, tx, t, workflow, runID, predecessors(t, v.jobRuns)); err != nil {
-					return err
-				}
+			if !fresh {
+				continue
 			}
+			ended, err := e.fireActions(ctx, tx, t, workflow, runID, predecessors(t, v.jobRuns))
+			if err != nil {
+				return err
+			}
+			again = again || ended || len(t.Actions) == 0
+		}
+		if !again {
+			return nil // what fired is now active: the run goes on
 		}
 	}
 }
@@ -279,7 +292,7 @@ func (e *Engine) fireStandalone(ctx context.Context, tx store.Tx, node NodeRef, 
 			return err
 		}
 		if fresh {
-			if err := e.fireActions(ctx, tx, t, "", "", preds); err != nil {
+			if _, err := e.fireActions(ctx, tx, t, "", "", preds); err != nil {
 				return err
 			}
 		}

@@ -55,7 +55,7 @@ func (e *Engine) startRun(ctx context.Context, tx store.Tx, name string, props m
 		if _, err := tx.Firings().Insert(ctx, run.Run.WorkflowRunID, t.Name); err != nil {
 			return nil, err
 		}
-		if err := e.fireActions(ctx, tx, t, name, run.Run.WorkflowRunID, nil); err != nil {
+		if _, err := e.fireActions(ctx, tx, t, name, run.Run.WorkflowRunID, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -237,7 +237,8 @@ func (e *Engine) carryFirings(ctx context.Context, tx store.Tx, oldID, newID str
 // in the original run.
 func (e *Engine) restartNode(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord, n NodeRef, old []*glue.JobRunRecord) error {
 	if n.Type == glue.NodeCrawler {
-		return e.startCrawl(ctx, tx, n.Name, startingTrigger(run.Triggers, n), run.Run.Name, run.Run.WorkflowRunID)
+		_, err := e.startCrawl(ctx, tx, n.Name, startingTrigger(run.Triggers, n), run.Run.Name, run.Run.WorkflowRunID)
+		return err
 	}
 	action := glue.Action{JobName: n.Name}
 	trigger := startingTrigger(run.Triggers, n)
@@ -246,7 +247,8 @@ func (e *Engine) restartNode(ctx context.Context, tx store.Tx, run *glue.Workflo
 			action, trigger = r.Action, r.JobRun.TriggerName
 		}
 	}
-	return e.startJob(ctx, tx, action, trigger, run.Run.Name, run.Run.WorkflowRunID, nil)
+	_, err := e.startJob(ctx, tx, action, trigger, run.Run.Name, run.Run.WorkflowRunID, nil)
+	return err
 }
 
 func startingTrigger(triggers []*glue.Trigger, n NodeRef) string {
@@ -471,7 +473,8 @@ func (e *Engine) FireOnDemand(ctx context.Context, t *glue.Trigger) error {
 		return err
 	}
 	return e.update(ctx, func(tx store.Tx) error {
-		return e.fireActions(ctx, tx, t, "", "", nil)
+		_, err := e.fireActions(ctx, tx, t, "", "", nil)
+		return err
 	})
 }
 
