@@ -26,7 +26,7 @@ type testBundle struct {
 	srv    *httptest.Server
 }
 
-func testConfig(t *testing.T) *serveConfig {
+func testConfig(t testing.TB) *serveConfig {
 	t.Helper()
 	return &serveConfig{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Region: "us-east-1", AccountID: "123456789012",
 		LogFormat: "text", LogLevel: "error", Python: "python3", TimeoutUnit: time.Minute, StopGrace: 2 * time.Second}
@@ -39,7 +39,7 @@ func setup(t *testing.T) *testBundle {
 	return setupWith(t, testConfig(t))
 }
 
-func setupWith(t *testing.T, cfg *serveConfig) *testBundle {
+func setupWith(t testing.TB, cfg *serveConfig) *testBundle {
 	t.Helper()
 	ctx := context.Background()
 	srv := httptest.NewUnstartedServer(nil)

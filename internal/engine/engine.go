@@ -58,6 +58,9 @@ type Config struct {
 	StopGrace time.Duration
 	// Poll is how often the dispatcher looks for work without being woken.
 	Poll time.Duration
+	// Tick is how often the scheduler checks schedules and event batches
+	// (default one second).
+	Tick time.Duration
 }
 
 // Engine executes workflow runs, job runs and crawls.
@@ -70,6 +73,8 @@ type Engine struct {
 	minute   time.Duration
 	grace    time.Duration
 	poll     time.Duration
+	tick     time.Duration
+	sched    schedules
 	wake     chan struct{}
 	mu       sync.Mutex
 	inflight map[string]*flight
@@ -89,7 +94,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, errors.New("engine: Store, Executor, Crawler and Clock are required")
 	}
 	e := &Engine{store: cfg.Store, exec: cfg.Executor, crawler: cfg.Crawler, clock: cfg.Clock, log: cfg.Logger,
-		minute: cfg.MinuteUnit, grace: cfg.StopGrace, poll: cfg.Poll, wake: make(chan struct{}, 1), inflight: map[string]*flight{}}
+		minute: cfg.MinuteUnit, grace: cfg.StopGrace, poll: cfg.Poll, tick: cfg.Tick, wake: make(chan struct{}, 1), inflight: map[string]*flight{}}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -102,6 +107,9 @@ func New(cfg Config) (*Engine, error) {
 	if e.poll <= 0 {
 		e.poll = time.Second
 	}
+	if e.tick <= 0 {
+		e.tick = time.Second
+	}
 	e.runCtx, e.cancel = context.WithCancel(context.Background())
 	return e, nil
 }
@@ -111,8 +119,9 @@ func (e *Engine) Start(ctx context.Context) error {
 	if err := e.recover(ctx); err != nil {
 		return fmt.Errorf("engine: recover: %w", err)
 	}
-	e.wg.Add(1)
+	e.wg.Add(2)
 	go e.loop()
+	go e.scheduleLoop()
 	return nil
 }
 

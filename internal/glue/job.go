@@ -80,7 +80,7 @@ func (j *Job) ApplyDefaults() {
 	}
 	if j.Timeout == nil {
 		t := int32(DefaultJobTimeoutMinutes)
-		if j.GlueVersion >= "5" {
+		if majorVersion(j.GlueVersion) >= 5 {
 			t = DefaultJobTimeoutMinutesV5
 		}
 		j.Timeout = &t
@@ -139,4 +139,16 @@ func (j *Job) MaxConcurrent() int {
 		return DefaultMaxConcurrentRuns
 	}
 	return int(j.ExecutionProperty.MaxConcurrentRuns)
+}
+
+// majorVersion returns the major number of a Glue version such as "4.0".
+func majorVersion(v string) int {
+	n := 0
+	for _, r := range v {
+		if r < '0' || r > '9' {
+			break
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
 }

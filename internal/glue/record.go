@@ -74,3 +74,22 @@ func (c *CrawlRecord) Crawl() *Crawl {
 func (s CrawlState) Terminal() bool {
 	return s == CrawlSucceeded || s == CrawlFailed || s == CrawlCancelled || s == CrawlError
 }
+
+// ScheduleRecord is what the scheduler remembers of one schedule: the
+// expression it tracks and the last fire time it handled.
+type ScheduleRecord struct {
+	Key        string
+	Expression string
+	LastFire   time.Time
+}
+
+// Event is one event delivered to a workflow's EVENT trigger.
+type Event struct {
+	Seq        int64
+	Workflow   string
+	ID         string
+	ReceivedAt time.Time
+	// RunID is the workflow run the event's batch started; "" while the
+	// event waits in a batch.
+	RunID string
+}

@@ -10,8 +10,8 @@ import (
 
 // EncodeOutput marshals v, a typed response whose JSON field names are the
 // model's member names, as the operation's output shape on the wire:
-// timestamps become epoch seconds with millisecond precision. Members that
-// marshal as null are dropped.
+// timestamps become epoch seconds with millisecond precision. The typed
+// responses use omitempty/omitzero, so absent members are never sent as null.
 func (op *Operation) EncodeOutput(v any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -70,12 +70,13 @@ func convertTimes(s *Shape, v any) any {
 // epoch as a plain decimal number with millisecond precision.
 func EpochSeconds(t time.Time) json.Number {
 	ms := t.UnixMilli()
+	sign := ""
+	if ms < 0 {
+		sign, ms = "-", -ms
+	}
 	sec, frac := ms/1000, ms%1000
-	if frac < 0 {
-		sec, frac = sec-1, frac+1000
-	}
 	if frac == 0 {
-		return json.Number(strconv.FormatInt(sec, 10))
+		return json.Number(sign + strconv.FormatInt(sec, 10))
 	}
-	return json.Number(fmt.Sprintf("%d.%03d", sec, frac))
+	return json.Number(fmt.Sprintf("%s%d.%03d", sign, sec, frac))
 }

@@ -8,6 +8,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/epoxy-run/epoxy/internal/glue"
 )
@@ -35,6 +36,8 @@ type Tx interface {
 	JobRuns() JobRuns
 	Crawls() Crawls
 	Firings() Firings
+	Schedules() Schedules
+	Events() Events
 
 	// Tags returns the tags of a resource (an empty map when it has none).
 	Tags(ctx context.Context, r glue.Resource) (map[string]string, error)
@@ -127,4 +130,35 @@ type Firings interface {
 	Insert(ctx context.Context, key, trigger string) (bool, error)
 	// List returns the names of the triggers that fired under key.
 	List(ctx context.Context, key string) ([]string, error)
+}
+
+// Schedules remembers, per schedule, the last fire time handled.
+type Schedules interface {
+	// Get returns a schedule's state, or nil when it has none.
+	Get(ctx context.Context, key string) (*glue.ScheduleRecord, error)
+	// Put stores a schedule's state.
+	Put(ctx context.Context, s *glue.ScheduleRecord) error
+	// Delete forgets a schedule.
+	Delete(ctx context.Context, key string) error
+	// List returns every schedule's state.
+	List(ctx context.Context) ([]*glue.ScheduleRecord, error)
+	// Fired records that key fired for fireTime and reports whether that is
+	// new; false means this fire time was handled already.
+	Fired(ctx context.Context, key string, fireTime time.Time) (bool, error)
+}
+
+// Events stores events delivered to EVENT triggers.
+type Events interface {
+	// Insert stores an event and reports whether it is new; an event id
+	// already delivered to the workflow is not stored twice.
+	Insert(ctx context.Context, ev *glue.Event) (bool, error)
+	// Pending returns a workflow's events that no run has taken yet, oldest
+	// first.
+	Pending(ctx context.Context, workflow string) ([]*glue.Event, error)
+	// PendingWorkflows returns the workflows that have pending events.
+	PendingWorkflows(ctx context.Context) ([]string, error)
+	// Assign records that the run took the events.
+	Assign(ctx context.Context, seqs []int64, runID string) error
+	// DeleteWorkflow deletes a workflow's events.
+	DeleteWorkflow(ctx context.Context, workflow string) error
 }

@@ -55,8 +55,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s := &Store{write: write}
 	if err := s.migrate(ctx); err != nil {
 		write.Close()
-		return nil, err
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	// The driver does not enforce read-only transactions, so the read pool
+	// is made query-only: View can never write behind Update's back.
+	pragmas.Add("_pragma", "query_only(1)")
 	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode())
 	if err != nil {
 		write.Close()

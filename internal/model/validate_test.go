@@ -1,0 +1,339 @@
+package model_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/model"
+)
+
+// operation returns the named operation of the embedded Glue model.
+func operation(t *testing.T, name string) *model.Operation {
+	t.Helper()
+	m, err := model.Glue()
+	require.NoError(t, err)
+	op, ok := m.Operation(name)
+	require.True(t, ok, "operation %s is not in the model", name)
+	return op
+}
+
+// js marshals v for a table entry; it panics because tables are built
+// before any *testing.T is at hand.
+func js(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// requireModelError asserts that err is a *model.Error of the given kind
+// whose message contains every fragment.
+func requireModelError(t *testing.T, err error, kind string, fragments ...string) *model.Error {
+	t.Helper()
+	require.Error(t, err)
+	var me *model.Error
+	require.True(t, errors.As(err, &me), "not a *model.Error: %T %v", err, err)
+	require.Equal(t, kind, me.Kind, "message: %s", me.Message)
+	for _, f := range fragments {
+		require.Contains(t, me.Message, f)
+	}
+	return me
+}
+
+func tagsOf(n int) map[string]string {
+	tags := make(map[string]string, n)
+	for i := range n {
+		tags[fmt.Sprintf("k%02d", i)] = "v"
+	}
+	return tags
+}
+
+func names(n int, name string) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = name
+	}
+	return out
+}
+
+// Ensure DecodeInput enforces every constraint kind the model carries and
+// reports a breach as InvalidInputException naming the member path and rule.
+func TestDecodeInput_Constraints(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		op        string
+		body      string
+		fragments []string // empty: the body is valid
+	}{
+		// Required members.
+		{"required missing", "CreateWorkflow", `{}`,
+			[]string{"1 validation error detected: Value null at 'Name' failed to satisfy constraint: Member must not be null"}},
+		{"required null", "CreateWorkflow", `{"Name":null}`,
+			[]string{"Value null at 'Name' failed to satisfy constraint: Member must not be null"}},
+		{"required nested", "CreateTrigger", `{"Name":"t","Type":"EVENT","Actions":[],"EventBatchingCondition":{"BatchWindow":5}}`,
+			[]string{"1 validation error detected", "'EventBatchingCondition.BatchSize' failed to satisfy constraint: Member must not be null"}},
+		{"required in list element", "CreateCrawler", `{"Name":"c","Role":"r","Targets":{"CatalogTargets":[{"DatabaseName":"db"}]}}`,
+			[]string{"'Targets.CatalogTargets[0].Tables' failed to satisfy constraint: Member must not be null"}},
+		{"required all missing", "CreateTrigger", `{}`,
+			[]string{"3 validation errors detected", "'Name'", "'Type'", "'Actions'"}},
+
+		// String lengths count code points, not bytes or UTF-16 units.
+		{"length min", "CreateWorkflow", `{"Name":""}`,
+			[]string{`Value "" at 'Name' failed to satisfy constraint: Member must have length greater than or equal to 1`}},
+		{"length max ascii", "CreateWorkflow", js(map[string]string{"Name": strings.Repeat("n", 256)}),
+			[]string{"at 'Name' failed to satisfy constraint: Member must have length less than or equal to 255"}},
+		{"length max ascii at limit", "CreateWorkflow", js(map[string]string{"Name": strings.Repeat("n", 255)}), nil},
+		{"length two-byte chars at limit", "CreateWorkflow", js(map[string]string{"Name": strings.Repeat("é", 255)}), nil},
+		{"length two-byte chars over", "CreateWorkflow", js(map[string]string{"Name": strings.Repeat("é", 256)}),
+			[]string{"Member must have length less than or equal to 255"}},
+		{"length three-byte chars at limit", "CreateWorkflow", js(map[string]string{"Name": strings.Repeat("ጀ", 255)}), nil},
+		{"length astral chars at limit", "CreateWorkflow", js(map[string]string{"Name": strings.Repeat("😀", 255)}), nil},
+		{"length astral chars over", "CreateWorkflow", js(map[string]string{"Name": strings.Repeat("😀", 256)}),
+			[]string{"Member must have length less than or equal to 255"}},
+		{"length map key", "TagResource", `{"ResourceArn":"arn:aws:glue:us-east-1:1:job/j","TagsToAdd":{"":"v"}}`,
+			[]string{`'TagsToAdd (key "")' failed to satisfy constraint: Member must have length greater than or equal to 1`}},
+		{"length map value", "TagResource", js(map[string]any{"ResourceArn": "arn:aws:glue:us-east-1:1:job/j", "TagsToAdd": map[string]string{"k": strings.Repeat("v", 257)}}),
+			[]string{`at 'TagsToAdd["k"]' failed to satisfy constraint: Member must have length less than or equal to 256`}},
+
+		// The single-line name pattern.
+		{"pattern newline", "CreateWorkflow", `{"Name":"a\nb"}`,
+			[]string{`Value "a\nb" at 'Name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\u0020-\uD7FF`}},
+		{"pattern carriage return", "CreateWorkflow", `{"Name":"a\rb"}`, []string{"regular expression pattern"}},
+		{"pattern control char", "CreateWorkflow", `{"Name":"a\u0001b"}`, []string{"regular expression pattern"}},
+		{"pattern noncharacter", "CreateWorkflow", `{"Name":"a\ufffeb"}`, []string{"regular expression pattern"}},
+		{"pattern tab", "CreateWorkflow", `{"Name":"a\tb"}`, nil},
+		{"pattern astral", "CreateWorkflow", `{"Name":"party 😀 time"}`, nil},
+		{"pattern astral escaped", "CreateWorkflow", `{"Name":"\ud83d\ude00"}`, nil},
+		{"pattern multiline description", "CreateTrigger", `{"Name":"t","Type":"ON_DEMAND","Actions":[],"Description":"line1\nline2"}`, nil},
+		{"pattern anchored", "CreateJob", `{"Name":"j","Role":"r","Command":{},"GlueVersion":"4.0 "}`,
+			[]string{"'GlueVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(\\w+\\.)+\\w+$"}},
+		{"pattern anchored ok", "CreateJob", `{"Name":"j","Role":"r","Command":{},"GlueVersion":"4.0"}`, nil},
+
+		// Enums.
+		{"enum", "CreateTrigger", `{"Name":"t","Type":"WEEKLY","Actions":[]}`,
+			[]string{`Value "WEEKLY" at 'Type' failed to satisfy constraint: Member must satisfy enum value set: [SCHEDULED, CONDITIONAL, ON_DEMAND, EVENT]`}},
+		{"enum case sensitive", "CreateTrigger", `{"Name":"t","Type":"on_demand","Actions":[]}`, []string{"enum value set"}},
+		{"enum nested", "CreateTrigger", `{"Name":"t","Type":"CONDITIONAL","Actions":[],"Predicate":{"Logical":"OR"}}`,
+			[]string{"'Predicate.Logical' failed to satisfy constraint: Member must satisfy enum value set: [AND, ANY]"}},
+
+		// Integer ranges.
+		{"integer below min", "CreateTrigger", `{"Name":"t","Type":"EVENT","Actions":[],"EventBatchingCondition":{"BatchSize":0}}`,
+			[]string{"Value 0 at 'EventBatchingCondition.BatchSize' failed to satisfy constraint: Member must have value greater than or equal to 1"}},
+		{"integer above max", "CreateTrigger", `{"Name":"t","Type":"EVENT","Actions":[],"EventBatchingCondition":{"BatchSize":101}}`,
+			[]string{"Value 101 at 'EventBatchingCondition.BatchSize' failed to satisfy constraint: Member must have value less than or equal to 100"}},
+		{"integer at bounds", "CreateTrigger", `{"Name":"t","Type":"EVENT","Actions":[],"EventBatchingCondition":{"BatchSize":100,"BatchWindow":1}}`, nil},
+		{"integer page size", "ListWorkflows", `{"MaxResults":26}`, []string{"'MaxResults' failed to satisfy constraint: Member must have value less than or equal to 25"}},
+		{"integer negative", "CreateJob", `{"Name":"j","Role":"r","Command":{},"Timeout":-5}`,
+			[]string{"Value -5 at 'Timeout' failed to satisfy constraint: Member must have value greater than or equal to 1"}},
+		{"integer in list element", "CreateTrigger", `{"Name":"t","Type":"ON_DEMAND","Actions":[{"JobName":"j"},{"JobName":"k","Timeout":0}]}`,
+			[]string{"'Actions[1].Timeout' failed to satisfy constraint: Member must have value greater than or equal to 1"}},
+		{"integer int32 max", "CreateWorkflow", `{"Name":"w","MaxConcurrentRuns":2147483647}`, nil},
+		{"integer int32 min", "CreateWorkflow", `{"Name":"w","MaxConcurrentRuns":-2147483648}`, nil},
+
+		// List and map sizes.
+		{"list min", "BatchGetWorkflows", `{"Names":[]}`,
+			[]string{"Value (list of 0) at 'Names' failed to satisfy constraint: Member must have length greater than or equal to 1"}},
+		{"list max", "BatchGetWorkflows", js(map[string]any{"Names": names(26, "w")}),
+			[]string{"Value (list of 26) at 'Names' failed to satisfy constraint: Member must have length less than or equal to 25"}},
+		{"list at max", "BatchGetWorkflows", js(map[string]any{"Names": names(25, "w")}), nil},
+		{"list member constraint", "BatchGetWorkflows", `{"Names":["ok","a\nb"]}`, []string{"'Names[1]'", "regular expression pattern"}},
+		{"map max", "CreateWorkflow", js(map[string]any{"Name": "w", "Tags": tagsOf(51)}),
+			[]string{"Value (map of 51) at 'Tags' failed to satisfy constraint: Member must have length less than or equal to 50"}},
+		{"map at max", "CreateWorkflow", js(map[string]any{"Name": "w", "Tags": tagsOf(50)}), nil},
+		{"map empty allowed", "CreateWorkflow", `{"Name":"w","Tags":{}}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out, err := operation(t, tt.op).DecodeInput([]byte(tt.body))
+			if len(tt.fragments) == 0 {
+				require.NoError(t, err)
+				require.NotNil(t, out)
+				return
+			}
+			require.Nil(t, out)
+			requireModelError(t, err, model.KindInvalidInput, tt.fragments...)
+		})
+	}
+}
+
+// Ensure a member of the wrong JSON type, malformed JSON and numbers that
+// do not fit their shape are SerializationException, naming the member's
+// full path.
+func TestDecodeInput_Serialization(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		op        string
+		body      string
+		fragments []string
+	}{
+		{"integer as string in list element", "CreateTrigger", `{"Name":"t","Type":"ON_DEMAND","Actions":[{"JobName":"j","Timeout":"10"}]}`,
+			[]string{"member 'Actions[0].Timeout' must be an integer, got a string"}},
+		{"map value wrong type", "CreateJob", `{"Name":"j","Role":"r","Command":{},"DefaultArguments":{"k":1}}`,
+			[]string{`member 'DefaultArguments["k"]' must be a string, got a number`}},
+		{"map value object", "CreateJob", `{"Name":"j","Role":"r","Command":{},"DefaultArguments":{"k":{"a":"b"}}}`,
+			[]string{`member 'DefaultArguments["k"]' must be a string, got an object`}},
+		{"map in list element", "CreateTrigger", `{"Name":"t","Type":"ON_DEMAND","Actions":[{"JobName":"j","Arguments":{"--x":true}}]}`,
+			[]string{`member 'Actions[0].Arguments["--x"]' must be a string, got a boolean`}},
+		{"deep nested", "CreateTrigger", `{"Name":"t","Type":"CONDITIONAL","Actions":[],"Predicate":{"Conditions":[{"JobName":"j"},{"JobName":7}]}}`,
+			[]string{"member 'Predicate.Conditions[1].JobName' must be a string, got a number"}},
+		{"string as number", "CreateWorkflow", `{"Name":42}`, []string{"member 'Name' must be a string, got a number"}},
+		{"list as object", "CreateTrigger", `{"Name":"t","Type":"ON_DEMAND","Actions":{}}`, []string{"member 'Actions' must be a JSON array, got an object"}},
+		{"structure as array", "CreateTrigger", `{"Name":"t","Type":"CONDITIONAL","Actions":[],"Predicate":[]}`,
+			[]string{"member 'Predicate' must be a JSON object, got an array"}},
+		{"map as string", "CreateWorkflow", `{"Name":"w","Tags":"a=b"}`, []string{"member 'Tags' must be a JSON object, got a string"}},
+		{"boolean as string", "CreateTrigger", `{"Name":"t","Type":"ON_DEMAND","Actions":[],"StartOnCreation":"true"}`,
+			[]string{"member 'StartOnCreation' must be a boolean, got a string"}},
+		{"double as string", "CreateJob", `{"Name":"j","Role":"r","Command":{},"MaxCapacity":"2"}`, []string{"member 'MaxCapacity' must be a number, got a string"}},
+		{"double overflow", "CreateJob", `{"Name":"j","Role":"r","Command":{},"MaxCapacity":1e400}`, []string{"member 'MaxCapacity' must be a number"}},
+		{"integer fraction", "CreateWorkflow", `{"Name":"w","MaxConcurrentRuns":1.5}`, []string{"member 'MaxConcurrentRuns' must be an integer within range"}},
+		{"integer exponent", "CreateWorkflow", `{"Name":"w","MaxConcurrentRuns":1e3}`, []string{"member 'MaxConcurrentRuns' must be an integer within range"}},
+		{"int32 overflow", "CreateWorkflow", `{"Name":"w","MaxConcurrentRuns":2147483648}`, []string{"member 'MaxConcurrentRuns' must be an integer within range, got a number"}},
+		{"int32 underflow", "CreateWorkflow", `{"Name":"w","MaxConcurrentRuns":-2147483649}`, []string{"member 'MaxConcurrentRuns' must be an integer within range"}},
+		{"int64 overflow", "CreateWorkflow", `{"Name":"w","MaxConcurrentRuns":99999999999999999999}`, []string{"must be an integer within range"}},
+		{"int32 overflow nested", "CreateTrigger", `{"Name":"t","Type":"ON_DEMAND","Actions":[{"JobName":"j","Timeout":4294967296}]}`,
+			[]string{"member 'Actions[0].Timeout' must be an integer within range"}},
+		{"type error wins over violations", "CreateWorkflow", `{"Name":"","MaxConcurrentRuns":"1"}`, []string{"member 'MaxConcurrentRuns' must be an integer"}},
+
+		// Bodies that are not one JSON object.
+		{"not json", "CreateWorkflow", `{"Name":`, []string{"request body is not valid JSON"}},
+		{"array body", "CreateWorkflow", `[]`, []string{"request body must be a JSON object"}},
+		{"string body", "ListWorkflows", `"x"`, []string{"request body must be a JSON object"}},
+		{"null body", "ListWorkflows", `null`, []string{"request body must be a JSON object"}},
+		{"trailing garbage", "CreateWorkflow", `{"Name":"w"} x`, []string{"request body has data after the JSON object"}},
+		{"trailing object", "CreateWorkflow", `{"Name":"w"}{}`, []string{"request body has data after the JSON object"}},
+		{"trailing brace", "CreateWorkflow", `{"Name":"w"}}`, []string{"request body has data after the JSON object"}},
+		{"trailing number", "ListWorkflows", `{} 1`, []string{"request body has data after the JSON object"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out, err := operation(t, tt.op).DecodeInput([]byte(tt.body))
+			require.Nil(t, out)
+			requireModelError(t, err, model.KindSerialization, tt.fragments...)
+		})
+	}
+}
+
+// Ensure the cleaned request drops nulls at every depth and members the
+// model does not know, and keeps numbers as json.Number.
+func TestDecodeInput_Cleans(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		op   string
+		body string
+		want map[string]any
+	}{
+		{"empty body", "ListWorkflows", ``, map[string]any{}},
+		{"blank body", "ListWorkflows", " \n\t ", map[string]any{}},
+		{"empty object", "ListWorkflows", `{}`, map[string]any{}},
+		{"trailing whitespace", "ListWorkflows", "{}\n  ", map[string]any{}},
+		{"top-level nulls", "ListWorkflows", `{"MaxResults":null,"NextToken":null}`, map[string]any{}},
+		{"unknown members", "CreateWorkflow", `{"Name":"w","Bogus":{"x":[1,2]},"name":"lowercase is another member"}`,
+			map[string]any{"Name": "w"}},
+		{"numbers kept exact", "CreateJob", `{"Name":"j","Role":"r","Command":{"Name":"glueetl"},"MaxCapacity":0.0625,"Timeout":2880,"MaxRetries":0}`,
+			map[string]any{"Name": "j", "Role": "r", "Command": map[string]any{"Name": "glueetl"},
+				"MaxCapacity": json.Number("0.0625"), "Timeout": json.Number("2880"), "MaxRetries": json.Number("0")}},
+		{"nested nulls and unknowns", "CreateTrigger", `{
+			"Name": "t", "Type": "CONDITIONAL", "Description": null, "Schedule": null, "Extra": 1,
+			"Predicate": {"Logical": null, "Conditions": [null, {"JobName": "a", "State": "SUCCEEDED", "CrawlerName": null, "Junk": "x"}, null]},
+			"Actions": [null, {"JobName": "b", "Arguments": {"--k": "v", "--gone": null}, "Timeout": null, "Unknown": {}}],
+			"Tags": {"team": "data", "drop": null}
+		}`, map[string]any{
+			"Name": "t", "Type": "CONDITIONAL",
+			"Predicate": map[string]any{"Conditions": []any{map[string]any{"JobName": "a", "State": "SUCCEEDED"}}},
+			"Actions":   []any{map[string]any{"JobName": "b", "Arguments": map[string]any{"--k": "v"}}},
+			"Tags":      map[string]any{"team": "data"},
+		}},
+		{"empty collections kept", "CreateTrigger", `{"Name":"t","Type":"ON_DEMAND","Actions":[],"Tags":{}}`,
+			map[string]any{"Name": "t", "Type": "ON_DEMAND", "Actions": []any{}, "Tags": map[string]any{}}},
+		{"multi-byte strings kept", "CreateWorkflow", `{"Name":"wf 😀\té"}`, map[string]any{"Name": "wf 😀\té"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out, err := operation(t, tt.op).DecodeInput([]byte(tt.body))
+			require.NoError(t, err)
+			require.Equal(t, tt.want, out)
+		})
+	}
+}
+
+// Ensure an empty body is an empty request: fine when nothing is required,
+// a missing-member violation when something is.
+func TestDecodeInput_EmptyBodyRequired(t *testing.T) {
+	t.Parallel()
+	_, err := operation(t, "GetWorkflow").DecodeInput(nil)
+	requireModelError(t, err, model.KindInvalidInput, "1 validation error detected: Value null at 'Name' failed to satisfy constraint: Member must not be null")
+}
+
+// Ensure every violation is counted, the message lists at most ten, and the
+// singular is used for one.
+func TestDecodeInput_CountsViolations(t *testing.T) {
+	t.Parallel()
+	t.Run("two", func(t *testing.T) {
+		t.Parallel()
+		body := js(map[string]any{"Name": "", "Tags": tagsOf(51)})
+		err := requireModelError(t, errorOf(operation(t, "CreateWorkflow").DecodeInput([]byte(body))), model.KindInvalidInput,
+			"2 validation errors detected: ", "'Name'", "'Tags'")
+		require.Equal(t, 2, strings.Count(err.Message, "failed to satisfy constraint"))
+		require.Equal(t, 1, strings.Count(err.Message, "; "))
+	})
+	t.Run("two on one member", func(t *testing.T) {
+		t.Parallel()
+		// Too long and off-pattern: both rules are reported.
+		body := js(map[string]any{"Name": strings.Repeat("\n", 256)})
+		requireModelError(t, errorOf(operation(t, "CreateWorkflow").DecodeInput([]byte(body))), model.KindInvalidInput,
+			"2 validation errors detected", "less than or equal to 255", "regular expression pattern")
+	})
+	t.Run("capped at ten", func(t *testing.T) {
+		t.Parallel()
+		body := js(map[string]any{"Names": names(12, "")})
+		err := requireModelError(t, errorOf(operation(t, "BatchGetWorkflows").DecodeInput([]byte(body))), model.KindInvalidInput,
+			"12 validation errors detected")
+		require.Equal(t, 10, strings.Count(err.Message, "failed to satisfy constraint"))
+	})
+	t.Run("long value shortened", func(t *testing.T) {
+		t.Parallel()
+		body := js(map[string]any{"Name": strings.Repeat("x", 300)})
+		err := requireModelError(t, errorOf(operation(t, "CreateWorkflow").DecodeInput([]byte(body))), model.KindInvalidInput,
+			`Value "`+strings.Repeat("x", 64)+`..." at 'Name'`)
+		require.NotContains(t, err.Message, strings.Repeat("x", 65))
+	})
+}
+
+func errorOf(_ map[string]any, err error) error { return err }
+
+// Ensure the model lists the operations Epoxy serves and nothing else.
+func TestGlue_Operations(t *testing.T) {
+	t.Parallel()
+	m, err := model.Glue()
+	require.NoError(t, err)
+	require.Equal(t, "AWSGlue", m.TargetPrefix)
+	ops := m.Operations()
+	require.Contains(t, ops, "CreateWorkflow")
+	require.Contains(t, ops, "GetWorkflow")
+	require.Contains(t, ops, "CreateTrigger")
+	for _, name := range ops {
+		op, ok := m.Operation(name)
+		require.True(t, ok)
+		require.Equal(t, name, op.Name)
+	}
+	_, ok := m.Operation("CreateTable")
+	require.False(t, ok, "catalog operations are not served")
+	require.NotNil(t, m.Shape("NameString"))
+	require.Nil(t, m.Shape("NoSuchShape"))
+
+	again, err := model.Glue()
+	require.NoError(t, err)
+	require.Same(t, m, again, "the model is parsed once")
+}
