@@ -34,6 +34,10 @@ type serveConfig struct {
 	// TimeoutUnit and StopGrace are the parsed durations.
 	TimeoutUnit time.Duration
 	StopGrace   time.Duration
+	// clock and tick replace the system clock and the scheduler's interval
+	// in tests.
+	clock interface{ Now() time.Time }
+	tick  time.Duration
 	// AllowFrequentSchedules accepts cron schedules down to every minute,
 	// for local testing; Glue refuses anything more frequent than every 5.
 	AllowFrequentSchedules bool

@@ -38,6 +38,7 @@ Commands:
   serve     serve the Glue API (and run workflows) on a local endpoint
   logs      print the output of a job run
   cron      print the next fire times of a cron(...) schedule
+  notify-event  deliver an event to a workflow's EVENT trigger
   version   print the version
   help      print this help
 
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return logsCmd(args[1:], stdout, stderr)
 	case "cron":
 		return cronCmd(args[1:], stdout, stderr)
+	case "notify-event":
+		return notifyEventCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "epoxy", version)
 		return nil

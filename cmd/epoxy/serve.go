@@ -130,8 +130,12 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	if s3 != nil {
 		crawler.S3 = s3
 	}
-	eng, err := engine.New(engine.Config{Store: st, Executor: exec, Crawler: crawler, Clock: systemClock{},
-		Logger: log.With("component", "engine"), MinuteUnit: cfg.TimeoutUnit, StopGrace: cfg.StopGrace})
+	var clock interface{ Now() time.Time } = systemClock{}
+	if cfg.clock != nil {
+		clock = cfg.clock
+	}
+	eng, err := engine.New(engine.Config{Store: st, Executor: exec, Crawler: crawler, Clock: clock,
+		Logger: log.With("component", "engine"), MinuteUnit: cfg.TimeoutUnit, StopGrace: cfg.StopGrace, Tick: cfg.tick})
 	if err != nil {
 		return nil, err
 	}
@@ -139,10 +143,10 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	if cfg.AllowFrequentSchedules {
 		minInterval = time.Minute
 	}
-	svc := service.New(service.Config{Store: st, Clock: systemClock{}, Logger: log, Region: cfg.Region, Account: cfg.AccountID,
+	svc := service.New(service.Config{Store: st, Clock: clock, Logger: log, Region: cfg.Region, Account: cfg.AccountID,
 		Schedule: service.CronSchedules(minInterval), Firer: eng, LastRun: engine.LastRun})
 	h, err := api.New(api.Config{Logger: log, TokenKey: key, Region: cfg.Region,
-		Workflows: svc, Triggers: svc, Jobs: svc, Crawlers: svc, Tags: svc, Runs: eng})
+		Workflows: svc, Triggers: svc, Jobs: svc, Crawlers: svc, Tags: svc, Runs: eng, Events: eng})
 	if err != nil {
 		return nil, err
 	}

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,4 +127,51 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// notifyEventCmd delivers an event to a workflow's EVENT trigger through
+// Epoxy's AWSGlue.NotifyEvent extension.
+func notifyEventCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("notify-event", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	endpoint := fs.String("endpoint", envOr("EPOXY_ENDPOINT", "http://127.0.0.1:4747"), "Epoxy's endpoint (env EPOXY_ENDPOINT)")
+	workflow := fs.String("workflow", "", "workflow whose EVENT trigger receives the event (required)")
+	eventID := fs.String("event-id", "", "event id (generated when absent); an id already delivered is ignored")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: epoxy notify-event --endpoint URL --workflow NAME [--event-id ID]\n\nDeliver an event to a workflow's EVENT trigger.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage{err.Error()}
+	}
+	if *workflow == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage{"notify-event needs --workflow and takes no arguments"}
+	}
+	body, _ := json.Marshal(map[string]string{"Name": *workflow, "EventId": *eventID})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(*endpoint, "/")+"/", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSGlue.NotifyEvent")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("notify-event: %w", err)
+	}
+	defer resp.Body.Close()
+	reply, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Type    string `json:"__type"`
+			Message string `json:"Message"`
+		}
+		_ = json.Unmarshal(reply, &e)
+		return fmt.Errorf("notify-event: %s: %s", e.Type, e.Message)
+	}
+	fmt.Fprintln(stdout, "event delivered to workflow", *workflow)
+	return nil
 }

@@ -14,6 +14,18 @@ type CrawlerService interface {
 	GetCrawler(ctx context.Context, name string) (*glue.Crawler, error)
 	ListCrawlers(ctx context.Context, opts glue.ListOptions) ([]*glue.Crawler, error)
 	BatchGetCrawlers(ctx context.Context, names []string) ([]*glue.Crawler, []string, error)
+	StartCrawlerSchedule(ctx context.Context, name string) error
+	StopCrawlerSchedule(ctx context.Context, name string) error
+	UpdateCrawlerSchedule(ctx context.Context, name, expr string) error
+}
+
+type crawlerNameIn struct {
+	CrawlerName string
+}
+
+type updateCrawlerScheduleIn struct {
+	CrawlerName string
+	Schedule    string
 }
 
 // createCrawlerIn shadows the Crawler's Schedule: requests carry a cron
@@ -81,6 +93,15 @@ func (s *Server) registerCrawlers(svc CrawlerService) {
 	handle(s, "ListCrawlers", func(ctx context.Context, in *listCrawlersIn) (*listCrawlersOut, error) {
 		cs, next, err := s.listCrawlers(ctx, svc, "ListCrawlers", in, 100)
 		return &listCrawlersOut{CrawlerNames: names(cs, crawlerName), NextToken: next}, err
+	})
+	handle(s, "StartCrawlerSchedule", func(ctx context.Context, in *crawlerNameIn) (*empty, error) {
+		return &empty{}, svc.StartCrawlerSchedule(ctx, in.CrawlerName)
+	})
+	handle(s, "StopCrawlerSchedule", func(ctx context.Context, in *crawlerNameIn) (*empty, error) {
+		return &empty{}, svc.StopCrawlerSchedule(ctx, in.CrawlerName)
+	})
+	handle(s, "UpdateCrawlerSchedule", func(ctx context.Context, in *updateCrawlerScheduleIn) (*empty, error) {
+		return &empty{}, svc.UpdateCrawlerSchedule(ctx, in.CrawlerName, in.Schedule)
 	})
 	handle(s, "BatchGetCrawlers", func(ctx context.Context, in *batchGetCrawlersIn) (*batchGetCrawlersOut, error) {
 		found, missing, err := svc.BatchGetCrawlers(ctx, in.CrawlerNames)

@@ -44,6 +44,7 @@ type Config struct {
 	Crawlers  CrawlerService
 	Tags      TagService
 	Runs      RunService
+	Events    EventService
 }
 
 // Server is an http.Handler serving the Glue API.
@@ -87,8 +88,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Runs != nil {
 		s.registerRuns(cfg.Runs)
 	}
+	if cfg.Events != nil {
+		s.registerEvents(cfg.Events)
+	}
 	for name := range s.handlers {
-		if _, ok := m.Operation(name); !ok {
+		if _, ok := m.Operation(name); !ok && name != "NotifyEvent" {
 			return nil, fmt.Errorf("api: handler %s has no operation in the model", name)
 		}
 	}

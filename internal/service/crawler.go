@@ -143,3 +143,64 @@ func (s *Service) BatchGetCrawlers(ctx context.Context, names []string) ([]*glue
 		return tx.Crawlers().Get(ctx, n)
 	}, s.store)
 }
+
+// StartCrawlerSchedule turns a crawler's schedule on.
+func (s *Service) StartCrawlerSchedule(ctx context.Context, name string) error {
+	return s.setScheduleState(ctx, name, glue.ScheduleScheduled)
+}
+
+// StopCrawlerSchedule turns a crawler's schedule off; the expression is kept.
+func (s *Service) StopCrawlerSchedule(ctx context.Context, name string) error {
+	return s.setScheduleState(ctx, name, glue.ScheduleNotScheduled)
+}
+
+func (s *Service) setScheduleState(ctx context.Context, name string, state glue.ScheduleState) error {
+	return s.store.Update(ctx, func(tx store.Tx) error {
+		c, err := tx.Crawlers().Get(ctx, name)
+		if err != nil {
+			return err
+		}
+		switch {
+		case c.Schedule == nil || c.Schedule.ScheduleExpression == "":
+			if state == glue.ScheduleScheduled {
+				return glue.Errorf(glue.NoSchedule, "Crawler %s has no schedule (UpdateCrawlerSchedule sets one)", name)
+			}
+			return glue.Errorf(glue.SchedulerNotRunning, "Crawler %s has no schedule", name)
+		case c.Schedule.State == state && state == glue.ScheduleScheduled:
+			return glue.Errorf(glue.SchedulerRunning, "the schedule of crawler %s is already running", name)
+		case c.Schedule.State == state:
+			return glue.Errorf(glue.SchedulerNotRunning, "the schedule of crawler %s is not running", name)
+		}
+		c.Schedule.State = state
+		c.LastUpdated = s.now()
+		return tx.Crawlers().Replace(ctx, name, c)
+	})
+}
+
+// UpdateCrawlerSchedule replaces a crawler's schedule expression. A crawler
+// that had no schedule gets an active one; otherwise the schedule's state is
+// kept. An empty expression removes the schedule.
+func (s *Service) UpdateCrawlerSchedule(ctx context.Context, name, expr string) error {
+	if expr != "" {
+		if err := s.schedule(expr); err != nil {
+			return err
+		}
+	}
+	return s.store.Update(ctx, func(tx store.Tx) error {
+		c, err := tx.Crawlers().Get(ctx, name)
+		if err != nil {
+			return err
+		}
+		switch {
+		case expr == "":
+			c.Schedule = nil
+		case c.Schedule == nil:
+			c.Schedule = &glue.Schedule{ScheduleExpression: expr, State: glue.ScheduleScheduled}
+		default:
+			c.Schedule.ScheduleExpression = expr
+		}
+		c.Version++
+		c.LastUpdated = s.now()
+		return tx.Crawlers().Replace(ctx, name, c)
+	})
+}
