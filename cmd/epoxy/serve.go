@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/epoxy-run/epoxy/internal/api"
+	"github.com/epoxy-run/epoxy/internal/blueprint"
 	"github.com/epoxy-run/epoxy/internal/crawl"
 	"github.com/epoxy-run/epoxy/internal/engine"
 	"github.com/epoxy-run/epoxy/internal/executor"
@@ -81,14 +82,32 @@ func endpointURL(addr net.Addr) string {
 
 // app is a wired Epoxy: store, services, engine and API handler.
 type app struct {
-	store   *sqlite.Store
-	engine  *engine.Engine
-	handler http.Handler
+	store      *sqlite.Store
+	engine     *engine.Engine
+	blueprints *service.Blueprints
+	handler    http.Handler
 }
 
-// Close stops the engine, then closes the store.
+// Close stops background work, then closes the store.
 func (a *app) Close() error {
-	return errors.Join(a.engine.Close(), a.store.Close())
+	return errors.Join(a.blueprints.Close(), a.engine.Close(), a.store.Close())
+}
+
+// newBlueprints installs the awsglue.blueprint shim in the data directory
+// and returns the blueprint operations, whose layout generators get the
+// same environment as jobs (Glue and S3 endpoints pointing where Epoxy's
+// do).
+func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, svc *service.Service, s3 *objectstore.S3) (*service.Blueprints, error) {
+	shim := filepath.Join(cfg.DataDir, "runtime", "blueprint")
+	if err := blueprint.InstallShim(shim); err != nil {
+		return nil, err
+	}
+	bc := service.BlueprintConfig{Service: svc, DataDir: cfg.DataDir, Logger: log.With("component", "blueprints"),
+		Runner: &blueprint.Runner{Python: cfg.Python, ShimDir: shim, Env: jobEnv(cfg, selfURL)}}
+	if s3 != nil {
+		bc.S3 = s3
+	}
+	return service.NewBlueprints(bc), nil
 }
 
 // openApp wires every part of Epoxy on the data directory and starts the
@@ -145,15 +164,23 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	}
 	svc := service.New(service.Config{Store: st, Clock: clock, Logger: log, Region: cfg.Region, Account: cfg.AccountID,
 		Schedule: service.CronSchedules(minInterval), Firer: eng, LastRun: engine.LastRun})
+	bps, err := newBlueprints(cfg, log, selfURL, svc, s3)
+	if err != nil {
+		return nil, err
+	}
 	h, err := api.New(api.Config{Logger: log, TokenKey: key, Region: cfg.Region,
-		Workflows: svc, Triggers: svc, Jobs: svc, Crawlers: svc, Tags: svc, Runs: eng, Events: eng})
+		Workflows: svc, Triggers: svc, Jobs: svc, Crawlers: svc, Tags: svc, Runs: eng, Events: eng, Blueprints: bps})
 	if err != nil {
 		return nil, err
 	}
 	if err := eng.Start(ctx); err != nil {
 		return nil, err
 	}
-	return &app{store: st, engine: eng, handler: h}, nil
+	if err := bps.Start(ctx); err != nil {
+		_ = eng.Close()
+		return nil, err
+	}
+	return &app{store: st, engine: eng, blueprints: bps, handler: h}, nil
 }
 
 // scriptFetcher returns s3 as an executor.ScriptFetcher, or nil (not a

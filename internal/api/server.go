@@ -38,13 +38,14 @@ type Config struct {
 	// Region is used when a request carries no SigV4 credential scope.
 	Region string
 
-	Workflows WorkflowService
-	Triggers  TriggerService
-	Jobs      JobService
-	Crawlers  CrawlerService
-	Tags      TagService
-	Runs      RunService
-	Events    EventService
+	Workflows  WorkflowService
+	Triggers   TriggerService
+	Jobs       JobService
+	Crawlers   CrawlerService
+	Tags       TagService
+	Runs       RunService
+	Events     EventService
+	Blueprints BlueprintService
 }
 
 // Server is an http.Handler serving the Glue API.
@@ -90,6 +91,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Events != nil {
 		s.registerEvents(cfg.Events)
+	}
+	if cfg.Blueprints != nil {
+		s.registerBlueprints(cfg.Blueprints)
 	}
 	for name := range s.handlers {
 		if _, ok := m.Operation(name); !ok && name != "NotifyEvent" {

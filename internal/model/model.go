@@ -53,6 +53,7 @@ type Shape struct {
 	Document bool
 
 	pattern    string
+	also       *regexp.Regexp // values matching it pass the pattern too (Epoxy extensions)
 	patternRE  *regexp.Regexp
 	patternErr error
 	once       sync.Once
@@ -154,7 +155,18 @@ func parse(b []byte) (*Model, error) {
 		m.operations[name] = op
 	}
 	markTimes(m.shapes)
+	for name, re := range extensions {
+		if s, ok := m.shapes[name]; ok {
+			s.also = re
+		}
+	}
 	return m, nil
+}
+
+// extensions widen a few model patterns for local use. Blueprint archives
+// may be given as file:// URIs or absolute paths as well as s3:// locations.
+var extensions = map[string]*regexp.Regexp{
+	"OrchestrationS3Location": regexp.MustCompile(`^(file://)?/.+$`),
 }
 
 // markTimes records, for every shape, whether a timestamp is reachable from

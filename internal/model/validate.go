@@ -220,7 +220,7 @@ func (c *checker) str(s *Shape, path string, v any) any {
 	if len(s.Enum) > 0 && !slices.Contains(s.Enum, str) {
 		c.violate(v, path, fmt.Sprintf("Member must satisfy enum value set: [%s]", strings.Join(s.Enum, ", ")))
 	}
-	if re, err := s.regexp(); err == nil && re != nil && !re.MatchString(str) {
+	if re, err := s.regexp(); err == nil && re != nil && !re.MatchString(str) && (s.also == nil || !s.also.MatchString(str)) {
 		c.violate(v, path, "Member must satisfy regular expression pattern: "+s.pattern)
 	}
 	return str

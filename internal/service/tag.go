@@ -35,6 +35,8 @@ func exists(ctx context.Context, tx store.Tx, r glue.Resource) error {
 		_, err = tx.Jobs().Get(ctx, r.Name)
 	case glue.KindCrawler:
 		_, err = tx.Crawlers().Get(ctx, r.Name)
+	case glue.KindBlueprint:
+		_, err = tx.Blueprints().Get(ctx, r.Name)
 	default:
 		err = glue.NotFound(r.Kind, r.Name)
 	}

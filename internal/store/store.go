@@ -31,6 +31,8 @@ type Tx interface {
 	Triggers() Collection[glue.Trigger]
 	Jobs() Collection[glue.Job]
 	Crawlers() Collection[glue.Crawler]
+	Blueprints() Collection[glue.BlueprintRecord]
+	BlueprintRuns() BlueprintRuns
 
 	WorkflowRuns() WorkflowRuns
 	JobRuns() JobRuns
@@ -161,4 +163,20 @@ type Events interface {
 	Assign(ctx context.Context, seqs []int64, runID string) error
 	// DeleteWorkflow deletes a workflow's events.
 	DeleteWorkflow(ctx context.Context, workflow string) error
+}
+
+// BlueprintRuns stores blueprint runs.
+type BlueprintRuns interface {
+	// Insert stores a new run and assigns its Seq.
+	Insert(ctx context.Context, r *glue.BlueprintRunRecord) error
+	// Get returns a run of the blueprint or glue.EntityNotFound.
+	Get(ctx context.Context, blueprint, id string) (*glue.BlueprintRunRecord, error)
+	// Update overwrites a stored run.
+	Update(ctx context.Context, r *glue.BlueprintRunRecord) error
+	// List returns a blueprint's runs newest first, starting below beforeSeq.
+	List(ctx context.Context, blueprint string, beforeSeq int64, limit int) ([]*glue.BlueprintRunRecord, error)
+	// InStates returns runs in any of the states, oldest first.
+	InStates(ctx context.Context, states ...glue.BlueprintRunState) ([]*glue.BlueprintRunRecord, error)
+	// DeleteBlueprint deletes every run of a blueprint.
+	DeleteBlueprint(ctx context.Context, blueprint string) error
 }
