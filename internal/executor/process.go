@@ -44,14 +44,14 @@ func (p *process) exited(code int, reason string) {
 		switch {
 		case ok:
 			res.ExitCode, res.Error = st.Exit, st.Error
+			if res.Error == "" && st.Exit != 0 {
+				res.Error = p.exitMessage(st.Exit)
+			}
 		case reason != "":
 		case code < 0:
 			res.Error = "the job's process ended while Epoxy was not watching it and left no exit status"
 		case code != 0:
-			res.Error = fmt.Sprintf("the job's process exited with status %d", code)
-			if line := lastLine(filepath.Join(p.logDir, "stderr")); line != "" {
-				res.Error += ": " + line
-			}
+			res.Error = p.exitMessage(code)
 		}
 		if res.ExitCode != 0 && res.Error != "" && !strings.Contains(res.Error, "status") {
 			res.Error = fmt.Sprintf("exit status %d: %s", res.ExitCode, res.Error)
@@ -59,6 +59,16 @@ func (p *process) exited(code int, reason string) {
 		close(p.ended)
 		p.done <- res
 	})
+}
+
+// exitMessage says a process exited with code, adding the last line it
+// wrote to stderr.
+func (p *process) exitMessage(code int) string {
+	msg := fmt.Sprintf("the job's process exited with status %d", code)
+	if line := lastLine(filepath.Join(p.logDir, "stderr")); line != "" {
+		msg += ": " + line
+	}
+	return msg
 }
 
 // Stop sends SIGTERM to the process group, then SIGKILL after grace.

@@ -3,7 +3,9 @@
 Runs a Glue Python shell script as ``__main__`` with the arguments Glue passes
 (``sys.argv[1]`` is the script, the rest its arguments), then records how it
 ended in the JSON file named by ``EPOXY_STATUS_FILE``: ``{"exit": <code>,
-"error": "<last line of the exception>"}``. The status file lets Epoxy learn a
+"error": "<last line of the exception>"}`` (the error is empty for a plain
+``sys.exit(n)``; Epoxy then reports the last line the script wrote to
+stderr). The status file lets Epoxy learn a
 job's outcome even when the job ended while Epoxy itself was not running.
 """
 
@@ -46,8 +48,6 @@ def main():
         error = lines[-1].strip() if lines else type(e).__name__
     sys.stdout.flush()
     sys.stderr.flush()
-    if code != 0 and not error:
-        error = "the script exited with status %d" % code
     _write_status(code, error)
     sys.exit(code)
 
