@@ -5,6 +5,7 @@
 # with a fresh data directory, then runs
 #   compat/cli_test.sh    - the AWS CLI (`aws glue ...`)
 #   compat/boto3_test.py  - boto3 (unittest)
+#   compat/boto3_workflow_test.py - boto3: a multi-job workflow run to COMPLETED
 # and prints, as its last line, "compat: N passed, M failed" (test cases of
 # both suites). Exits non-zero if anything failed, including a suite that
 # crashed before reporting its counts. The server is stopped on exit.
@@ -115,6 +116,7 @@ run_suite() {
 
 run_suite cli bash "$compat/cli_test.sh"
 run_suite boto3 python3 "$compat/boto3_test.py"
+run_suite boto3 python3 "$compat/boto3_workflow_test.py"
 
 if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "# epoxy serve died during the run"

@@ -116,7 +116,7 @@ func (e *Engine) launchAll(ctx context.Context, starting []*glue.JobRunRecord) {
 	for _, c := range runs {
 		proc, err := e.exec.Start(e.runCtx, e.spec(c.rec, c.job))
 		if err != nil {
-			e.finish(c.rec.JobRun.ID, glue.JobRunFailed, err.Error(), -1)
+			e.finish(c.rec.JobRun.ID, glue.JobRunFailed, glue.ProcessResult{ExitCode: -1, Error: err.Error()})
 			e.untrack(c.rec.JobRun.ID)
 			continue
 		}
@@ -247,13 +247,13 @@ func (e *Engine) watch(rec *glue.JobRunRecord, proc glue.Process, f *flight) {
 			state = glue.JobRunFailed
 		}
 	}
-	e.finish(id, state, res.Error, res.ExitCode)
+	e.finish(id, state, res)
 	e.untrack(id)
 }
 
 // finish records a job run's end and everything it causes, in one
 // transaction: the retry, the triggers it fires, the end of its workflow run.
-func (e *Engine) finish(id string, state glue.JobRunState, msg string, exitCode int) {
+func (e *Engine) finish(id string, state glue.JobRunState, res glue.ProcessResult) {
 	err := e.update(e.runCtx, func(tx store.Tx) error {
 		rec, err := tx.JobRuns().ByID(e.runCtx, id)
 		if err != nil {
@@ -265,7 +265,11 @@ func (e *Engine) finish(id string, state glue.JobRunState, msg string, exitCode 
 		if rec.JobRun.JobRunState == glue.JobRunStopping {
 			state = glue.JobRunStopped
 		}
-		return e.endJobRun(e.runCtx, tx, rec, state, msg, exitCode)
+		at := e.now()
+		if !res.EndedAt.IsZero() && res.EndedAt.After(rec.JobRun.StartedOn) && res.EndedAt.Before(at) {
+			at = res.EndedAt.UTC().Truncate(time.Millisecond)
+		}
+		return e.endJobRunAt(e.runCtx, tx, rec, state, res.Error, res.ExitCode, at)
 	})
 	if err != nil && e.runCtx.Err() == nil {
 		e.log.Error("record job run end", "job_run", id, "err", err)
@@ -275,7 +279,11 @@ func (e *Engine) finish(id string, state glue.JobRunState, msg string, exitCode 
 // endJobRun moves a job run to a terminal state and applies the
 // consequences within tx.
 func (e *Engine) endJobRun(ctx context.Context, tx store.Tx, rec *glue.JobRunRecord, state glue.JobRunState, msg string, exitCode int) error {
-	now := e.now()
+	return e.endJobRunAt(ctx, tx, rec, state, msg, exitCode, e.now())
+}
+
+// endJobRunAt is endJobRun for a run that ended at the given time.
+func (e *Engine) endJobRunAt(ctx context.Context, tx store.Tx, rec *glue.JobRunRecord, state glue.JobRunState, msg string, exitCode int, now time.Time) error {
 	r := &rec.JobRun
 	r.JobRunState, r.CompletedOn, r.LastModifiedOn = state, now, now
 	if !r.StartedOn.IsZero() {

@@ -15,8 +15,10 @@ import (
 //     process ended meanwhile, the exit status it left is recorded; a process
 //     that left none ends FAILED with a message saying so, and is retried
 //     per MaxRetries.
-//   - A RUNNING job run with no recorded process (the server died between
-//     claiming it and starting it) ends FAILED, and is retried.
+//   - A RUNNING job run with no recorded pid is looked up through the pid
+//     file the executor writes as it starts a process (the server died
+//     between starting it and recording it); with no trace of a process it
+//     never started, so it ends FAILED, and is retried.
 //   - Crawls still RUNNING are crawled again from the start; crawls that
 //     were CANCELLING end CANCELLED.
 //   - Every active workflow run is settled, so a trigger whose predicate
@@ -57,10 +59,6 @@ func (e *Engine) recover(ctx context.Context) error {
 
 func (e *Engine) adopt(ctx context.Context, r *glue.JobRunRecord) {
 	id := r.JobRun.ID
-	if r.PID == 0 {
-		e.finish(id, glue.JobRunFailed, "Epoxy stopped before the job's process started; the run was not executed", -1)
-		return
-	}
 	var job *glue.Job
 	err := e.store.View(ctx, func(tx store.Tx) error {
 		var err error

@@ -170,6 +170,9 @@ func (l *Local) spawn(argv []string, spec *glue.RunSpec, logDir string) (*proces
 		return nil, fmt.Errorf("start %s: %w", argv[0], err)
 	}
 	p := newProcess(cmd.Process.Pid, logDir)
+	// The pid file lets a restarted server find the process even if it was
+	// killed before the engine recorded the pid in the store.
+	_ = os.WriteFile(filepath.Join(logDir, "pid"), []byte(fmt.Sprintf("%d %d\n", p.pid, p.start)), 0o644)
 	go func() {
 		err := cmd.Wait()
 		var exitErr *exec.ExitError
@@ -199,11 +202,27 @@ func (l *Local) env(spec *glue.RunSpec, statusFile string) []string {
 		"EPOXY_JOB_RUN_ID="+spec.JobRunID, "EPOXY_JOB_NAME="+spec.Job.Name)
 }
 
-// Reattach finds a job process started by an earlier server. If it is still
-// running it is watched until it ends; either way its outcome is read from
-// the status file the bootstrap leaves.
+// Reattach finds a job process started by an earlier server. pid 0 means
+// the server died before recording one; the pid file the executor writes
+// right after starting a process is used then. A process still running is
+// watched until it ends; either way its outcome is read from the status
+// file the bootstrap leaves. When there is no trace of a process at all,
+// the run never started.
 func (l *Local) Reattach(spec *glue.RunSpec, pid int, startTime uint64) glue.Process {
-	p := newProcess(pid, LogDir(l.cfg.DataDir, spec.JobRunID))
+	logDir := LogDir(l.cfg.DataDir, spec.JobRunID)
+	if pid == 0 {
+		pid, startTime = readPIDFile(logDir)
+	}
+	if pid == 0 {
+		p := &process{logDir: logDir, done: make(chan glue.ProcessResult, 1), ended: make(chan struct{})}
+		if _, ok := readStatus(logDir); ok {
+			p.exited(-1, "")
+		} else {
+			p.exited(-1, "Epoxy stopped before the job's process started; the run was not executed")
+		}
+		return p
+	}
+	p := &process{pid: pid, start: startTime, logDir: logDir, done: make(chan glue.ProcessResult, 1), ended: make(chan struct{})}
 	go func() {
 		for alive(pid, startTime) {
 			time.Sleep(200 * time.Millisecond)
@@ -213,20 +232,39 @@ func (l *Local) Reattach(spec *glue.RunSpec, pid int, startTime uint64) glue.Pro
 	return p
 }
 
+func readPIDFile(logDir string) (int, uint64) {
+	b, err := os.ReadFile(filepath.Join(logDir, "pid"))
+	if err != nil {
+		return 0, 0
+	}
+	var pid int
+	var start uint64
+	if _, err := fmt.Sscanf(string(b), "%d %d", &pid, &start); err != nil {
+		return 0, 0
+	}
+	return pid, start
+}
+
 // status is what the bootstrap writes when the script ends.
 type status struct {
 	Exit  int    `json:"exit"`
 	Error string `json:"error"`
+	// written is when the file was written: when the script ended.
+	written time.Time
 }
 
 func readStatus(logDir string) (*status, bool) {
-	b, err := os.ReadFile(filepath.Join(logDir, "status.json"))
+	path := filepath.Join(logDir, "status.json")
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, false
 	}
 	var s status
 	if json.Unmarshal(b, &s) != nil {
 		return nil, false
+	}
+	if fi, err := os.Stat(path); err == nil {
+		s.written = fi.ModTime()
 	}
 	return &s, true
 }

@@ -43,7 +43,7 @@ func (p *process) exited(code int, reason string) {
 		st, ok := readStatus(p.logDir)
 		switch {
 		case ok:
-			res.ExitCode, res.Error = st.Exit, st.Error
+			res.ExitCode, res.Error, res.EndedAt = st.Exit, st.Error, st.written
 			if res.Error == "" && st.Exit != 0 {
 				res.Error = p.exitMessage(st.Exit)
 			}

@@ -24,6 +24,9 @@ type ProcessResult struct {
 	// Error is set when the run failed: why, in a line fit for the job run's
 	// ErrorMessage. Empty with exit code 0 means success.
 	Error string
+	// EndedAt is when the process ended, when the executor knows it better
+	// than "now" (a process that ended while Epoxy was not running).
+	EndedAt time.Time
 }
 
 // RunSpec is everything an executor needs to run one job run.

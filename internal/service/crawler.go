@@ -109,8 +109,10 @@ func (s *Service) DeleteCrawler(ctx context.Context, name string) error {
 		if c.State != glue.CrawlerStateReady {
 			return glue.Errorf(glue.CrawlerRunning, "crawler %s is %s and cannot be deleted", name, c.State)
 		}
-		_, err = tx.Crawlers().Delete(ctx, name)
-		return err
+		if _, err := tx.Crawlers().Delete(ctx, name); err != nil {
+			return err
+		}
+		return tx.Crawls().DeleteCrawler(ctx, name)
 	})
 }
 

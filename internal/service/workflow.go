@@ -72,6 +72,9 @@ func (s *Service) DeleteWorkflow(ctx context.Context, name string) error {
 		if err := tx.WorkflowRuns().DeleteWorkflow(ctx, name); err != nil {
 			return err
 		}
+		if err := tx.Events().DeleteWorkflow(ctx, name); err != nil {
+			return err
+		}
 		triggers, err := tx.Triggers().List(ctx, glue.ListOptions{Workflow: name})
 		if err != nil {
 			return err
