@@ -134,6 +134,10 @@ func (e *Engine) fireSchedule(ctx context.Context, key, expr string, st *glue.Sc
 	now := e.clock.Now().UTC()
 	if st == nil || st.Expression != expr {
 		return e.store.Update(ctx, func(tx store.Tx) error {
+			cur, err := tx.Schedules().Get(ctx, key)
+			if err != nil || (cur != nil && cur.Expression == expr) {
+				return err // another pass got here first
+			}
 			return tx.Schedules().Put(ctx, &glue.ScheduleRecord{Key: key, Expression: expr, LastFire: now})
 		})
 	}
@@ -153,6 +157,10 @@ func (e *Engine) fireSchedule(ctx context.Context, key, expr string, st *glue.Sc
 		next = n
 	}
 	return e.update(ctx, func(tx store.Tx) error {
+		cur, err := tx.Schedules().Get(ctx, key)
+		if err != nil || cur == nil || cur.Expression != expr || !cur.LastFire.Before(next) {
+			return err // changed or handled by another pass meanwhile
+		}
 		fresh, err := tx.Schedules().Fired(ctx, key, next)
 		if err != nil {
 			return err
