@@ -86,20 +86,6 @@ type putRunPropertiesIn struct {
 	RunProperties map[string]string
 }
 
-type startJobRunIn struct {
-	JobName               string
-	JobRunID              string `json:"JobRunId"`
-	Arguments             map[string]string
-	Timeout               *int32
-	MaxCapacity           *float64
-	WorkerType            string
-	NumberOfWorkers       *int32
-	SecurityConfiguration string
-	NotificationProperty  *glue.NotificationProperty
-	ExecutionClass        string
-	JobRunQueuingEnabled  *bool
-}
-
 type jobRunIDOut struct {
 	JobRunID string `json:"JobRunId"`
 }
@@ -219,11 +205,8 @@ func (s *Server) registerRuns(svc RunService) {
 }
 
 func (s *Server) registerJobRuns(svc RunService) {
-	handle(s, "StartJobRun", func(ctx context.Context, in *startJobRunIn) (*jobRunIDOut, error) {
-		id, err := svc.StartJobRun(ctx, engine.JobRunRequest{JobName: in.JobName, RetryOf: in.JobRunID, Arguments: in.Arguments,
-			Timeout: in.Timeout, MaxCapacity: in.MaxCapacity, WorkerType: in.WorkerType, NumberOfWorkers: in.NumberOfWorkers,
-			SecurityConfiguration: in.SecurityConfiguration, NotificationProperty: in.NotificationProperty,
-			ExecutionClass: in.ExecutionClass, JobRunQueuingEnabled: in.JobRunQueuingEnabled})
+	handle(s, "StartJobRun", func(ctx context.Context, in *engine.JobRunRequest) (*jobRunIDOut, error) {
+		id, err := svc.StartJobRun(ctx, *in)
 		return &jobRunIDOut{id}, err
 	})
 	handle(s, "GetJobRun", func(ctx context.Context, in *getJobRunIn) (*getJobRunOut, error) {

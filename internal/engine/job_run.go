@@ -8,12 +8,13 @@ import (
 	"github.com/epoxy-run/epoxy/internal/store"
 )
 
-// JobRunRequest is a StartJobRun call.
+// JobRunRequest is a StartJobRun call; its fields are the request's
+// members.
 type JobRunRequest struct {
 	JobName string
 	// RetryOf is the id of an earlier run this run retries (StartJobRun's
 	// JobRunId member).
-	RetryOf               string
+	RetryOf               string `json:"JobRunId"`
 	Arguments             map[string]string
 	Timeout               *int32
 	MaxCapacity           *float64
