@@ -6,6 +6,7 @@
 #   compat/cli_test.sh    - the AWS CLI (`aws glue ...`)
 #   compat/boto3_test.py  - boto3 (unittest)
 #   compat/boto3_workflow_test.py - boto3: a multi-job workflow run to COMPLETED
+#   compat/cli_blueprint_test.sh - the AWS CLI: blueprints registered and run
 # and prints, as its last line, "compat: N passed, M failed" (test cases of
 # both suites). Exits non-zero if anything failed, including a suite that
 # crashed before reporting its counts. The server is stopped on exit.
@@ -117,6 +118,7 @@ run_suite() {
 run_suite cli bash "$compat/cli_test.sh"
 run_suite boto3 python3 "$compat/boto3_test.py"
 run_suite boto3 python3 "$compat/boto3_workflow_test.py"
+run_suite cli-blueprint bash "$compat/cli_blueprint_test.sh"
 
 if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "# epoxy serve died during the run"

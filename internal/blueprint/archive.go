@@ -36,7 +36,7 @@ type entry struct {
 // entries in archive order. No entry content is read.
 func openArchive(archive []byte) ([]entry, error) {
 	if len(archive) > MaxArchiveSize {
-		return nil, fmt.Errorf("blueprint archive is %d bytes; the limit is %d bytes (1 MB) compressed", len(archive), MaxArchiveSize)
+		return nil, fmt.Errorf("blueprint archive is larger than the limit of %d bytes (1 MB) compressed", MaxArchiveSize)
 	}
 	r, err := zip.NewReader(bytes.NewReader(archive), int64(len(archive)))
 	// ErrInsecurePath comes with a usable reader; checkEntries reports the

@@ -144,7 +144,7 @@ func hostileArchives(t *testing.T) map[string]struct {
 	}
 	return map[string]tc{
 		"too big compressed": {buildZip(t, cfg, layout, zipEntry{name: "conv/noise.bin", body: random}),
-			"the limit is 1048576 bytes (1 MB) compressed"},
+			"larger than the limit of 1048576 bytes (1 MB) compressed"},
 		"zip bomb":              {buildZip(t, cfg, layout, file("conv/bomb.bin", zeros(6<<20))), "unpacks to more than 5242880 bytes (5 MB)"},
 		"bomb across entries":   {buildZip(t, sixMB...), "unpacks to more than 5242880 bytes (5 MB)"},
 		"lying sizes":           {lyingBomb(t), `entry "conv/bomb.bin"`},

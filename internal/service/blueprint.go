@@ -16,8 +16,7 @@ import (
 	"github.com/epoxy-run/epoxy/internal/store"
 )
 
-// ArchiveFetcher reads a blueprint archive from an s3:// location, refusing
-// objects larger than limit bytes.
+// ArchiveFetcher reads at most limit bytes of an s3:// object.
 type ArchiveFetcher interface {
 	Get(ctx context.Context, uri string, limit int64) ([]byte, error)
 }
@@ -215,7 +214,7 @@ func (b *Blueprints) fetch(ctx context.Context, location string) ([]byte, error)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the blueprint archive: %w", err)
 		}
-		return data, nil
+		return data, nil // Inspect refuses it if it is over the limit
 	}
 	f, err := os.Open(strings.TrimPrefix(location, "file://"))
 	if err != nil {

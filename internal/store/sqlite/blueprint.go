@@ -24,13 +24,12 @@ func (b blueprintRuns) Insert(ctx context.Context, r *glue.BlueprintRunRecord) e
 	if err != nil {
 		return err
 	}
-	res, err := b.tx.ExecContext(ctx, `INSERT INTO blueprint_runs (id, blueprint, state, doc) VALUES (?, ?, ?, ?)`,
+	res, err := b.tx.ExecContext(ctx, `INSERT INTO blueprint_runs (id, blueprint, state, doc) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		r.Run.RunID, r.Run.BlueprintName, r.Run.State, doc)
 	if err != nil {
 		return fmt.Errorf("insert blueprint run: %w", err)
 	}
-	r.Seq, err = res.LastInsertId()
-	return err
+	return insertedSeq(res, &r.Seq, "Blueprint run", r.Run.RunID)
 }
 
 func (b blueprintRuns) Get(ctx context.Context, blueprint, id string) (*glue.BlueprintRunRecord, error) {

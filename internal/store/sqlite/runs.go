@@ -53,6 +53,17 @@ func queryOne[T any](ctx context.Context, q *sql.Tx, setSeq func(*T, int64), not
 	return out[0], nil
 }
 
+// insertedSeq reads the sequence number an INSERT ... ON CONFLICT DO NOTHING
+// assigned, or reports the conflict as glue.AlreadyExists.
+func insertedSeq(res sql.Result, seq *int64, label, id string) error {
+	if n, _ := res.RowsAffected(); n == 0 {
+		return glue.Errorf(glue.AlreadyExists, "%s %s already exists", label, id)
+	}
+	var err error
+	*seq, err = res.LastInsertId()
+	return err
+}
+
 func marshal(v any) (string, error) {
 	b, err := json.Marshal(v)
 	return string(b), err
@@ -89,13 +100,12 @@ func (w workflowRuns) Insert(ctx context.Context, r *glue.WorkflowRunRecord) err
 	if err != nil {
 		return err
 	}
-	res, err := w.tx.ExecContext(ctx, `INSERT INTO workflow_runs (id, workflow, status, doc) VALUES (?, ?, ?, ?)`,
+	res, err := w.tx.ExecContext(ctx, `INSERT INTO workflow_runs (id, workflow, status, doc) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		r.Run.WorkflowRunID, r.Run.Name, r.Run.Status, doc)
 	if err != nil {
 		return fmt.Errorf("insert workflow run: %w", err)
 	}
-	r.Seq, err = res.LastInsertId()
-	return err
+	return insertedSeq(res, &r.Seq, "Workflow run", r.Run.WorkflowRunID)
 }
 
 func (w workflowRuns) Get(ctx context.Context, workflow, id string) (*glue.WorkflowRunRecord, error) {
@@ -144,13 +154,12 @@ func (j jobRuns) Insert(ctx context.Context, r *glue.JobRunRecord) error {
 	if err != nil {
 		return err
 	}
-	res, err := j.tx.ExecContext(ctx, `INSERT INTO job_runs (id, job, workflow_run_id, trigger_name, state, retried, doc) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	res, err := j.tx.ExecContext(ctx, `INSERT INTO job_runs (id, job, workflow_run_id, trigger_name, state, retried, doc) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		r.JobRun.ID, r.JobRun.JobName, r.WorkflowRunID, r.JobRun.TriggerName, r.JobRun.JobRunState, r.Retried, doc)
 	if err != nil {
 		return fmt.Errorf("insert job run: %w", err)
 	}
-	r.Seq, err = res.LastInsertId()
-	return err
+	return insertedSeq(res, &r.Seq, "Job run", r.JobRun.ID)
 }
 
 func (j jobRuns) Get(ctx context.Context, job, id string) (*glue.JobRunRecord, error) {
@@ -219,13 +228,12 @@ func (c crawls) Insert(ctx context.Context, r *glue.CrawlRecord) error {
 	if err != nil {
 		return err
 	}
-	res, err := c.tx.ExecContext(ctx, `INSERT INTO crawls (id, crawler, workflow_run_id, state, doc) VALUES (?, ?, ?, ?, ?)`,
+	res, err := c.tx.ExecContext(ctx, `INSERT INTO crawls (id, crawler, workflow_run_id, state, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		r.ID, r.CrawlerName, r.WorkflowRunID, r.State, doc)
 	if err != nil {
 		return fmt.Errorf("insert crawl: %w", err)
 	}
-	r.Seq, err = res.LastInsertId()
-	return err
+	return insertedSeq(res, &r.Seq, "Crawl", r.ID)
 }
 
 func (c crawls) Get(ctx context.Context, id string) (*glue.CrawlRecord, error) {

@@ -75,6 +75,17 @@ var crawlers = kind[glue.Crawler]{
 	description: func(c *glue.Crawler) string { return deref(c.Description) },
 }
 
+var blueprints = kind[glue.BlueprintRecord]{
+	kind:       glue.KindBlueprint,
+	collection: store.Tx.Blueprints,
+	make: func(name, d string) *glue.BlueprintRecord {
+		return &glue.BlueprintRecord{Blueprint: glue.Blueprint{Name: name, Description: describe(d), CreatedOn: ms, LastModifiedOn: ms,
+			BlueprintLocation: "s3://blueprints/" + name + ".zip", Status: glue.BlueprintActive}, Version: 1}
+	},
+	name:        func(b *glue.BlueprintRecord) string { return b.Blueprint.Name },
+	description: func(b *glue.BlueprintRecord) string { return deref(b.Blueprint.Description) },
+}
+
 func exerciseCollection[T any](t *testing.T, open OpenFunc, k kind[T]) {
 	t.Helper()
 	t.Run("CRUD", func(t *testing.T) {

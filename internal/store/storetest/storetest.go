@@ -6,9 +6,12 @@
 //		storetest.Exercise(t, func(t *testing.T) store.Store { ... })
 //	}
 //
-// The suite checks the contract documented in package store: the four
-// definition collections, tags, list filters and keyset pages, and the
-// transaction guarantees (rollback, snapshots, serialised updates).
+// The suite checks the contract documented in package store: the five
+// definition collections, tags, list filters and keyset pages; workflow
+// runs, job runs, crawls and blueprint runs (Seq, newest-first pages,
+// state queries, deletion by owner); firings, schedules and events; full
+// round trips of every stored type; and the transaction guarantees
+// (rollback, snapshots, serialised updates).
 package storetest
 
 import (
@@ -47,6 +50,10 @@ func Exercise(t *testing.T, open OpenFunc) {
 		t.Parallel()
 		exerciseCollection(t, open, crawlers)
 	})
+	t.Run("Blueprints", func(t *testing.T) {
+		t.Parallel()
+		exerciseCollection(t, open, blueprints)
+	})
 	t.Run("Namespaces", func(t *testing.T) {
 		t.Parallel()
 		testNamespaces(t, open)
@@ -66,6 +73,38 @@ func Exercise(t *testing.T, open OpenFunc) {
 	t.Run("RoundTrip", func(t *testing.T) {
 		t.Parallel()
 		testRoundTrip(t, open)
+	})
+	t.Run("WorkflowRuns", func(t *testing.T) {
+		t.Parallel()
+		testWorkflowRuns(t, open)
+	})
+	t.Run("JobRuns", func(t *testing.T) {
+		t.Parallel()
+		testJobRuns(t, open)
+	})
+	t.Run("Crawls", func(t *testing.T) {
+		t.Parallel()
+		exerciseRuns(t, open, crawls)
+	})
+	t.Run("BlueprintRuns", func(t *testing.T) {
+		t.Parallel()
+		exerciseRuns(t, open, blueprintRuns)
+	})
+	t.Run("OfWorkflowRun", func(t *testing.T) {
+		t.Parallel()
+		testOfWorkflowRun(t, open)
+	})
+	t.Run("Firings", func(t *testing.T) {
+		t.Parallel()
+		testFirings(t, open)
+	})
+	t.Run("Schedules", func(t *testing.T) {
+		t.Parallel()
+		testSchedules(t, open)
+	})
+	t.Run("Events", func(t *testing.T) {
+		t.Parallel()
+		testEvents(t, open)
 	})
 }
 

@@ -19,6 +19,10 @@ func testTransactions(t *testing.T, open OpenFunc) {
 		t.Parallel()
 		testRollback(t, open)
 	})
+	t.Run("RollbackRuns", func(t *testing.T) {
+		t.Parallel()
+		testRollbackRuns(t, open)
+	})
 	t.Run("UsableAfterDomainError", func(t *testing.T) {
 		t.Parallel()
 		testUsableAfterDomainError(t, open)
@@ -104,6 +108,173 @@ func testRollback(t *testing.T, open OpenFunc) {
 
 	// A View's error is returned too.
 	require.ErrorIs(t, b.store.View(ctx, func(store.Tx) error { return boom }), boom)
+}
+
+// Ensure an Update that fails leaves no trace among runs, firings,
+// schedules and events: nothing it inserted, updated or deleted shows
+// afterwards, and the keys it claimed are new again.
+func testRollbackRuns(t *testing.T, open OpenFunc) {
+	b := setup(t, open)
+	ctx := b.ctx
+	keptRun := workflowRuns.make("A", "wr_kept")
+	keptJobRun := triggered(jobRuns.make("j", "jr_kept"), "t")
+	keptCrawl := crawls.make("c", "cr_kept")
+	keptBlueprintRun := blueprintRuns.make("bp", "br_kept")
+	mustInsertRuns(t, b, workflowRuns, keptRun)
+	mustInsertRuns(t, b, jobRuns, keptJobRun)
+	mustInsertRuns(t, b, crawls, keptCrawl)
+	mustInsertRuns(t, b, blueprintRuns, keptBlueprintRun)
+	s1 := &glue.ScheduleRecord{Key: "trigger/s1", Expression: "cron(0 * * * ? *)", LastFire: ms}
+	s3 := &glue.ScheduleRecord{Key: "trigger/s3", Expression: "cron(5 * * * ? *)", LastFire: ms}
+	eA, eB := event("A", "e1", 0), event("B", "e9", time.Second)
+	b.update(t, func(tx store.Tx) error {
+		if _, err := tx.Firings().Insert(ctx, "wr_kept", "t"); err != nil {
+			return err
+		}
+		if err := tx.Schedules().Put(ctx, s1); err != nil {
+			return err
+		}
+		if err := tx.Schedules().Put(ctx, s3); err != nil {
+			return err
+		}
+		if _, err := tx.Schedules().Fired(ctx, s1.Key, ms); err != nil {
+			return err
+		}
+		for _, ev := range []*glue.Event{eA, eB} {
+			if _, err := tx.Events().Insert(ctx, ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+
+	boom := errors.New("boom")
+	err := b.store.Update(ctx, func(tx store.Tx) error {
+		require.NoError(t, tx.WorkflowRuns().Insert(ctx, workflowRuns.make("A", "wr_new")))
+		require.NoError(t, tx.JobRuns().Insert(ctx, triggered(jobRuns.make("j", "jr_new"), "t")))
+		require.NoError(t, tx.Crawls().Insert(ctx, crawls.make("c", "cr_new")))
+		require.NoError(t, tx.BlueprintRuns().Insert(ctx, blueprintRuns.make("bp", "br_new")))
+
+		run, err := tx.WorkflowRuns().Get(ctx, "A", "wr_kept")
+		require.NoError(t, err)
+		workflowRuns.finish(run, "rolled back")
+		require.NoError(t, tx.WorkflowRuns().Update(ctx, run))
+		jr, err := tx.JobRuns().Get(ctx, "j", "jr_kept")
+		require.NoError(t, err)
+		jobRuns.finish(jr, "rolled back")
+		jr.Retried = true
+		require.NoError(t, tx.JobRuns().Update(ctx, jr))
+		require.NoError(t, tx.Crawls().DeleteCrawler(ctx, "c"))
+		require.NoError(t, tx.BlueprintRuns().DeleteBlueprint(ctx, "bp"))
+
+		for _, f := range [][2]string{{"wr_kept", "t2"}, {"wr_new", "t"}} {
+			fresh, err := tx.Firings().Insert(ctx, f[0], f[1])
+			require.NoError(t, err)
+			require.True(t, fresh)
+		}
+		require.NoError(t, tx.Schedules().Put(ctx, &glue.ScheduleRecord{Key: "trigger/s2", Expression: "cron(1 * * * ? *)", LastFire: ms}))
+		require.NoError(t, tx.Schedules().Put(ctx, &glue.ScheduleRecord{Key: s1.Key, Expression: "changed", LastFire: at(time.Hour)}))
+		require.NoError(t, tx.Schedules().Delete(ctx, s3.Key))
+		fresh, err := tx.Schedules().Fired(ctx, s1.Key, at(time.Minute))
+		require.NoError(t, err)
+		require.True(t, fresh)
+
+		fresh, err = tx.Events().Insert(ctx, event("A", "e2", time.Minute))
+		require.NoError(t, err)
+		require.True(t, fresh)
+		require.NoError(t, tx.Events().Assign(ctx, []int64{eA.Seq}, "wr_new"))
+		require.NoError(t, tx.Events().DeleteWorkflow(ctx, "B"))
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+
+	b.view(t, func(tx store.Tx) error {
+		runs, err := tx.WorkflowRuns().List(ctx, "A", 0, 0)
+		require.NoError(t, err)
+		require.Equal(t, []string{"wr_kept"}, workflowRuns.ids(runs))
+		require.Equal(t, glue.WorkflowRunRunning, runs[0].Run.Status)
+		require.Empty(t, runs[0].Run.ErrorMessage)
+		active, err := tx.WorkflowRuns().Active(ctx, "")
+		require.NoError(t, err)
+		require.Equal(t, []string{"wr_kept"}, workflowRuns.ids(active))
+
+		jrs, err := tx.JobRuns().List(ctx, "j", 0, 0)
+		require.NoError(t, err)
+		require.Equal(t, []string{"jr_kept"}, jobRuns.ids(jrs))
+		require.Equal(t, glue.JobRunRunning, jrs[0].JobRun.JobRunState)
+		require.False(t, jrs[0].Retried)
+		_, err = tx.JobRuns().ByID(ctx, "jr_new")
+		requireCode(t, err, glue.EntityNotFound)
+		latest, err := tx.JobRuns().LatestTriggered(ctx, "j")
+		require.NoError(t, err)
+		require.NotNil(t, latest)
+		require.Equal(t, "jr_kept", latest.JobRun.ID)
+
+		cs, err := tx.Crawls().List(ctx, "c", 0, 0)
+		require.NoError(t, err)
+		require.Equal(t, []string{"cr_kept"}, crawls.ids(cs))
+		_, err = tx.Crawls().Get(ctx, "cr_new")
+		requireCode(t, err, glue.EntityNotFound)
+		brs, err := tx.BlueprintRuns().List(ctx, "bp", 0, 0)
+		require.NoError(t, err)
+		require.Equal(t, []string{"br_kept"}, blueprintRuns.ids(brs))
+
+		fired, err := tx.Firings().List(ctx, "wr_kept")
+		require.NoError(t, err)
+		require.Equal(t, []string{"t"}, fired)
+		fired, err = tx.Firings().List(ctx, "wr_new")
+		require.NoError(t, err)
+		require.Empty(t, fired)
+
+		schedules, err := tx.Schedules().List(ctx)
+		require.NoError(t, err)
+		require.Len(t, schedules, 2)
+		got, err := tx.Schedules().Get(ctx, s1.Key)
+		require.NoError(t, err)
+		require.Equal(t, s1.Expression, got.Expression)
+		requireInstant(t, s1.LastFire, got.LastFire)
+		got, err = tx.Schedules().Get(ctx, s3.Key)
+		require.NoError(t, err)
+		require.NotNil(t, got)
+		got, err = tx.Schedules().Get(ctx, "trigger/s2")
+		require.NoError(t, err)
+		require.Nil(t, got)
+
+		evs, err := tx.Events().Pending(ctx, "A")
+		require.NoError(t, err)
+		require.Equal(t, []string{"e1"}, eventIDs(evs))
+		evs, err = tx.Events().Pending(ctx, "B")
+		require.NoError(t, err)
+		require.Equal(t, []string{"e9"}, eventIDs(evs))
+		workflows, err := tx.Events().PendingWorkflows(ctx)
+		require.NoError(t, err)
+		require.ElementsMatch(t, []string{"A", "B"}, workflows)
+		return nil
+	})
+
+	// What the failed transaction claimed is free again; what was committed
+	// before it is not.
+	b.update(t, func(tx store.Tx) error {
+		fresh, err := tx.Firings().Insert(ctx, "wr_kept", "t2")
+		require.NoError(t, err)
+		require.True(t, fresh)
+		fresh, err = tx.Firings().Insert(ctx, "wr_kept", "t")
+		require.NoError(t, err)
+		require.False(t, fresh)
+		fresh, err = tx.Schedules().Fired(ctx, s1.Key, at(time.Minute))
+		require.NoError(t, err)
+		require.True(t, fresh)
+		fresh, err = tx.Schedules().Fired(ctx, s1.Key, ms)
+		require.NoError(t, err)
+		require.False(t, fresh)
+		fresh, err = tx.Events().Insert(ctx, event("A", "e2", time.Hour))
+		require.NoError(t, err)
+		require.True(t, fresh)
+		fresh, err = tx.Events().Insert(ctx, event("B", "e9", time.Hour))
+		require.NoError(t, err)
+		require.False(t, fresh)
+		return tx.WorkflowRuns().Insert(ctx, workflowRuns.make("A", "wr_new"))
+	})
 }
 
 // Ensure a transaction stays usable after an operation reports
