@@ -110,21 +110,23 @@ func (e *Engine) fireActions(ctx context.Context, tx store.Tx, t *glue.Trigger, 
 	return anyEnded, nil
 }
 
-// runView loads what evaluation needs about a workflow run.
+// runView is what evaluation needs about a workflow run.
 type runView struct {
 	run     *glue.WorkflowRunRecord
-	jobRuns []*glue.JobRunRecord
-	crawls  []*glue.CrawlRecord
+	members []glue.MemberSummary
 	state   RunState
 }
 
+// loadRun reads a run for evaluation. Its job runs and crawls are read as
+// summaries (columns, not documents), so a transition costs the same
+// however many records the run holds.
 func (e *Engine) loadRun(ctx context.Context, tx store.Tx, workflow, runID string) (*runView, error) {
 	run, err := tx.WorkflowRuns().Get(ctx, workflow, runID)
 	if err != nil {
 		return nil, err
 	}
 	v := &runView{run: run}
-	if v.jobRuns, v.crawls, err = runMembers(ctx, tx, run); err != nil {
+	if v.members, err = memberSummaries(ctx, tx, run); err != nil {
 		return nil, err
 	}
 	fired, err := tx.Firings().List(ctx, runID)
@@ -136,25 +138,45 @@ func (e *Engine) loadRun(ctx context.Context, tx store.Tx, workflow, runID strin
 	for _, f := range fired {
 		v.state.Fired[f] = true
 	}
-	for _, r := range v.jobRuns {
-		s := r.JobRun.JobRunState
+	for _, m := range v.members {
 		switch {
-		case !s.Terminal():
+		case !m.Terminal():
 			v.state.Active++
-		case !r.Retried:
-			k := NodeRef{glue.NodeJob, r.JobRun.JobName}
-			v.state.Outcomes[k] = append(v.state.Outcomes[k], string(s))
+		case !m.Retried:
+			k := NodeRef{m.Type, m.Name}
+			v.state.Outcomes[k] = append(v.state.Outcomes[k], m.State)
 		}
-	}
-	for _, c := range v.crawls {
-		if !c.State.Terminal() {
-			v.state.Active++
-			continue
-		}
-		k := NodeRef{glue.NodeCrawler, c.CrawlerName}
-		v.state.Outcomes[k] = append(v.state.Outcomes[k], string(c.State))
 	}
 	return v, nil
+}
+
+// memberSummaries returns a run's job runs and crawls as summaries,
+// including those a resumed run carries over from the run it resumed.
+func memberSummaries(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord) ([]glue.MemberSummary, error) {
+	jobs, err := tx.JobRuns().Summaries(ctx, run.Run.WorkflowRunID)
+	if err != nil {
+		return nil, err
+	}
+	crawls, err := tx.Crawls().Summaries(ctx, run.Run.WorkflowRunID)
+	if err != nil {
+		return nil, err
+	}
+	out := append(jobs, crawls...)
+	if len(run.CarriedJobRuns)+len(run.CarriedCrawls) == 0 {
+		return out, nil
+	}
+	carried := &glue.WorkflowRunRecord{CarriedJobRuns: run.CarriedJobRuns, CarriedCrawls: run.CarriedCrawls}
+	cj, cc, err := carriedMembers(ctx, tx, carried)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range cj {
+		out = append(out, glue.MemberSummary{ID: r.JobRun.ID, Type: glue.NodeJob, Name: r.JobRun.JobName, State: string(r.JobRun.JobRunState), Retried: r.Retried})
+	}
+	for _, c := range cc {
+		out = append(out, glue.MemberSummary{ID: c.ID, Type: glue.NodeCrawler, Name: c.CrawlerName, State: string(c.State)})
+	}
+	return out, nil
 }
 
 // runMembers returns a run's job runs and crawls, including those a resumed
@@ -164,6 +186,21 @@ func runMembers(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord) (
 	if err != nil {
 		return nil, nil, err
 	}
+	crawls, err := tx.Crawls().OfWorkflowRun(ctx, run.Run.WorkflowRunID)
+	if err != nil {
+		return nil, nil, err
+	}
+	cj, cc, err := carriedMembers(ctx, tx, run)
+	if err != nil {
+		return nil, nil, err
+	}
+	return append(jobRuns, cj...), append(crawls, cc...), nil
+}
+
+// carriedMembers loads the job runs and crawls a resumed run carries over.
+func carriedMembers(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord) ([]*glue.JobRunRecord, []*glue.CrawlRecord, error) {
+	var jobRuns []*glue.JobRunRecord
+	var crawls []*glue.CrawlRecord
 	for _, id := range run.CarriedJobRuns {
 		r, err := tx.JobRuns().ByID(ctx, id)
 		if err == nil {
@@ -171,10 +208,6 @@ func runMembers(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord) (
 		} else if !glue.IsCode(err, glue.EntityNotFound) {
 			return nil, nil, err
 		}
-	}
-	crawls, err := tx.Crawls().OfWorkflowRun(ctx, run.Run.WorkflowRunID)
-	if err != nil {
-		return nil, nil, err
 	}
 	for _, id := range run.CarriedCrawls {
 		c, err := tx.Crawls().Get(ctx, id)
@@ -216,7 +249,7 @@ func (e *Engine) settle(ctx context.Context, tx store.Tx, workflow, runID string
 			if !fresh {
 				continue
 			}
-			ended, err := e.fireActions(ctx, tx, t, workflow, runID, predecessors(t, v.jobRuns))
+			ended, err := e.fireActions(ctx, tx, t, workflow, runID, predecessors(t, v.members))
 			if err != nil {
 				return err
 			}
@@ -242,7 +275,7 @@ func (e *Engine) endRun(ctx context.Context, tx store.Tx, run *glue.WorkflowRunR
 
 // predecessors returns the final job runs that satisfied a trigger's job
 // conditions.
-func predecessors(t *glue.Trigger, runs []*glue.JobRunRecord) []glue.Predecessor {
+func predecessors(t *glue.Trigger, members []glue.MemberSummary) []glue.Predecessor {
 	if t.Predicate == nil {
 		return nil
 	}
@@ -251,10 +284,10 @@ func predecessors(t *glue.Trigger, runs []*glue.JobRunRecord) []glue.Predecessor
 		if c.JobName == "" {
 			continue
 		}
-		for i := len(runs) - 1; i >= 0; i-- {
-			r := runs[i]
-			if r.JobRun.JobName == c.JobName && !r.Retried && string(r.JobRun.JobRunState) == c.State {
-				out = append(out, glue.Predecessor{JobName: r.JobRun.JobName, RunID: r.JobRun.ID})
+		for i := len(members) - 1; i >= 0; i-- {
+			m := members[i]
+			if m.Type == glue.NodeJob && m.Name == c.JobName && !m.Retried && m.State == c.State {
+				out = append(out, glue.Predecessor{JobName: m.Name, RunID: m.ID})
 				break
 			}
 		}

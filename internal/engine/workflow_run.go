@@ -188,15 +188,19 @@ func (e *Engine) resume(ctx context.Context, tx store.Tx, name, runID string, no
 	if err != nil {
 		return "", nil, err
 	}
+	oldJobRuns, oldCrawls, err := runMembers(ctx, tx, old.run)
+	if err != nil {
+		return "", nil, err
+	}
 	run := &glue.WorkflowRunRecord{Triggers: old.run.Triggers, Run: glue.WorkflowRun{Name: name, WorkflowRunID: glue.NewID("wr"),
 		PreviousRunID: runID, WorkflowRunProperties: maps.Clone(old.run.Run.WorkflowRunProperties), StartedOn: e.now(),
 		Status: glue.WorkflowRunRunning}}
-	for _, r := range old.jobRuns {
+	for _, r := range oldJobRuns {
 		if !plan.rerun[NodeRef{glue.NodeJob, r.JobRun.JobName}] {
 			run.CarriedJobRuns = append(run.CarriedJobRuns, r.JobRun.ID)
 		}
 	}
-	for _, c := range old.crawls {
+	for _, c := range oldCrawls {
 		if !plan.rerun[NodeRef{glue.NodeCrawler, c.CrawlerName}] {
 			run.CarriedCrawls = append(run.CarriedCrawls, c.ID)
 		}
@@ -208,7 +212,7 @@ func (e *Engine) resume(ctx context.Context, tx store.Tx, name, runID string, no
 		return "", nil, err
 	}
 	for _, n := range plan.start {
-		if err := e.restartNode(ctx, tx, run, n, old.jobRuns); err != nil {
+		if err := e.restartNode(ctx, tx, run, n, oldJobRuns); err != nil {
 			return "", nil, err
 		}
 	}
@@ -280,8 +284,8 @@ func planResume(workflow string, old *runView, nodeIDs []string) (*resumePlan, e
 	for k := range old.state.Outcomes {
 		ran[k] = true
 	}
-	for _, r := range old.jobRuns {
-		ran[NodeRef{glue.NodeJob, r.JobRun.JobName}] = true
+	for _, m := range old.members {
+		ran[NodeRef{m.Type, m.Name}] = true
 	}
 	selected := map[string]bool{}
 	for _, id := range nodeIDs {

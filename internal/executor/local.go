@@ -170,6 +170,7 @@ func (l *Local) spawn(argv []string, spec *glue.RunSpec, logDir string) (*proces
 		return nil, fmt.Errorf("start %s: %w", argv[0], err)
 	}
 	p := newProcess(cmd.Process.Pid, logDir)
+	p.watched = true
 	// The pid file lets a restarted server find the process even if it was
 	// killed before the engine recorded the pid in the store.
 	_ = os.WriteFile(filepath.Join(logDir, "pid"), []byte(fmt.Sprintf("%d %d\n", p.pid, p.start)), 0o644)

@@ -22,6 +22,10 @@ type process struct {
 	done   chan glue.ProcessResult
 	ended  chan struct{}
 	once   sync.Once
+	// watched is set for processes this server started and waited for: their
+	// end is when Wait returned. For processes found again after a restart,
+	// the status file's time says when the script ended.
+	watched bool
 }
 
 func newProcess(pid int, logDir string) *process {
@@ -43,7 +47,10 @@ func (p *process) exited(code int, reason string) {
 		st, ok := readStatus(p.logDir)
 		switch {
 		case ok:
-			res.ExitCode, res.Error, res.EndedAt = st.Exit, st.Error, st.written
+			res.ExitCode, res.Error = st.Exit, st.Error
+			if !p.watched {
+				res.EndedAt = st.written
+			}
 			if res.Error == "" && st.Exit != 0 {
 				res.Error = p.exitMessage(st.Exit)
 			}

@@ -93,3 +93,21 @@ type Event struct {
 	// event waits in a batch.
 	RunID string
 }
+
+// MemberSummary is what trigger evaluation needs of one job run or crawl of
+// a workflow run: which node it ran, its state, and whether it was retried.
+type MemberSummary struct {
+	ID      string
+	Type    NodeType
+	Name    string
+	State   string
+	Retried bool
+}
+
+// Terminal reports whether the member has ended.
+func (m MemberSummary) Terminal() bool {
+	if m.Type == NodeCrawler {
+		return CrawlState(m.State).Terminal()
+	}
+	return JobRunState(m.State).Terminal()
+}

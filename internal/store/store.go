@@ -95,6 +95,9 @@ type JobRuns interface {
 	List(ctx context.Context, job string, beforeSeq int64, limit int) ([]*glue.JobRunRecord, error)
 	// OfWorkflowRun returns the job runs a workflow run started, oldest first.
 	OfWorkflowRun(ctx context.Context, runID string) ([]*glue.JobRunRecord, error)
+	// Summaries returns the id, job, state and Retried flag of the job runs
+	// a workflow run started, oldest first, without decoding whole records.
+	Summaries(ctx context.Context, runID string) ([]glue.MemberSummary, error)
 	// InStates returns job runs in any of the states, oldest first; with job
 	// "" across every job.
 	InStates(ctx context.Context, job string, states ...glue.JobRunState) ([]*glue.JobRunRecord, error)
@@ -117,6 +120,9 @@ type Crawls interface {
 	List(ctx context.Context, crawler string, beforeSeq int64, limit int) ([]*glue.CrawlRecord, error)
 	// OfWorkflowRun returns the crawls a workflow run started, oldest first.
 	OfWorkflowRun(ctx context.Context, runID string) ([]*glue.CrawlRecord, error)
+	// Summaries returns the id, crawler and state of the crawls a workflow
+	// run started, oldest first.
+	Summaries(ctx context.Context, runID string) ([]glue.MemberSummary, error)
 	// InStates returns crawls in any of the states, oldest first.
 	InStates(ctx context.Context, states ...glue.CrawlState) ([]*glue.CrawlRecord, error)
 	// DeleteCrawler deletes every crawl of a crawler.

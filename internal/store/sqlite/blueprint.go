@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/epoxy-run/epoxy/internal/glue"
@@ -10,12 +9,12 @@ import (
 )
 
 func (t *tx) Blueprints() store.Collection[glue.BlueprintRecord] {
-	return &collection[glue.BlueprintRecord]{tx: t.tx, kind: glue.KindBlueprint}
+	return &collection[glue.BlueprintRecord]{tx: t.c, kind: glue.KindBlueprint}
 }
 
-func (t *tx) BlueprintRuns() store.BlueprintRuns { return blueprintRuns{t.tx} }
+func (t *tx) BlueprintRuns() store.BlueprintRuns { return blueprintRuns{t.c} }
 
-type blueprintRuns struct{ tx *sql.Tx }
+type blueprintRuns struct{ tx *conn }
 
 func setBlueprintRunSeq(r *glue.BlueprintRunRecord, s int64) { r.Seq = s }
 

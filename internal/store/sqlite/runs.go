@@ -12,14 +12,14 @@ import (
 	"github.com/epoxy-run/epoxy/internal/store"
 )
 
-func (t *tx) WorkflowRuns() store.WorkflowRuns { return workflowRuns{t.tx} }
-func (t *tx) JobRuns() store.JobRuns           { return jobRuns{t.tx} }
-func (t *tx) Crawls() store.Crawls             { return crawls{t.tx} }
-func (t *tx) Firings() store.Firings           { return firings{t.tx} }
+func (t *tx) WorkflowRuns() store.WorkflowRuns { return workflowRuns{t.c} }
+func (t *tx) JobRuns() store.JobRuns           { return jobRuns{t.c} }
+func (t *tx) Crawls() store.Crawls             { return crawls{t.c} }
+func (t *tx) Firings() store.Firings           { return firings{t.c} }
 
 // queryDocs runs a query selecting (seq, doc) and decodes every row,
 // handing each seq to setSeq.
-func queryDocs[T any](ctx context.Context, q *sql.Tx, setSeq func(*T, int64), query string, args ...any) ([]*T, error) {
+func queryDocs[T any](ctx context.Context, q *conn, setSeq func(*T, int64), query string, args ...any) ([]*T, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
@@ -42,7 +42,7 @@ func queryDocs[T any](ctx context.Context, q *sql.Tx, setSeq func(*T, int64), qu
 	return out, rows.Err()
 }
 
-func queryOne[T any](ctx context.Context, q *sql.Tx, setSeq func(*T, int64), notFound error, query string, args ...any) (*T, error) {
+func queryOne[T any](ctx context.Context, q *conn, setSeq func(*T, int64), notFound error, query string, args ...any) (*T, error) {
 	out, err := queryDocs(ctx, q, setSeq, query, args...)
 	if err != nil {
 		return nil, err
@@ -91,7 +91,7 @@ func beforeClause(before int64) int64 {
 	return before
 }
 
-type workflowRuns struct{ tx *sql.Tx }
+type workflowRuns struct{ tx *conn }
 
 func setRunSeq(r *glue.WorkflowRunRecord, s int64) { r.Seq = s }
 
@@ -145,7 +145,7 @@ func (w workflowRuns) DeleteWorkflow(ctx context.Context, workflow string) error
 	return err
 }
 
-type jobRuns struct{ tx *sql.Tx }
+type jobRuns struct{ tx *conn }
 
 func setJobRunSeq(r *glue.JobRunRecord, s int64) { r.Seq = s }
 
@@ -219,7 +219,7 @@ func (j jobRuns) DeleteJob(ctx context.Context, job string) error {
 	return err
 }
 
-type crawls struct{ tx *sql.Tx }
+type crawls struct{ tx *conn }
 
 func setCrawlSeq(c *glue.CrawlRecord, s int64) { c.Seq = s }
 
@@ -272,7 +272,7 @@ func (c crawls) DeleteCrawler(ctx context.Context, crawler string) error {
 	return err
 }
 
-type firings struct{ tx *sql.Tx }
+type firings struct{ tx *conn }
 
 func (f firings) Insert(ctx context.Context, key, trigger string) (bool, error) {
 	res, err := f.tx.ExecContext(ctx, `INSERT INTO firings (key, trigger) VALUES (?, ?) ON CONFLICT DO NOTHING`, key, trigger)
@@ -298,4 +298,31 @@ func (f firings) List(ctx context.Context, key string) ([]string, error) {
 		out = append(out, n)
 	}
 	return out, rows.Err()
+}
+
+// summaries reads member summaries with a query selecting (id, name, state,
+// retried).
+func summaries(ctx context.Context, q *conn, typ glue.NodeType, query string, args ...any) ([]glue.MemberSummary, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query summaries: %w", err)
+	}
+	defer rows.Close()
+	var out []glue.MemberSummary
+	for rows.Next() {
+		m := glue.MemberSummary{Type: typ}
+		if err := rows.Scan(&m.ID, &m.Name, &m.State, &m.Retried); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func (j jobRuns) Summaries(ctx context.Context, runID string) ([]glue.MemberSummary, error) {
+	return summaries(ctx, j.tx, glue.NodeJob, `SELECT id, job, state, retried FROM job_runs WHERE workflow_run_id = ? ORDER BY seq`, runID)
+}
+
+func (c crawls) Summaries(ctx context.Context, runID string) ([]glue.MemberSummary, error) {
+	return summaries(ctx, c.tx, glue.NodeCrawler, `SELECT id, crawler, state, 0 FROM crawls WHERE workflow_run_id = ? ORDER BY seq`, runID)
 }

@@ -11,12 +11,12 @@ import (
 	"github.com/epoxy-run/epoxy/internal/store"
 )
 
-func (t *tx) Schedules() store.Schedules { return schedules{t.tx} }
-func (t *tx) Events() store.Events       { return events{t.tx} }
+func (t *tx) Schedules() store.Schedules { return schedules{t.c} }
+func (t *tx) Events() store.Events       { return events{t.c} }
 
 const timeFormat = "2006-01-02T15:04:05.000Z07:00"
 
-type schedules struct{ tx *sql.Tx }
+type schedules struct{ tx *conn }
 
 func (s schedules) Get(ctx context.Context, key string) (*glue.ScheduleRecord, error) {
 	var st glue.ScheduleRecord
@@ -78,7 +78,7 @@ func (s schedules) Fired(ctx context.Context, key string, fireTime time.Time) (b
 	return n == 1, nil
 }
 
-type events struct{ tx *sql.Tx }
+type events struct{ tx *conn }
 
 func (e events) Insert(ctx context.Context, ev *glue.Event) (bool, error) {
 	res, err := e.tx.ExecContext(ctx, `INSERT INTO events (workflow, event_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,

@@ -33,8 +33,17 @@ var migrations embed.FS
 
 // Store is a store.Store on one SQLite database file.
 type Store struct {
-	write *sql.DB
-	read  *sql.DB
+	write      *sql.DB
+	read       *sql.DB
+	writeStmts *stmtCache
+	readStmts  *stmtCache
+}
+
+func (s *Store) stmtsFor(db *sql.DB) *stmtCache {
+	if db == s.write {
+		return s.writeStmts
+	}
+	return s.readStmts
 }
 
 var _ store.Store = (*Store)(nil)
@@ -52,7 +61,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	s := &Store{write: write}
+	s := &Store{write: write, writeStmts: newStmtCache(write)}
 	if err := s.migrate(ctx); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -67,13 +76,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)*2))
 	read.SetMaxIdleConns(max(4, runtime.GOMAXPROCS(0)*2))
-	s.read = read
+	s.read, s.readStmts = read, newStmtCache(read)
 	return s, nil
 }
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
-	return errors.Join(s.read.Close(), s.write.Close())
+	return errors.Join(s.readStmts.close(), s.writeStmts.close(), s.read.Close(), s.write.Close())
 }
 
 // Update runs fn in a serialised read-write transaction.
@@ -87,11 +96,13 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 func (s *Store) inTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(store.Tx) error) error {
+	stmts := s.stmtsFor(db)
+	defer stmts.prepareWanted(context.WithoutCancel(ctx))
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	if err := fn(&tx{tx: sqlTx}); err != nil {
+	if err := fn(&tx{c: &conn{tx: sqlTx, stmts: stmts}}); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}

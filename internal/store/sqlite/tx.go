@@ -14,27 +14,27 @@ import (
 
 // tx implements store.Tx on one SQL transaction.
 type tx struct {
-	tx *sql.Tx
+	c *conn
 }
 
 func (t *tx) Workflows() store.Collection[glue.Workflow] {
-	return &collection[glue.Workflow]{tx: t.tx, kind: glue.KindWorkflow}
+	return &collection[glue.Workflow]{tx: t.c, kind: glue.KindWorkflow}
 }
 
 func (t *tx) Triggers() store.Collection[glue.Trigger] {
-	return &collection[glue.Trigger]{tx: t.tx, kind: glue.KindTrigger}
+	return &collection[glue.Trigger]{tx: t.c, kind: glue.KindTrigger}
 }
 
 func (t *tx) Jobs() store.Collection[glue.Job] {
-	return &collection[glue.Job]{tx: t.tx, kind: glue.KindJob}
+	return &collection[glue.Job]{tx: t.c, kind: glue.KindJob}
 }
 
 func (t *tx) Crawlers() store.Collection[glue.Crawler] {
-	return &collection[glue.Crawler]{tx: t.tx, kind: glue.KindCrawler}
+	return &collection[glue.Crawler]{tx: t.c, kind: glue.KindCrawler}
 }
 
 func (t *tx) Tags(ctx context.Context, r glue.Resource) (map[string]string, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT key, value FROM tags WHERE kind = ? AND name = ?`, r.Kind, r.Name)
+	rows, err := t.c.QueryContext(ctx, `SELECT key, value FROM tags WHERE kind = ? AND name = ?`, r.Kind, r.Name)
 	if err != nil {
 		return nil, fmt.Errorf("get tags: %w", err)
 	}
@@ -52,7 +52,7 @@ func (t *tx) Tags(ctx context.Context, r glue.Resource) (map[string]string, erro
 
 func (t *tx) AddTags(ctx context.Context, r glue.Resource, tags map[string]string) error {
 	for k, v := range tags {
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO tags (kind, name, key, value) VALUES (?, ?, ?, ?)
+		if _, err := t.c.ExecContext(ctx, `INSERT INTO tags (kind, name, key, value) VALUES (?, ?, ?, ?)
 			ON CONFLICT (kind, name, key) DO UPDATE SET value = excluded.value`, r.Kind, r.Name, k, v); err != nil {
 			return fmt.Errorf("add tags: %w", err)
 		}
@@ -62,7 +62,7 @@ func (t *tx) AddTags(ctx context.Context, r glue.Resource, tags map[string]strin
 
 func (t *tx) RemoveTags(ctx context.Context, r glue.Resource, keys []string) error {
 	for _, k := range keys {
-		if _, err := t.tx.ExecContext(ctx, `DELETE FROM tags WHERE kind = ? AND name = ? AND key = ?`, r.Kind, r.Name, k); err != nil {
+		if _, err := t.c.ExecContext(ctx, `DELETE FROM tags WHERE kind = ? AND name = ? AND key = ?`, r.Kind, r.Name, k); err != nil {
 			return fmt.Errorf("remove tags: %w", err)
 		}
 	}
@@ -71,7 +71,7 @@ func (t *tx) RemoveTags(ctx context.Context, r glue.Resource, keys []string) err
 
 // collection implements store.Collection for one kind of the resources table.
 type collection[T any] struct {
-	tx   *sql.Tx
+	tx   *conn
 	kind glue.Kind
 }
 
