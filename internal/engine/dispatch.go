@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/epoxy-run/epoxy/internal/glue"
@@ -84,10 +85,11 @@ func (e *Engine) promoteWaiting(ctx context.Context) error {
 
 // claimed is a job run moved to RUNNING by this dispatcher, with its job.
 type claimed struct {
-	rec    *glue.JobRunRecord
-	job    *glue.Job
-	flight *flight
-	proc   glue.Process
+	rec      *glue.JobRunRecord
+	job      *glue.Job
+	flight   *flight
+	proc     glue.Process
+	startErr error
 }
 
 // launchAll claims the STARTING job runs (→ RUNNING, StartedOn = now),
@@ -112,22 +114,44 @@ func (e *Engine) launchAll(ctx context.Context, starting []*glue.JobRunRecord) {
 			e.untrack(c.rec.JobRun.ID)
 		}
 	}
-	var started []*claimed
-	for _, c := range runs {
-		proc, err := e.exec.Start(e.runCtx, e.spec(c.rec, c.job))
-		if err != nil {
-			e.finish(c.rec.JobRun.ID, glue.JobRunFailed, glue.ProcessResult{ExitCode: -1, Error: err.Error()})
-			e.untrack(c.rec.JobRun.ID)
-			continue
-		}
-		c.proc = proc
-		started = append(started, c)
-	}
+	started := e.startProcesses(runs)
 	e.recordProcesses(ctx, started)
 	for _, c := range started {
 		e.wg.Add(1)
 		go e.watch(c.rec, c.proc, c.flight)
 	}
+}
+
+// startConcurrency is how many processes a dispatch pass starts at once:
+// starting one (fork, exec) mostly waits on the kernel, so a wide fan-out
+// starts faster when a few overlap.
+const startConcurrency = 4
+
+// startProcesses starts the claimed runs' processes and returns those that
+// started; a run whose process cannot start fails with the reason.
+func (e *Engine) startProcesses(runs []*claimed) []*claimed {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, startConcurrency)
+	for _, c := range runs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			c.proc, c.startErr = e.exec.Start(e.runCtx, e.spec(c.rec, c.job))
+		}()
+	}
+	wg.Wait()
+	var started []*claimed
+	for _, c := range runs {
+		if c.startErr != nil {
+			e.finish(c.rec.JobRun.ID, glue.JobRunFailed, glue.ProcessResult{ExitCode: -1, Error: c.startErr.Error()})
+			e.untrack(c.rec.JobRun.ID)
+			continue
+		}
+		started = append(started, c)
+	}
+	return started
 }
 
 // claim moves the given STARTING runs to RUNNING in one transaction and
@@ -136,6 +160,8 @@ func (e *Engine) claim(ctx context.Context, cands []*claimed) ([]*claimed, error
 	var out []*claimed
 	err := e.update(ctx, func(tx store.Tx) error {
 		out = nil
+		// Every run claimed in this pass is dispatched now: one StartedOn.
+		now := e.now()
 		for _, c := range cands {
 			rec, err := tx.JobRuns().ByID(ctx, c.rec.JobRun.ID)
 			if err != nil {
@@ -154,7 +180,6 @@ func (e *Engine) claim(ctx context.Context, cands []*claimed) ([]*claimed, error
 			if err != nil {
 				return err
 			}
-			now := e.now()
 			rec.JobRun.JobRunState, rec.JobRun.StartedOn, rec.JobRun.LastModifiedOn = glue.JobRunRunning, now, now
 			rec.Deadline = now.Add(time.Duration(timeoutMinutes(rec)) * e.minute)
 			if err := tx.JobRuns().Update(ctx, rec); err != nil {
