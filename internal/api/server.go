@@ -55,6 +55,8 @@ type Server struct {
 	tokens   tokenCodec
 	region   string
 	handlers map[string]handlerFunc
+	// extensions are the operations Epoxy adds beside the Glue model.
+	extensions map[string]bool
 }
 
 // New returns a Server for the configured services. Operations whose
@@ -67,7 +69,8 @@ func New(cfg Config) (*Server, error) {
 	if len(cfg.TokenKey) == 0 {
 		return nil, errors.New("api: TokenKey is required")
 	}
-	s := &Server{log: cfg.Logger, model: m, tokens: tokenCodec{key: cfg.TokenKey}, region: cfg.Region, handlers: map[string]handlerFunc{}}
+	s := &Server{log: cfg.Logger, model: m, tokens: tokenCodec{key: cfg.TokenKey}, region: cfg.Region,
+		handlers: map[string]handlerFunc{}, extensions: map[string]bool{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -96,7 +99,7 @@ func New(cfg Config) (*Server, error) {
 		s.registerBlueprints(cfg.Blueprints)
 	}
 	for name := range s.handlers {
-		if _, ok := m.Operation(name); !ok && name != "NotifyEvent" {
+		if _, ok := m.Operation(name); !ok && !s.extensions[name] {
 			return nil, fmt.Errorf("api: handler %s has no operation in the model", name)
 		}
 	}
@@ -107,6 +110,7 @@ func New(cfg Config) (*Server, error) {
 // (Epoxy extensions such as NotifyEvent). Its body is decoded as JSON into
 // the handler's own type.
 func (s *Server) Handle(name string, h func(ctx context.Context, body json.RawMessage) (any, error)) {
+	s.extensions[name] = true
 	s.handlers[name] = func(ctx context.Context, in map[string]any) (any, error) {
 		b, err := json.Marshal(in)
 		if err != nil {

@@ -20,7 +20,7 @@ const DefaultBatchWindow = 900
 // returned. When the batch reaches its size, a run starts at once.
 func (e *Engine) NotifyEvent(ctx context.Context, workflow, eventID string) (string, error) {
 	if eventID == "" {
-		eventID = newEventID()
+		eventID = glue.NewUUID()
 	}
 	err := e.update(ctx, func(tx store.Tx) error {
 		t, err := eventTrigger(ctx, tx, workflow)
@@ -131,9 +131,4 @@ func (e *Engine) expireBatches(ctx context.Context) error {
 		}
 		return nil
 	})
-}
-
-func newEventID() string {
-	id := glue.NewID("e")[2:34]
-	return id[0:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:32]
 }

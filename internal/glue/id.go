@@ -25,3 +25,12 @@ func stableID(prefix string, parts ...string) string {
 	}
 	return prefix + "_" + hex.EncodeToString(h.Sum(nil))
 }
+
+// NewUUID returns a random identifier in the 8-4-4-4-12 hex form AWS uses
+// for event and blueprint run ids.
+func NewUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}

@@ -304,7 +304,7 @@ func (b *Blueprints) BatchGetBlueprints(ctx context.Context, names []string, inc
 // the parameters fit its spec, records the run as RUNNING and runs it in the
 // background: generate the layout, create its entities, roll back on failure.
 func (b *Blueprints) StartBlueprintRun(ctx context.Context, name, parameters, roleArn string) (string, error) {
-	run := &glue.BlueprintRunRecord{Run: glue.BlueprintRun{BlueprintName: name, RunID: glue.NewID("br")[3:39],
+	run := &glue.BlueprintRunRecord{Run: glue.BlueprintRun{BlueprintName: name, RunID: glue.NewUUID(),
 		State: glue.BlueprintRunRunning, StartedOn: b.svc.now(), Parameters: parameters, RoleArn: roleArn}}
 	var rec *glue.BlueprintRecord
 	var params map[string]any
