@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/glue"
+	"github.com/stretchr/testify/require"
+)
+
+// Ensure `epoxy serve` reads its configuration from EPOXY_* variables, logs
+// where it listens and where its data is, and shuts down cleanly on SIGTERM
+// keeping what it acknowledged.
+func TestServe_EnvironmentAndGracefulShutdown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	t.Parallel()
+	bin := durBinary(t)
+	data := filepath.Join(t.TempDir(), "data")
+	addr := durFreeAddr(t)
+	start := func() (*exec.Cmd, *bufio.Scanner) {
+		cmd := exec.Command(bin, "serve")
+		cmd.Env = append(os.Environ(), "EPOXY_ADDR="+addr, "EPOXY_DATA="+data, "EPOXY_LOG_FORMAT=json", "EPOXY_REGION=eu-west-1")
+		stderr, err := cmd.StderrPipe()
+		require.NoError(t, err)
+		require.NoError(t, cmd.Start())
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		return cmd, bufio.NewScanner(stderr)
+	}
+	cmd, logs := start()
+	require.True(t, logs.Scan(), "a first log line")
+	line := logs.Text()
+	require.Contains(t, line, `"msg":"epoxy listening"`)
+	require.Contains(t, line, addr)
+	require.Contains(t, line, data)
+
+	client := newClient("http://"+addr, "eu-west-1")
+	_, err := client.CreateWorkflow(context.Background(), &glue.CreateWorkflowInput{Name: aws.String("kept")})
+	require.NoError(t, err)
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	done := make(chan error, 1)
+	go func() {
+		for logs.Scan() {
+		}
+		done <- cmd.Wait()
+	}()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "exit status 0 after SIGTERM")
+	case <-time.After(20 * time.Second):
+		t.Fatal("epoxy serve did not stop after SIGTERM")
+	}
+
+	_, logs = start()
+	require.True(t, logs.Scan())
+	require.True(t, strings.Contains(logs.Text(), "epoxy listening"))
+	_, err = client.GetWorkflow(context.Background(), &glue.GetWorkflowInput{Name: aws.String("kept")})
+	require.NoError(t, err)
+}
