@@ -10,7 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
+	domain "github.com/epoxy-run/epoxy/internal/glue"
 	"github.com/epoxy-run/epoxy/internal/gluetest"
+	"github.com/epoxy-run/epoxy/internal/store"
 	"github.com/stretchr/testify/require"
 )
 
@@ -62,16 +64,16 @@ func TestSchedule_StandaloneTriggerStartsJob(t *testing.T) {
 	quickJob(t, b, "tick")
 	mustTrigger(t, b, &glue.CreateTriggerInput{Name: aws.String("every5"), Type: types.TriggerTypeScheduled, StartOnCreation: true,
 		Schedule: aws.String("cron(0/5 * * * ? *)"), Actions: []types.Action{{JobName: aws.String("tick")}}})
-	time.Sleep(100 * time.Millisecond) // the scheduler notes the new schedule at 09:58
+	waitScheduleNoted(t, b, "trigger:every5") // the scheduler counts from 09:58
 	clock.Advance(2*time.Minute + 30*time.Second)
 	runs := waitJobRuns(t, b, "tick", 1, types.JobRunStateSucceeded)
 	require.Equal(t, "every5", *runs[0].TriggerName)
 
 	_, err := b.client.StopTrigger(ctx, &glue.StopTriggerInput{Name: aws.String("every5")})
 	require.NoError(t, err)
-	time.Sleep(100 * time.Millisecond)
+	waitScheduleForgotten(t, b, "trigger:every5")
 	clock.Advance(10 * time.Minute)
-	time.Sleep(200 * time.Millisecond)
+	time.Sleep(200 * time.Millisecond) // several scheduler passes: none may fire
 	waitJobRuns(t, b, "tick", 1, types.JobRunStateSucceeded)
 }
 
@@ -84,7 +86,7 @@ func TestSchedule_WorkflowStart(t *testing.T) {
 	quickJob(t, b, "load")
 	mustTrigger(t, b, &glue.CreateTriggerInput{Name: aws.String("nightly-start"), WorkflowName: aws.String("nightly"), Type: types.TriggerTypeScheduled,
 		StartOnCreation: true, Schedule: aws.String("cron(* * * * ? *)"), Actions: []types.Action{{JobName: aws.String("load")}}})
-	time.Sleep(100 * time.Millisecond)
+	waitScheduleNoted(t, b, "trigger:nightly-start")
 	clock.Advance(70 * time.Second)
 	require.Eventually(t, func() bool {
 		out, err := b.client.GetWorkflowRuns(ctx, &glue.GetWorkflowRunsInput{Name: aws.String("nightly")})
@@ -140,4 +142,30 @@ func TestSchedule_CrawlerScheduleOperations(t *testing.T) {
 	requireCode(t, err, "InvalidInputException", "Schedule")
 	_, err = b.client.StartCrawlerSchedule(ctx, &glue.StartCrawlerScheduleInput{CrawlerName: aws.String("ghost")})
 	requireCode(t, err, "EntityNotFoundException")
+}
+
+// scheduleState reads what the scheduler has recorded for a schedule.
+func scheduleState(t *testing.T, b *testBundle, key string) *domain.ScheduleRecord {
+	t.Helper()
+	var st *domain.ScheduleRecord
+	require.NoError(t, b.app.store.View(context.Background(), func(tx store.Tx) error {
+		var err error
+		st, err = tx.Schedules().Get(context.Background(), key)
+		return err
+	}))
+	return st
+}
+
+// waitScheduleNoted waits until the scheduler has seen a schedule, so that
+// moving the clock afterwards crosses its next fire time.
+func waitScheduleNoted(t *testing.T, b *testBundle, key string) {
+	t.Helper()
+	require.Eventually(t, func() bool { return scheduleState(t, b, key) != nil }, 10*time.Second, 10*time.Millisecond)
+}
+
+// waitScheduleForgotten waits until the scheduler has dropped a schedule
+// that was switched off.
+func waitScheduleForgotten(t *testing.T, b *testBundle, key string) {
+	t.Helper()
+	require.Eventually(t, func() bool { return scheduleState(t, b, key) == nil }, 10*time.Second, 10*time.Millisecond)
 }
