@@ -1,5 +1,5 @@
 # Epoxy's developer commands. `make help` lists them.
-.PHONY: help test test/go test/compat bench generate verify build
+.PHONY: help test test/go test/compat bench lint generate verify build
 
 help: ## list the targets
 	@grep -E '^[a-z/]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -14,6 +14,11 @@ test/compat: ## AWS CLI and boto3 against a real `epoxy serve`
 
 bench: ## Go benchmarks (not part of `make test`)
 	go test -run '^$$' -bench . -benchmem ./...
+
+lint: ## gofmt, go vet and staticcheck
+	test -z "$$(gofmt -l .)"
+	go vet ./...
+	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 generate: ## regenerate the embedded Glue model subset from ../shared/aws-model
 	go generate ./internal/model

@@ -219,7 +219,7 @@ func (t *layoutTrigger) spec(workflow string) (TriggerSpec, error) {
 	switch t.Type {
 	case glue.TriggerOnDemand, glue.TriggerScheduled, glue.TriggerConditional, glue.TriggerEvent:
 	default:
-		return TriggerSpec{}, fmt.Errorf("Type must be ON_DEMAND, SCHEDULED, CONDITIONAL or EVENT, got %q", t.Type)
+		return TriggerSpec{}, fmt.Errorf("trigger type must be ON_DEMAND, SCHEDULED, CONDITIONAL or EVENT, got %q", t.Type)
 	}
 	tr := glue.Trigger{Name: t.Name, WorkflowName: workflow, Type: t.Type, Schedule: t.Schedule,
 		Actions: t.Actions, Predicate: t.Predicate, Description: t.Description}

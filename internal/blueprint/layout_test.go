@@ -83,7 +83,7 @@ func TestParseLayout_Errors(t *testing.T) {
 		{"foreign workflow", `{"Workflow": {"Name": "wf"}, "Triggers": [{"Name": "t", "WorkflowName": "other", "Type": "ON_DEMAND"}]}`,
 			"layout: Triggers[0] (t): the trigger belongs to workflow other, not to the layout's workflow wf"},
 		{"bad trigger type", `{"Workflow": {"Name": "wf"}, "Triggers": [{"Name": "t", "Type": "SOMETIMES"}]}`,
-			`layout: Triggers[0] (t): Type must be ON_DEMAND, SCHEDULED, CONDITIONAL or EVENT, got "SOMETIMES"`},
+			`layout: Triggers[0] (t): trigger type must be ON_DEMAND, SCHEDULED, CONDITIONAL or EVENT, got "SOMETIMES"`},
 	}
 	for _, tt := range tests {
 		_, err := blueprint.ParseLayout([]byte(tt.layout))

@@ -34,7 +34,7 @@ type Crawler struct {
 func (cr *Crawler) Crawl(ctx context.Context, c *glue.Crawler) (glue.CrawlResult, error) {
 	var res glue.CrawlResult
 	if len(c.Targets.S3Targets) == 0 {
-		return res, errors.New("Epoxy crawls S3 targets only; this crawler has none")
+		return res, errors.New("only S3 targets can be crawled locally, and this crawler has none")
 	}
 	folders := map[string]bool{}
 	for i, t := range c.Targets.S3Targets {

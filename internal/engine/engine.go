@@ -178,13 +178,6 @@ func (e *Engine) untrack(id string) {
 	delete(e.inflight, id)
 }
 
-func (e *Engine) tracked(id string) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	_, ok := e.inflight[id]
-	return ok
-}
-
 // signalStop tells a watched job run or crawl to stop.
 func (e *Engine) signalStop(id string) {
 	e.mu.Lock()

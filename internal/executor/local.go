@@ -143,7 +143,7 @@ func (l *Local) command(spec *glue.RunSpec, script string) ([]string, error) {
 		}
 		return append(append(append([]string{}, l.cfg.ETLRunner...), script), spec.Argv...), nil
 	default:
-		return nil, fmt.Errorf("Epoxy cannot run jobs of command type %q (it runs pythonshell, and glueetl or gluestreaming through --etl-runner)", name)
+		return nil, fmt.Errorf("jobs of command type %q cannot run here: Epoxy runs pythonshell, and glueetl or gluestreaming through --etl-runner", name)
 	}
 }
 

@@ -73,10 +73,6 @@ func New(cfg Config) *Service {
 	return s
 }
 
-// SetFirer installs the engine that fires ON_DEMAND triggers. It must be
-// called before the service serves requests.
-func (s *Service) SetFirer(f Firer) { s.firer = f }
-
 // now returns the current time truncated to milliseconds, the precision
 // timestamps have on the wire, so stored and returned values agree.
 func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
