@@ -123,9 +123,9 @@ func TestRunJobs_RetriesExhausted(t *testing.T) {
 	raw, err := os.ReadFile(fired)
 	require.NoError(t, err)
 	require.Equal(t, "x", string(raw), "the handler ran once")
-	// Epoxy's decision (glue.ComputeStatistics): a retried attempt counts as
-	// its final attempt only.
-	requireStats(t, types.WorkflowRunStatistics{TotalActions: 2, FailedActions: 1, SucceededActions: 1}, run)
+	// Epoxy's decision (glue.ComputeStatistics): statistics count the job
+	// runs the graph shows, every attempt included.
+	requireStats(t, types.WorkflowRunStatistics{TotalActions: 4, FailedActions: 3, SucceededActions: 1}, run)
 }
 
 // Ensure a run that fails once and then succeeds ends SUCCEEDED on Attempt
@@ -163,7 +163,7 @@ if not os.path.exists(%q):
 	require.Len(t, allJobRuns(t, b, "if-ok"), 1)
 	require.Empty(t, allJobRuns(t, b, "if-failed"), "an intermediate failed attempt fires nothing")
 	require.Equal(t, []types.Predecessor{{JobName: aws.String("flaky"), RunId: last.Id}}, onlyJobRun(t, run, "if-ok").PredecessorRuns)
-	requireStats(t, types.WorkflowRunStatistics{TotalActions: 2, SucceededActions: 2}, run)
+	requireStats(t, types.WorkflowRunStatistics{TotalActions: 3, FailedActions: 1, SucceededActions: 2}, run)
 
 	// StartJobRun's JobRunId retries a given run by hand.
 	retry := startJobRun(t, b, &glue.StartJobRunInput{JobName: aws.String("flaky"), JobRunId: firstTry.Id})

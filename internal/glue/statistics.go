@@ -1,16 +1,13 @@
 package glue
 
-// ComputeStatistics counts a run's job runs and crawls by state. Every
-// started action counts once in TotalActions and once in the counter of its
-// state, so TotalActions is the sum of the others; a failed attempt that was
-// retried counts as its final attempt only. Crawls count as actions too:
-// CANCELLED crawls as stopped, ERROR as errored.
+// ComputeStatistics counts a run's job runs and crawls by state, exactly as
+// the run's graph lists them: every job run (each attempt of a retried job
+// is a job run of its own) and every crawl counts once in TotalActions and
+// once in the counter of its state, so TotalActions is the sum of the
+// others. CANCELLED crawls count as stopped, ERROR ones as errored.
 func ComputeStatistics(jobRuns []*JobRunRecord, crawls []*CrawlRecord) *WorkflowRunStatistics {
 	s := &WorkflowRunStatistics{}
 	for _, r := range jobRuns {
-		if r.Retried {
-			continue
-		}
 		s.TotalActions++
 		switch r.JobRun.JobRunState {
 		case JobRunSucceeded:
