@@ -123,5 +123,5 @@ time.sleep(60)
 	require.Equal(t, int32(1), attempts[0].Attempt)
 	require.Equal(t, types.JobRunStateSucceeded, attempts[0].JobRunState)
 	require.Equal(t, aws.ToString(attempts[1].Id), aws.ToString(attempts[0].PreviousRunId))
-	requireStats(t, types.WorkflowRunStatistics{TotalActions: 1, SucceededActions: 1}, run)
+	requireStats(t, types.WorkflowRunStatistics{TotalActions: 2, FailedActions: 1, SucceededActions: 1}, run)
 }

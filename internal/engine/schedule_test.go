@@ -193,7 +193,8 @@ func TestSchedule_WorkflowStartAndConcurrencyLimit(t *testing.T) {
 	b.tick(t)
 	runs = b.workflowRuns(t, "wf")
 	require.Len(t, runs, 3)
-	require.Equal(t, glue.WorkflowRunRunning, runs[0].Status)
+	require.Contains(t, []glue.WorkflowRunStatus{glue.WorkflowRunRunning, glue.WorkflowRunCompleted}, runs[0].Status,
+		"with room again the schedule starts a real run (the instant executor may already have finished it)")
 }
 
 // Ensure a crawler's schedule starts crawls while the schedule is on.
