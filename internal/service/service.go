@@ -24,8 +24,8 @@ type Clock interface {
 // InvalidInputException-worthy error when it is not valid.
 type ScheduleValidator func(expr string) error
 
-// Trigger firing is the engine's job; the service hands ON_DEMAND
-// StartTrigger calls to a Firer when one is configured.
+// Firer fires triggers; it is the engine. The service hands ON_DEMAND
+// StartTrigger calls to it.
 type Firer interface {
 	// FireOnDemand starts the actions of an ON_DEMAND trigger, or a run of
 	// its workflow when it is a workflow's start trigger.
