@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -104,6 +105,9 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 }
 
 func (c *serveConfig) validate() error {
+	if err := c.absolutePaths(); err != nil {
+		return err
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("--log-format must be text or json, got %q", c.LogFormat)
 	}
@@ -119,6 +123,24 @@ func (c *serveConfig) validate() error {
 	}
 	if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
 		return fmt.Errorf("--account-id must be 12 digits, got %q", c.AccountID)
+	}
+	return nil
+}
+
+// absolutePaths resolves every path flag against the working directory at
+// start-up. Job processes run in their own directories, so a relative path
+// handed to them (the default ./epoxy-data, or --python ./venv/bin/python)
+// would point somewhere else.
+func (c *serveConfig) absolutePaths() error {
+	abs, err := filepath.Abs(c.DataDir)
+	if err != nil {
+		return fmt.Errorf("--data %q: %w", c.DataDir, err)
+	}
+	c.DataDir = abs
+	if strings.ContainsRune(c.Python, filepath.Separator) && !filepath.IsAbs(c.Python) {
+		if c.Python, err = filepath.Abs(c.Python); err != nil {
+			return fmt.Errorf("--python: %w", err)
+		}
 	}
 	return nil
 }

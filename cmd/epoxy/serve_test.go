@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
+	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/stretchr/testify/require"
 )
 
@@ -66,4 +67,42 @@ func TestServe_EnvironmentAndGracefulShutdown(t *testing.T) {
 	require.True(t, strings.Contains(logs.Text(), "epoxy listening"))
 	_, err = client.GetWorkflow(context.Background(), &glue.GetWorkflowInput{Name: aws.String("kept")})
 	require.NoError(t, err)
+}
+
+// Ensure the README's own command works: `epoxy serve` with the default,
+// relative --data, started from an arbitrary working directory, runs a job
+// to SUCCEEDED and keeps its data under that directory.
+func TestServe_DefaultDataDirRunsJobs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	t.Parallel()
+	bin := durBinary(t)
+	work := t.TempDir()
+	addr := durFreeAddr(t)
+	cmd := exec.Command(bin, "serve", "--addr", addr)
+	cmd.Dir = work
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "EPOXY_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	logs := bufio.NewScanner(stderr)
+	require.True(t, logs.Scan(), "a first log line")
+	require.Contains(t, logs.Text(), filepath.Join(work, "epoxy-data"), "the data directory is logged as an absolute path")
+	go func() {
+		for logs.Scan() {
+		}
+	}()
+
+	b := &testBundle{client: newClient("http://"+addr, "us-east-1")}
+	script := pyScript(t, t.TempDir(), "hello", "print('hello from a job')\n")
+	scriptJob(t, b, "hello", script)
+	id := startJobRun(t, b, &glue.StartJobRunInput{JobName: aws.String("hello")})
+	waitJobRunState(t, b, "hello", id, types.JobRunStateSucceeded, runWait)
+	require.DirExists(t, filepath.Join(work, "epoxy-data"))
 }
