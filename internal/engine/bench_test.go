@@ -45,10 +45,10 @@ func (x *noopExecutor) Start(_ context.Context, spec *glue.RunSpec) (glue.Proces
 	return p, nil
 }
 
-func (x *noopExecutor) Reattach(*glue.RunSpec, int, uint64) glue.Process {
+func (x *noopExecutor) Reattach(*glue.RunSpec, int, uint64) (glue.Process, error) {
 	p := &noopProcess{done: make(chan glue.ProcessResult, 1)}
 	p.done <- glue.ProcessResult{}
-	return p
+	return p, nil
 }
 
 type noopCrawler struct{}

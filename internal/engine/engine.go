@@ -35,8 +35,9 @@ type Executor interface {
 	Start(ctx context.Context, spec *glue.RunSpec) (glue.Process, error)
 	// Reattach finds the process of a job run started before the server
 	// restarted. When the process has ended, the returned glue.Process reports
-	// what can still be learnt of its outcome.
-	Reattach(spec *glue.RunSpec, pid int, startTime uint64) glue.Process
+	// what can still be learnt of its outcome. It returns glue.ErrNotStarted
+	// when the job's code provably never ran and never will.
+	Reattach(spec *glue.RunSpec, pid int, startTime uint64) (glue.Process, error)
 }
 
 // Crawler reads a crawler's targets. Package crawl has the implementation.

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"github.com/epoxy-run/epoxy/internal/glue"
 	"github.com/epoxy-run/epoxy/internal/store"
@@ -15,10 +17,11 @@ import (
 //     process ended meanwhile, the exit status it left is recorded; a process
 //     that left none ends FAILED with a message saying so, and is retried
 //     per MaxRetries.
-//   - A RUNNING job run with no recorded pid is looked up through the pid
-//     file the executor writes as it starts a process (the server died
-//     between starting it and recording it); with no trace of a process it
-//     never started, so it ends FAILED, and is retried.
+//   - A RUNNING job run whose job code provably never ran (the executor
+//     answers glue.ErrNotStarted: the server died between claiming the run
+//     and starting its process) goes back to STARTING and is dispatched
+//     again, as the same attempt: Epoxy's crash is not the job's failure.
+//     A STOPPING one ends STOPPED.
 //   - Crawls still RUNNING are crawled again from the start; crawls that
 //     were CANCELLING end CANCELLED.
 //   - Every active workflow run is settled, so a trigger whose predicate
@@ -72,11 +75,38 @@ func (e *Engine) adopt(ctx context.Context, r *glue.JobRunRecord) {
 	if f == nil {
 		return
 	}
-	proc := e.exec.Reattach(e.spec(r, job), r.PID, r.ProcessStart)
+	proc, err := e.exec.Reattach(e.spec(r, job), r.PID, r.ProcessStart)
+	if errors.Is(err, glue.ErrNotStarted) {
+		e.untrack(id)
+		e.relaunch(ctx, r)
+		return
+	}
 	e.log.Info("adopting job run from an earlier server", "job_run", id, "pid", r.PID)
 	if r.JobRun.JobRunState == glue.JobRunStopping {
 		f.stop <- glue.JobRunStopped
 	}
 	e.wg.Add(1)
 	go e.watch(r, proc, f)
+}
+
+// relaunch puts a claimed job run whose process never started back in
+// STARTING, or ends it STOPPED when a stop was asked for meanwhile.
+func (e *Engine) relaunch(ctx context.Context, r *glue.JobRunRecord) {
+	err := e.update(ctx, func(tx store.Tx) error {
+		rec, err := tx.JobRuns().ByID(ctx, r.JobRun.ID)
+		if err != nil || rec.JobRun.JobRunState.Terminal() {
+			return err
+		}
+		if rec.JobRun.JobRunState == glue.JobRunStopping {
+			return e.endJobRun(ctx, tx, rec, glue.JobRunStopped, "", 0)
+		}
+		rec.JobRun.JobRunState, rec.JobRun.StartedOn, rec.JobRun.LastModifiedOn = glue.JobRunStarting, time.Time{}, e.now()
+		rec.PID, rec.ProcessStart, rec.Deadline = 0, 0, time.Time{}
+		return tx.JobRuns().Update(ctx, rec)
+	})
+	if err != nil {
+		e.log.Error("relaunch job run", "job_run", r.JobRun.ID, "err", err)
+		return
+	}
+	e.log.Info("job run claimed by an earlier server never started; dispatching it again", "job_run", r.JobRun.ID)
 }

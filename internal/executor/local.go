@@ -208,20 +208,19 @@ func (l *Local) env(spec *glue.RunSpec, statusFile string) []string {
 // right after starting a process is used then. A process still running is
 // watched until it ends; either way its outcome is read from the status
 // file the bootstrap leaves. When there is no trace of a process at all,
-// the run never started.
-func (l *Local) Reattach(spec *glue.RunSpec, pid int, startTime uint64) glue.Process {
+// the run never started: glue.ErrNotStarted.
+func (l *Local) Reattach(spec *glue.RunSpec, pid int, startTime uint64) (glue.Process, error) {
 	logDir := LogDir(l.cfg.DataDir, spec.JobRunID)
 	if pid == 0 {
 		pid, startTime = readPIDFile(logDir)
 	}
 	if pid == 0 {
-		p := &process{logDir: logDir, done: make(chan glue.ProcessResult, 1), ended: make(chan struct{})}
-		if _, ok := readStatus(logDir); ok {
-			p.exited(-1, "")
-		} else {
-			p.exited(-1, "Epoxy stopped before the job's process started; the run was not executed")
+		if _, ok := readStatus(logDir); !ok {
+			return nil, glue.ErrNotStarted
 		}
-		return p
+		p := &process{logDir: logDir, done: make(chan glue.ProcessResult, 1), ended: make(chan struct{})}
+		p.exited(-1, "")
+		return p, nil
 	}
 	p := &process{pid: pid, start: startTime, logDir: logDir, done: make(chan glue.ProcessResult, 1), ended: make(chan struct{})}
 	go func() {
@@ -230,7 +229,7 @@ func (l *Local) Reattach(spec *glue.RunSpec, pid int, startTime uint64) glue.Pro
 		}
 		p.exited(-1, "")
 	}()
-	return p
+	return p, nil
 }
 
 func readPIDFile(logDir string) (int, uint64) {

@@ -1,11 +1,20 @@
 package glue
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // The types below are the contract between the engine, which decides what
 // runs, and the executors that run it (local processes now; remote workers
 // and containers later). They live in the domain so neither side imports
 // the other.
+
+// ErrNotStarted is what an executor's Reattach returns when it can prove that
+// the job's own code never ran for a launch an earlier server made, and never
+// will (the launch was fenced off). The engine then dispatches the run again:
+// Epoxy's own crash is never counted as a failure of the job.
+var ErrNotStarted = errors.New("the job run's process never started")
 
 // Process is a running job process.
 type Process interface {
