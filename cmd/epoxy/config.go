@@ -28,13 +28,10 @@ type serveConfig struct {
 	ETLRunner string
 	// S3Endpoint is the S3 (or S3-compatible) endpoint for s3:// locations.
 	S3Endpoint string
-	// TimeoutUnitText is the length of one minute of job Timeout, as text.
-	TimeoutUnitText string
 	// StopGraceText is the SIGTERM-to-SIGKILL grace period, as text.
 	StopGraceText string
-	// TimeoutUnit and StopGrace are the parsed durations.
-	TimeoutUnit time.Duration
-	StopGrace   time.Duration
+	// StopGrace is the parsed duration.
+	StopGrace time.Duration
 	// clock and tick replace the system clock and the scheduler's interval
 	// in tests.
 	clock interface{ Now() time.Time }
@@ -64,7 +61,6 @@ func (c *serveConfig) specs() []flagSpec {
 		{&c.Python, "python", "EPOXY_PYTHON", "python3", "interpreter for pythonshell jobs"},
 		{&c.ETLRunner, "etl-runner", "EPOXY_ETL_RUNNER", "", "command that runs glueetl/gluestreaming scripts (e.g. spark-submit); empty: such runs fail"},
 		{&c.S3Endpoint, "s3-endpoint", "EPOXY_S3_ENDPOINT", "", "S3-compatible endpoint for s3:// scripts, crawler targets and blueprints"},
-		{&c.TimeoutUnitText, "timeout-unit", "EPOXY_TIMEOUT_UNIT", "1m", "length of one minute of job Timeout (shorten only for testing)"},
 		{&c.StopGraceText, "stop-grace", "EPOXY_STOP_GRACE", "10s", "time a stopped job has between SIGTERM and SIGKILL"},
 	}
 }
@@ -115,9 +111,6 @@ func (c *serveConfig) validate() error {
 		return err
 	}
 	var err error
-	if c.TimeoutUnit, err = time.ParseDuration(c.TimeoutUnitText); err != nil || c.TimeoutUnit <= 0 {
-		return fmt.Errorf("--timeout-unit must be a positive duration such as 1m or 1s, got %q", c.TimeoutUnitText)
-	}
 	if c.StopGrace, err = time.ParseDuration(c.StopGraceText); err != nil || c.StopGrace < 0 {
 		return fmt.Errorf("--stop-grace must be a duration such as 10s, got %q", c.StopGraceText)
 	}

@@ -154,7 +154,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		clock = cfg.clock
 	}
 	eng, err := engine.New(engine.Config{Store: st, Executor: exec, Crawler: crawler, Clock: clock,
-		Logger: log.With("component", "engine"), MinuteUnit: cfg.TimeoutUnit, StopGrace: cfg.StopGrace, Tick: cfg.tick})
+		Logger: log.With("component", "engine"), StopGrace: cfg.StopGrace, Tick: cfg.tick})
 	if err != nil {
 		return nil, err
 	}

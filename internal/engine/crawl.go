@@ -20,7 +20,7 @@ func (e *Engine) StartCrawler(ctx context.Context, name string) error {
 		if c.State != glue.CrawlerStateReady {
 			return glue.Errorf(glue.CrawlerRunning, "Crawler %s is already %s", name, c.State)
 		}
-		_, err = e.startCrawl(ctx, tx, name, "", "", "")
+		_, err = e.m.startCrawl(ctx, tx, name, "", "", "")
 		return err
 	})
 }
@@ -53,88 +53,12 @@ func (e *Engine) StopCrawler(ctx context.Context, name string) error {
 		return tx.Crawlers().Replace(ctx, name, c)
 	})
 	if crawlID != "" {
-		e.signalStop(crawlID)
+		e.disp.Signal(crawlID)
 	}
 	return err
 }
 
-// runCrawl performs one crawl and records its end.
-func (e *Engine) runCrawl(id string, f *flight) {
-	defer e.wg.Done()
-	defer e.untrack(id)
-	var crawler *glue.Crawler
-	var crawl *glue.CrawlRecord
-	err := e.store.View(e.runCtx, func(tx store.Tx) error {
-		var err error
-		if crawl, err = tx.Crawls().Get(e.runCtx, id); err != nil {
-			return err
-		}
-		crawler, err = tx.Crawlers().Get(e.runCtx, crawl.CrawlerName)
-		return err
-	})
-	if err != nil {
-		e.endCrawl(id, glue.CrawlFailed, glue.CrawlResult{}, err.Error())
-		return
-	}
-	ctx, cancel := context.WithCancel(e.runCtx)
-	defer cancel()
-	done := make(chan struct{})
-	var res glue.CrawlResult
-	var crawlErr error
-	go func() {
-		defer close(done)
-		res, crawlErr = e.crawler.Crawl(ctx, crawler)
-	}()
-	select {
-	case <-done:
-	case <-f.stop:
-		cancel()
-		<-done
-		e.endCrawl(id, glue.CrawlCancelled, res, "")
-		return
-	case <-e.runCtx.Done():
-		cancel()
-		<-done
-		return // the next server crawls again
-	}
-	if crawlErr != nil {
-		e.endCrawl(id, glue.CrawlFailed, res, crawlErr.Error())
-		return
-	}
-	e.endCrawl(id, glue.CrawlSucceeded, res, "")
-}
-
-// endCrawl records a crawl's end, returns its crawler to READY with its
-// LastCrawl, and applies the consequences, in one transaction.
-func (e *Engine) endCrawl(id string, state glue.CrawlState, res glue.CrawlResult, msg string) {
-	err := e.update(e.runCtx, func(tx store.Tx) error {
-		crawl, err := tx.Crawls().Get(e.runCtx, id)
-		if err != nil || crawl.State.Terminal() {
-			return err
-		}
-		if crawl.State == glue.CrawlCancelling {
-			state = glue.CrawlCancelled
-		}
-		now := e.now()
-		crawl.State, crawl.CompletedOn, crawl.ErrorMessage = state, now, msg
-		crawl.FilesFound, crawl.FoldersFound, crawl.Summary = res.Files, res.Folders, res.Summary
-		if err := tx.Crawls().Update(e.runCtx, crawl); err != nil {
-			return err
-		}
-		if err := e.readyCrawler(e.runCtx, tx, crawl); err != nil {
-			return err
-		}
-		if crawl.WorkflowRunID != "" {
-			return e.settle(e.runCtx, tx, crawl.WorkflowName, crawl.WorkflowRunID)
-		}
-		return e.fireStandalone(e.runCtx, tx, NodeRef{glue.NodeCrawler, crawl.CrawlerName}, "cr:"+crawl.ID, crawl.TriggerName)
-	})
-	if err != nil && e.runCtx.Err() == nil {
-		e.log.Error("record crawl end", "crawl", id, "err", err)
-	}
-}
-
-func (e *Engine) readyCrawler(ctx context.Context, tx store.Tx, crawl *glue.CrawlRecord) error {
+func (m *machine) readyCrawler(ctx context.Context, tx store.Tx, crawl *glue.CrawlRecord) error {
 	c, err := tx.Crawlers().Get(ctx, crawl.CrawlerName)
 	if glue.IsCode(err, glue.EntityNotFound) {
 		return nil
@@ -251,4 +175,29 @@ func historyOf(c *glue.CrawlRecord) *CrawlerHistory {
 		h.Summary = fmt.Sprintf("%d files in %d folders", c.FilesFound, c.FoldersFound)
 	}
 	return h
+}
+
+// finishCrawl records a crawl's end, returns its crawler to READY with its
+// LastCrawl, and applies the consequences. A crawl that was CANCELLING ends
+// CANCELLED; one already ended is left alone.
+func (m *machine) finishCrawl(ctx context.Context, tx store.Tx, id string, state glue.CrawlState, res glue.CrawlResult, msg string) error {
+	crawl, err := tx.Crawls().Get(ctx, id)
+	if err != nil || crawl.State.Terminal() {
+		return err
+	}
+	if crawl.State == glue.CrawlCancelling {
+		state = glue.CrawlCancelled
+	}
+	crawl.State, crawl.CompletedOn, crawl.ErrorMessage = state, m.now(), msg
+	crawl.FilesFound, crawl.FoldersFound, crawl.Summary = res.Files, res.Folders, res.Summary
+	if err := tx.Crawls().Update(ctx, crawl); err != nil {
+		return err
+	}
+	if err := m.readyCrawler(ctx, tx, crawl); err != nil {
+		return err
+	}
+	if crawl.WorkflowRunID != "" {
+		return m.settle(ctx, tx, crawl.WorkflowName, crawl.WorkflowRunID)
+	}
+	return m.fireStandalone(ctx, tx, NodeRef{glue.NodeCrawler, crawl.CrawlerName}, "cr:"+crawl.ID, crawl.TriggerName)
 }

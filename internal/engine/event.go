@@ -30,7 +30,7 @@ func (e *Engine) NotifyEvent(ctx context.Context, workflow, eventID string) (str
 		if t.State != glue.TriggerActivated {
 			return glue.Errorf(glue.InvalidInput, "the EVENT trigger %s of workflow %s is %s; it accepts events only when ACTIVATED (StartTrigger)", t.Name, workflow, t.State)
 		}
-		fresh, err := tx.Events().Insert(ctx, &glue.Event{Workflow: workflow, ID: eventID, ReceivedAt: e.now()})
+		fresh, err := tx.Events().Insert(ctx, &glue.Event{Workflow: workflow, ID: eventID, ReceivedAt: e.m.now()})
 		if err != nil || !fresh {
 			return err
 		}
@@ -43,7 +43,7 @@ func (e *Engine) NotifyEvent(ctx context.Context, workflow, eventID string) (str
 			return nil
 		}
 		n := int32(size)
-		return e.startBatch(ctx, tx, workflow, pending[:size], &glue.StartingEventBatchCondition{BatchSize: &n})
+		return e.m.startBatch(ctx, tx, workflow, pending[:size], &glue.StartingEventBatchCondition{BatchSize: &n})
 	})
 	return eventID, err
 }
@@ -81,54 +81,16 @@ func batchWindow(t *glue.Trigger) time.Duration {
 
 // startBatch starts a run for a batch of events, with the run property
 // aws:eventIds listing them, and marks the events as taken.
-func (e *Engine) startBatch(ctx context.Context, tx store.Tx, workflow string, batch []*glue.Event, cond *glue.StartingEventBatchCondition) error {
+func (m *machine) startBatch(ctx context.Context, tx store.Tx, workflow string, batch []*glue.Event, cond *glue.StartingEventBatchCondition) error {
 	ids := make([]string, len(batch))
 	seqs := make([]int64, len(batch))
 	for i, ev := range batch {
 		ids[i], seqs[i] = ev.ID, ev.Seq
 	}
 	props := map[string]string{"aws:eventIds": "[" + strings.Join(ids, ",") + "]"}
-	runID, err := e.startOrRecord(ctx, tx, workflow, props, cond)
+	runID, err := m.startOrRecord(ctx, tx, workflow, props, cond)
 	if err != nil {
 		return err
 	}
 	return tx.Events().Assign(ctx, seqs, runID)
-}
-
-// expireBatches starts a run for every batch whose window has passed since
-// its first event.
-func (e *Engine) expireBatches(ctx context.Context) error {
-	var workflows []string
-	if err := e.store.View(ctx, func(tx store.Tx) error {
-		var err error
-		workflows, err = tx.Events().PendingWorkflows(ctx)
-		return err
-	}); err != nil || len(workflows) == 0 {
-		return err
-	}
-	now := e.clock.Now()
-	return e.update(ctx, func(tx store.Tx) error {
-		for _, wf := range workflows {
-			t, err := eventTrigger(ctx, tx, wf)
-			if glue.IsCode(err, glue.EntityNotFound) || glue.IsCode(err, glue.InvalidInput) {
-				continue // the workflow or its trigger is gone; its events wait
-			}
-			if err != nil {
-				return err
-			}
-			pending, err := tx.Events().Pending(ctx, wf)
-			if err != nil {
-				return err
-			}
-			window := batchWindow(t)
-			if len(pending) == 0 || t.State != glue.TriggerActivated || now.Before(pending[0].ReceivedAt.Add(window)) {
-				continue
-			}
-			w := int32(window / time.Second)
-			if err := e.startBatch(ctx, tx, wf, pending[:min(len(pending), batchSize(t))], &glue.StartingEventBatchCondition{BatchWindow: &w}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }

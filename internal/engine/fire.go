@@ -11,8 +11,8 @@ import (
 
 // newJobRunRecord builds a STARTING job run of job for an action, copying
 // the run-level settings from the job and the action's overrides.
-func (e *Engine) newJobRunRecord(job *glue.Job, a glue.Action, trigger, workflow, runID string) *glue.JobRunRecord {
-	now := e.now()
+func (m *machine) newJobRunRecord(job *glue.Job, a glue.Action, trigger, workflow, runID string) *glue.JobRunRecord {
+	now := m.now()
 	r := glue.JobRun{ID: glue.NewID("jr"), JobName: job.Name, TriggerName: trigger, JobRunState: glue.JobRunStarting,
 		StartedOn: now, LastModifiedOn: now, Arguments: a.Arguments, Timeout: job.Timeout, MaxCapacity: job.MaxCapacity,
 		WorkerType: job.WorkerType, NumberOfWorkers: job.NumberOfWorkers, GlueVersion: job.GlueVersion,
@@ -35,10 +35,10 @@ func (e *Engine) newJobRunRecord(job *glue.Job, a glue.Action, trigger, workflow
 // in ERROR; a job at its concurrency limit gives a FAILED run, or a WAITING
 // one when queuing is enabled, as Glue does for trigger-started runs.
 // It reports whether the new run ended at once.
-func (e *Engine) startJob(ctx context.Context, tx store.Tx, a glue.Action, trigger, workflow, runID string, preds []glue.Predecessor) (bool, error) {
+func (m *machine) startJob(ctx context.Context, tx store.Tx, a glue.Action, trigger, workflow, runID string, preds []glue.Predecessor) (bool, error) {
 	job, err := tx.Jobs().Get(ctx, a.JobName)
 	if glue.IsCode(err, glue.EntityNotFound) {
-		rec := e.newJobRunRecord(&glue.Job{Name: a.JobName}, a, trigger, workflow, runID)
+		rec := m.newJobRunRecord(&glue.Job{Name: a.JobName}, a, trigger, workflow, runID)
 		rec.JobRun.JobRunState, rec.JobRun.CompletedOn = glue.JobRunError, rec.JobRun.StartedOn
 		rec.JobRun.ErrorMessage = fmt.Sprintf("Job %s does not exist; it may have been deleted", a.JobName)
 		return true, tx.JobRuns().Insert(ctx, rec)
@@ -46,7 +46,7 @@ func (e *Engine) startJob(ctx context.Context, tx store.Tx, a glue.Action, trigg
 	if err != nil {
 		return false, err
 	}
-	rec := e.newJobRunRecord(job, a, trigger, workflow, runID)
+	rec := m.newJobRunRecord(job, a, trigger, workflow, runID)
 	rec.JobRun.PredecessorRuns = preds
 	active, err := tx.JobRuns().InStates(ctx, job.Name, glue.JobRunStarting, glue.JobRunRunning, glue.JobRunStopping)
 	if err != nil {
@@ -66,8 +66,8 @@ func (e *Engine) startJob(ctx context.Context, tx store.Tx, a glue.Action, trigg
 // startCrawl creates the crawl an action asks for and marks the crawler
 // RUNNING. A deleted crawler gives a crawl in ERROR, a crawler already
 // running a FAILED crawl. It reports whether the crawl ended at once.
-func (e *Engine) startCrawl(ctx context.Context, tx store.Tx, name, trigger, workflow, runID string) (bool, error) {
-	now := e.now()
+func (m *machine) startCrawl(ctx context.Context, tx store.Tx, name, trigger, workflow, runID string) (bool, error) {
+	now := m.now()
 	crawl := &glue.CrawlRecord{ID: glue.NewID("cr"), CrawlerName: name, TriggerName: trigger, WorkflowName: workflow,
 		WorkflowRunID: runID, State: glue.CrawlRunning, StartedOn: now}
 	c, err := tx.Crawlers().Get(ctx, name)
@@ -92,15 +92,15 @@ func (e *Engine) startCrawl(ctx context.Context, tx store.Tx, name, trigger, wor
 // fireActions starts every action of a trigger. It reports whether any of
 // them ended at once (a deleted job, a job at its limit), which may let
 // further triggers fire.
-func (e *Engine) fireActions(ctx context.Context, tx store.Tx, t *glue.Trigger, workflow, runID string, preds []glue.Predecessor) (bool, error) {
+func (m *machine) fireActions(ctx context.Context, tx store.Tx, t *glue.Trigger, workflow, runID string, preds []glue.Predecessor) (bool, error) {
 	anyEnded := false
 	for _, a := range t.Actions {
 		var ended bool
 		var err error
 		if a.CrawlerName != "" {
-			ended, err = e.startCrawl(ctx, tx, a.CrawlerName, t.Name, workflow, runID)
+			ended, err = m.startCrawl(ctx, tx, a.CrawlerName, t.Name, workflow, runID)
 		} else {
-			ended, err = e.startJob(ctx, tx, a, t.Name, workflow, runID, preds)
+			ended, err = m.startJob(ctx, tx, a, t.Name, workflow, runID, preds)
 		}
 		if err != nil {
 			return false, err
@@ -120,7 +120,7 @@ type runView struct {
 // loadRun reads a run for evaluation. Its job runs and crawls are read as
 // summaries (columns, not documents), so a transition costs the same
 // however many records the run holds.
-func (e *Engine) loadRun(ctx context.Context, tx store.Tx, workflow, runID string) (*runView, error) {
+func (m *machine) loadRun(ctx context.Context, tx store.Tx, workflow, runID string) (*runView, error) {
 	run, err := tx.WorkflowRuns().Get(ctx, workflow, runID)
 	if err != nil {
 		return nil, err
@@ -224,9 +224,9 @@ func carriedMembers(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecor
 // whose predicate now holds (recording each firing under the run's id, so a
 // trigger fires at most once per run), repeats while firing ends actions at
 // once, and ends the run when nothing is active and nothing can fire.
-func (e *Engine) settle(ctx context.Context, tx store.Tx, workflow, runID string) error {
+func (m *machine) settle(ctx context.Context, tx store.Tx, workflow, runID string) error {
 	for {
-		v, err := e.loadRun(ctx, tx, workflow, runID)
+		v, err := m.loadRun(ctx, tx, workflow, runID)
 		if err != nil {
 			return err
 		}
@@ -236,7 +236,7 @@ func (e *Engine) settle(ctx context.Context, tx store.Tx, workflow, runID string
 		fire := Evaluate(v.state)
 		if len(fire) == 0 {
 			if v.state.Active == 0 {
-				return e.endRun(ctx, tx, v.run)
+				return m.endRun(ctx, tx, v.run)
 			}
 			return nil
 		}
@@ -249,7 +249,7 @@ func (e *Engine) settle(ctx context.Context, tx store.Tx, workflow, runID string
 			if !fresh {
 				continue
 			}
-			ended, err := e.fireActions(ctx, tx, t, workflow, runID, predecessors(t, v.members))
+			ended, err := m.fireActions(ctx, tx, t, workflow, runID, predecessors(t, v.members))
 			if err != nil {
 				return err
 			}
@@ -261,14 +261,14 @@ func (e *Engine) settle(ctx context.Context, tx store.Tx, workflow, runID string
 	}
 }
 
-func (e *Engine) endRun(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord) error {
+func (m *machine) endRun(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord) error {
 	if run.Run.Status == glue.WorkflowRunStopping {
 		run.Run.Status = glue.WorkflowRunStopped
 	} else {
 		run.Run.Status = glue.WorkflowRunCompleted
 	}
 	if run.Run.CompletedOn.IsZero() {
-		run.Run.CompletedOn = e.now()
+		run.Run.CompletedOn = m.now()
 	}
 	return tx.WorkflowRuns().Update(ctx, run)
 }
@@ -301,7 +301,7 @@ func predecessors(t *glue.Trigger, members []glue.MemberSummary) []glue.Predeces
 // not fire dependent triggers. Each watched node contributes its latest
 // trigger-started final outcome; key (the completing run) makes each
 // trigger fire at most once per completion.
-func (e *Engine) fireStandalone(ctx context.Context, tx store.Tx, node NodeRef, key, startedBy string) error {
+func (m *machine) fireStandalone(ctx context.Context, tx store.Tx, node NodeRef, key, startedBy string) error {
 	if startedBy == "" {
 		return nil
 	}
@@ -325,7 +325,7 @@ func (e *Engine) fireStandalone(ctx context.Context, tx store.Tx, node NodeRef, 
 			return err
 		}
 		if fresh {
-			if _, err := e.fireActions(ctx, tx, t, "", "", preds); err != nil {
+			if _, err := m.fireActions(ctx, tx, t, "", "", preds); err != nil {
 				return err
 			}
 		}

@@ -38,7 +38,7 @@ func (e *Engine) StartJobRun(ctx context.Context, req JobRunRequest) (string, er
 		}
 		a := glue.Action{JobName: req.JobName, Arguments: req.Arguments, Timeout: req.Timeout,
 			SecurityConfiguration: req.SecurityConfiguration, NotificationProperty: req.NotificationProperty}
-		rec := e.newJobRunRecord(job, a, "", "", "")
+		rec := e.m.newJobRunRecord(job, a, "", "", "")
 		applyRunOverrides(&rec.JobRun, req)
 		if req.RetryOf != "" {
 			prev, err := tx.JobRuns().Get(ctx, req.JobName, req.RetryOf)
@@ -142,14 +142,14 @@ func (e *Engine) BatchStopJobRun(ctx context.Context, job string, ids []string) 
 				failed = append(failed, StopError{id, string(glue.InvalidInput), fmt.Sprintf("Job run %s is already %s", id, r.JobRun.JobRunState)})
 				continue
 			}
-			ids, err := e.stopJobRun(ctx, tx, r)
+			ids, err := e.m.stopJobRun(ctx, tx, r)
 			if err != nil {
 				return err
 			}
 			signal = append(signal, ids...)
 			stopped = append(stopped, id)
 			if r.JobRun.JobRunState == glue.JobRunStopped {
-				if err := e.afterStop(ctx, tx, r); err != nil {
+				if err := e.m.afterStop(ctx, tx, r); err != nil {
 					return err
 				}
 			}
@@ -157,16 +157,16 @@ func (e *Engine) BatchStopJobRun(ctx context.Context, job string, ids []string) 
 		return nil
 	})
 	for _, id := range signal {
-		e.signalStop(id)
+		e.disp.Signal(id)
 	}
 	return stopped, failed, err
 }
 
 // afterStop applies the consequences of a job run that ended STOPPED
 // without a process (it was still queued or starting).
-func (e *Engine) afterStop(ctx context.Context, tx store.Tx, r *glue.JobRunRecord) error {
+func (m *machine) afterStop(ctx context.Context, tx store.Tx, r *glue.JobRunRecord) error {
 	if r.WorkflowRunID != "" {
-		return e.settle(ctx, tx, r.WorkflowName, r.WorkflowRunID)
+		return m.settle(ctx, tx, r.WorkflowName, r.WorkflowRunID)
 	}
-	return e.fireStandalone(ctx, tx, NodeRef{glue.NodeJob, r.JobRun.JobName}, "jr:"+r.JobRun.ID, r.JobRun.TriggerName)
+	return m.fireStandalone(ctx, tx, NodeRef{glue.NodeJob, r.JobRun.JobName}, "jr:"+r.JobRun.ID, r.JobRun.TriggerName)
 }

@@ -3,9 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/epoxy-run/epoxy/internal/cron"
 	"github.com/epoxy-run/epoxy/internal/glue"
@@ -51,28 +49,6 @@ func (s *schedules) parse(expr string) (*cron.Schedule, error) {
 	return p, nil
 }
 
-func (e *Engine) scheduleLoop() {
-	defer e.wg.Done()
-	ticker := time.NewTicker(e.tick)
-	defer ticker.Stop()
-	for {
-		if err := e.Tick(e.runCtx); err != nil && e.runCtx.Err() == nil {
-			e.log.Error("scheduler", "err", err)
-		}
-		select {
-		case <-e.runCtx.Done():
-			return
-		case <-ticker.C:
-		}
-	}
-}
-
-// Tick runs one scheduler pass at the engine clock's current time: due
-// schedules fire and expired event batches start runs.
-func (e *Engine) Tick(ctx context.Context) error {
-	return errors.Join(e.fireSchedules(ctx), e.expireBatches(ctx))
-}
-
 // wantedSchedules returns the expression of every schedule that should be
 // firing: ACTIVATED SCHEDULED triggers and crawlers whose schedule is on.
 func wantedSchedules(ctx context.Context, tx store.Tx) (map[string]string, error) {
@@ -98,85 +74,7 @@ func wantedSchedules(ctx context.Context, tx store.Tx) (map[string]string, error
 	return want, nil
 }
 
-func (e *Engine) fireSchedules(ctx context.Context) error {
-	var want map[string]string
-	var states []*glue.ScheduleRecord
-	err := e.store.View(ctx, func(tx store.Tx) error {
-		var err error
-		if want, err = wantedSchedules(ctx, tx); err != nil {
-			return err
-		}
-		states, err = tx.Schedules().List(ctx)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	known := map[string]*glue.ScheduleRecord{}
-	for _, st := range states {
-		known[st.Key] = st
-	}
-	var errs []error
-	for key, expr := range want {
-		errs = append(errs, e.fireSchedule(ctx, key, expr, known[key]))
-	}
-	for key := range known {
-		if _, ok := want[key]; !ok {
-			errs = append(errs, e.store.Update(ctx, func(tx store.Tx) error { return tx.Schedules().Delete(ctx, key) }))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// fireSchedule fires one schedule if a fire time has come since the last
-// one it handled.
-func (e *Engine) fireSchedule(ctx context.Context, key, expr string, st *glue.ScheduleRecord) error {
-	now := e.clock.Now().UTC()
-	if st == nil || st.Expression != expr {
-		return e.store.Update(ctx, func(tx store.Tx) error {
-			cur, err := tx.Schedules().Get(ctx, key)
-			if err != nil || (cur != nil && cur.Expression == expr) {
-				return err // another pass got here first
-			}
-			return tx.Schedules().Put(ctx, &glue.ScheduleRecord{Key: key, Expression: expr, LastFire: now})
-		})
-	}
-	sched, err := e.sched.parse(expr)
-	if err != nil {
-		return err
-	}
-	next, ok := sched.Next(st.LastFire)
-	if !ok || next.After(now) {
-		return nil
-	}
-	for {
-		n, ok := sched.Next(next)
-		if !ok || n.After(now) {
-			break
-		}
-		next = n
-	}
-	return e.update(ctx, func(tx store.Tx) error {
-		cur, err := tx.Schedules().Get(ctx, key)
-		if err != nil || cur == nil || cur.Expression != expr || !cur.LastFire.Before(next) {
-			return err // changed or handled by another pass meanwhile
-		}
-		fresh, err := tx.Schedules().Fired(ctx, key, next)
-		if err != nil {
-			return err
-		}
-		if err := tx.Schedules().Put(ctx, &glue.ScheduleRecord{Key: key, Expression: expr, LastFire: next}); err != nil || !fresh {
-			return err
-		}
-		e.log.Info("schedule fired", "schedule", key, "fire_time", next)
-		if name, ok := strings.CutPrefix(key, crawlerKey); ok {
-			return e.fireCrawlerSchedule(ctx, tx, name)
-		}
-		return e.fireScheduledTrigger(ctx, tx, strings.TrimPrefix(key, triggerKey), expr)
-	})
-}
-
-func (e *Engine) fireScheduledTrigger(ctx context.Context, tx store.Tx, name, expr string) error {
+func (m *machine) fireScheduledTrigger(ctx context.Context, tx store.Tx, name, expr string) error {
 	t, err := tx.Triggers().Get(ctx, name)
 	if glue.IsCode(err, glue.EntityNotFound) {
 		return nil
@@ -185,14 +83,14 @@ func (e *Engine) fireScheduledTrigger(ctx context.Context, tx store.Tx, name, ex
 		return err
 	}
 	if t.WorkflowName == "" {
-		_, err := e.fireActions(ctx, tx, t, "", "", nil)
+		_, err := m.fireActions(ctx, tx, t, "", "", nil)
 		return err
 	}
-	_, err = e.startOrRecord(ctx, tx, t.WorkflowName, nil, nil)
+	_, err = m.startOrRecord(ctx, tx, t.WorkflowName, nil, nil)
 	return err
 }
 
-func (e *Engine) fireCrawlerSchedule(ctx context.Context, tx store.Tx, name string) error {
+func (m *machine) fireCrawlerSchedule(ctx context.Context, tx store.Tx, name string) error {
 	c, err := tx.Crawlers().Get(ctx, name)
 	if glue.IsCode(err, glue.EntityNotFound) {
 		return nil
@@ -201,10 +99,10 @@ func (e *Engine) fireCrawlerSchedule(ctx context.Context, tx store.Tx, name stri
 		return err
 	}
 	if c.State != glue.CrawlerStateReady {
-		e.log.Info("crawler schedule skipped: crawler is busy", "crawler", name, "state", c.State)
+		m.log.Info("crawler schedule skipped: crawler is busy", "crawler", name, "state", c.State)
 		return nil
 	}
-	_, err = e.startCrawl(ctx, tx, name, "", "", "")
+	_, err = m.startCrawl(ctx, tx, name, "", "", "")
 	return err
 }
 
@@ -212,8 +110,8 @@ func (e *Engine) fireCrawlerSchedule(ctx context.Context, tx store.Tx, name stri
 // workflow is at its MaxConcurrentRuns, the attempt is recorded as a run in
 // ERROR with Glue's message ("Concurrent runs exceeded for workflow:
 // <name>."), so it is visible in GetWorkflowRuns rather than silently lost.
-func (e *Engine) startOrRecord(ctx context.Context, tx store.Tx, workflow string, props map[string]string, batch *glue.StartingEventBatchCondition) (string, error) {
-	run, err := e.startRun(ctx, tx, workflow, props, batch)
+func (m *machine) startOrRecord(ctx context.Context, tx store.Tx, workflow string, props map[string]string, batch *glue.StartingEventBatchCondition) (string, error) {
+	run, err := m.startRun(ctx, tx, workflow, props, batch)
 	if err == nil {
 		return run.Run.WorkflowRunID, nil
 	}
@@ -221,9 +119,9 @@ func (e *Engine) startOrRecord(ctx context.Context, tx store.Tx, workflow string
 	if !errors.As(err, &ge) || ge.Code != glue.ConcurrentRunsExceeded {
 		return "", err
 	}
-	now := e.now()
+	now := m.now()
 	rec := &glue.WorkflowRunRecord{Run: glue.WorkflowRun{Name: workflow, WorkflowRunID: glue.NewID("wr"), StartedOn: now, CompletedOn: now,
 		Status: glue.WorkflowRunError, ErrorMessage: ge.Message, WorkflowRunProperties: props, StartingEventBatchCondition: batch}}
-	e.log.Info("scheduled or event run not started", "workflow", workflow, "reason", ge.Message)
+	m.log.Info("scheduled or event run not started", "workflow", workflow, "reason", ge.Message)
 	return rec.Run.WorkflowRunID, tx.WorkflowRuns().Insert(ctx, rec)
 }

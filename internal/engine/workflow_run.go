@@ -16,7 +16,7 @@ import (
 func (e *Engine) StartWorkflowRun(ctx context.Context, name string, props map[string]string) (string, error) {
 	var id string
 	err := e.update(ctx, func(tx store.Tx) error {
-		run, err := e.startRun(ctx, tx, name, props, nil)
+		run, err := e.m.startRun(ctx, tx, name, props, nil)
 		if run != nil {
 			id = run.Run.WorkflowRunID
 		}
@@ -26,7 +26,7 @@ func (e *Engine) StartWorkflowRun(ctx context.Context, name string, props map[st
 }
 
 // startRun creates and starts a workflow run within tx.
-func (e *Engine) startRun(ctx context.Context, tx store.Tx, name string, props map[string]string, batch *glue.StartingEventBatchCondition) (*glue.WorkflowRunRecord, error) {
+func (m *machine) startRun(ctx context.Context, tx store.Tx, name string, props map[string]string, batch *glue.StartingEventBatchCondition) (*glue.WorkflowRunRecord, error) {
 	wf, err := tx.Workflows().Get(ctx, name)
 	if err != nil {
 		return nil, err
@@ -44,7 +44,7 @@ func (e *Engine) startRun(ctx context.Context, tx store.Tx, name string, props m
 	}
 	maps.Copy(merged, props)
 	run := &glue.WorkflowRunRecord{Triggers: triggers, Run: glue.WorkflowRun{Name: name, WorkflowRunID: glue.NewID("wr"),
-		WorkflowRunProperties: merged, StartedOn: e.now(), Status: glue.WorkflowRunRunning, StartingEventBatchCondition: batch}}
+		WorkflowRunProperties: merged, StartedOn: m.now(), Status: glue.WorkflowRunRunning, StartingEventBatchCondition: batch}}
 	if err := tx.WorkflowRuns().Insert(ctx, run); err != nil {
 		return nil, err
 	}
@@ -55,11 +55,11 @@ func (e *Engine) startRun(ctx context.Context, tx store.Tx, name string, props m
 		if _, err := tx.Firings().Insert(ctx, run.Run.WorkflowRunID, t.Name); err != nil {
 			return nil, err
 		}
-		if _, err := e.fireActions(ctx, tx, t, name, run.Run.WorkflowRunID, nil); err != nil {
+		if _, err := m.fireActions(ctx, tx, t, name, run.Run.WorkflowRunID, nil); err != nil {
 			return nil, err
 		}
 	}
-	return run, e.settle(ctx, tx, name, run.Run.WorkflowRunID)
+	return run, m.settle(ctx, tx, name, run.Run.WorkflowRunID)
 }
 
 func checkRunLimit(ctx context.Context, tx store.Tx, wf *glue.Workflow) error {
@@ -94,27 +94,27 @@ func (e *Engine) StopWorkflowRun(ctx context.Context, name, runID string) error 
 		if err := tx.WorkflowRuns().Update(ctx, run); err != nil {
 			return err
 		}
-		if signal, err = e.stopMembers(ctx, tx, runID); err != nil {
+		if signal, err = e.m.stopMembers(ctx, tx, runID); err != nil {
 			return err
 		}
-		return e.settle(ctx, tx, name, runID)
+		return e.m.settle(ctx, tx, name, runID)
 	})
 	for _, id := range signal {
-		e.signalStop(id)
+		e.disp.Signal(id)
 	}
 	return err
 }
 
 // stopMembers marks a stopping run's active job runs and crawls and returns
 // the ids whose processes or crawls must be told to stop.
-func (e *Engine) stopMembers(ctx context.Context, tx store.Tx, runID string) ([]string, error) {
+func (m *machine) stopMembers(ctx context.Context, tx store.Tx, runID string) ([]string, error) {
 	var signal []string
 	jobRuns, err := tx.JobRuns().OfWorkflowRun(ctx, runID)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range jobRuns {
-		ids, err := e.stopJobRun(ctx, tx, r)
+		ids, err := m.stopJobRun(ctx, tx, r)
 		if err != nil {
 			return nil, err
 		}
@@ -138,14 +138,14 @@ func (e *Engine) stopMembers(ctx context.Context, tx store.Tx, runID string) ([]
 
 // stopJobRun stops one job run within tx: a run not yet started ends
 // STOPPED now, a running one goes STOPPING and its id is returned to signal.
-func (e *Engine) stopJobRun(ctx context.Context, tx store.Tx, r *glue.JobRunRecord) ([]string, error) {
+func (m *machine) stopJobRun(ctx context.Context, tx store.Tx, r *glue.JobRunRecord) ([]string, error) {
 	switch r.JobRun.JobRunState {
 	case glue.JobRunStarting, glue.JobRunWaiting:
-		now := e.now()
+		now := m.now()
 		r.JobRun.JobRunState, r.JobRun.CompletedOn, r.JobRun.LastModifiedOn = glue.JobRunStopped, now, now
 		return nil, tx.JobRuns().Update(ctx, r)
 	case glue.JobRunRunning:
-		r.JobRun.JobRunState, r.JobRun.LastModifiedOn = glue.JobRunStopping, e.now()
+		r.JobRun.JobRunState, r.JobRun.LastModifiedOn = glue.JobRunStopping, m.now()
 		return []string{r.JobRun.ID}, tx.JobRuns().Update(ctx, r)
 	case glue.JobRunStopping:
 		return []string{r.JobRun.ID}, nil
@@ -163,18 +163,18 @@ func (e *Engine) ResumeWorkflowRun(ctx context.Context, name, runID string, node
 	var restarted []string
 	err := e.update(ctx, func(tx store.Tx) error {
 		var err error
-		newID, restarted, err = e.resume(ctx, tx, name, runID, nodeIDs)
+		newID, restarted, err = e.m.resume(ctx, tx, name, runID, nodeIDs)
 		return err
 	})
 	return newID, restarted, err
 }
 
-func (e *Engine) resume(ctx context.Context, tx store.Tx, name, runID string, nodeIDs []string) (string, []string, error) {
+func (m *machine) resume(ctx context.Context, tx store.Tx, name, runID string, nodeIDs []string) (string, []string, error) {
 	wf, err := tx.Workflows().Get(ctx, name)
 	if err != nil {
 		return "", nil, err
 	}
-	old, err := e.loadRun(ctx, tx, name, runID)
+	old, err := m.loadRun(ctx, tx, name, runID)
 	if err != nil {
 		return "", nil, err
 	}
@@ -193,7 +193,7 @@ func (e *Engine) resume(ctx context.Context, tx store.Tx, name, runID string, no
 		return "", nil, err
 	}
 	run := &glue.WorkflowRunRecord{Triggers: old.run.Triggers, Run: glue.WorkflowRun{Name: name, WorkflowRunID: glue.NewID("wr"),
-		PreviousRunID: runID, WorkflowRunProperties: maps.Clone(old.run.Run.WorkflowRunProperties), StartedOn: e.now(),
+		PreviousRunID: runID, WorkflowRunProperties: maps.Clone(old.run.Run.WorkflowRunProperties), StartedOn: m.now(),
 		Status: glue.WorkflowRunRunning}}
 	for _, r := range oldJobRuns {
 		if !plan.rerun[NodeRef{glue.NodeJob, r.JobRun.JobName}] {
@@ -208,20 +208,20 @@ func (e *Engine) resume(ctx context.Context, tx store.Tx, name, runID string, no
 	if err := tx.WorkflowRuns().Insert(ctx, run); err != nil {
 		return "", nil, err
 	}
-	if err := e.carryFirings(ctx, tx, runID, run.Run.WorkflowRunID, plan); err != nil {
+	if err := m.carryFirings(ctx, tx, runID, run.Run.WorkflowRunID, plan); err != nil {
 		return "", nil, err
 	}
 	for _, n := range plan.start {
-		if err := e.restartNode(ctx, tx, run, n, oldJobRuns); err != nil {
+		if err := m.restartNode(ctx, tx, run, n, oldJobRuns); err != nil {
 			return "", nil, err
 		}
 	}
-	return run.Run.WorkflowRunID, plan.startIDs, e.settle(ctx, tx, name, run.Run.WorkflowRunID)
+	return run.Run.WorkflowRunID, plan.startIDs, m.settle(ctx, tx, name, run.Run.WorkflowRunID)
 }
 
 // carryFirings copies the old run's firings of triggers that are not
 // downstream of a restarted node, so they do not fire again.
-func (e *Engine) carryFirings(ctx context.Context, tx store.Tx, oldID, newID string, plan *resumePlan) error {
+func (m *machine) carryFirings(ctx context.Context, tx store.Tx, oldID, newID string, plan *resumePlan) error {
 	fired, err := tx.Firings().List(ctx, oldID)
 	if err != nil {
 		return err
@@ -239,9 +239,9 @@ func (e *Engine) carryFirings(ctx context.Context, tx store.Tx, oldID, newID str
 
 // restartNode starts a selected node again with the action that started it
 // in the original run.
-func (e *Engine) restartNode(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord, n NodeRef, old []*glue.JobRunRecord) error {
+func (m *machine) restartNode(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord, n NodeRef, old []*glue.JobRunRecord) error {
 	if n.Type == glue.NodeCrawler {
-		_, err := e.startCrawl(ctx, tx, n.Name, startingTrigger(run.Triggers, n), run.Run.Name, run.Run.WorkflowRunID)
+		_, err := m.startCrawl(ctx, tx, n.Name, startingTrigger(run.Triggers, n), run.Run.Name, run.Run.WorkflowRunID)
 		return err
 	}
 	action := glue.Action{JobName: n.Name}
@@ -251,7 +251,7 @@ func (e *Engine) restartNode(ctx context.Context, tx store.Tx, run *glue.Workflo
 			action, trigger = r.Action, r.JobRun.TriggerName
 		}
 	}
-	_, err := e.startJob(ctx, tx, action, trigger, run.Run.Name, run.Run.WorkflowRunID, nil)
+	_, err := m.startJob(ctx, tx, action, trigger, run.Run.Name, run.Run.WorkflowRunID, nil)
 	return err
 }
 
@@ -477,7 +477,7 @@ func (e *Engine) FireOnDemand(ctx context.Context, t *glue.Trigger) error {
 		return err
 	}
 	return e.update(ctx, func(tx store.Tx) error {
-		_, err := e.fireActions(ctx, tx, t, "", "", nil)
+		_, err := e.m.fireActions(ctx, tx, t, "", "", nil)
 		return err
 	})
 }
