@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -39,6 +40,17 @@ type serveConfig struct {
 	// AllowFrequentSchedules accepts cron schedules down to every minute,
 	// for local testing; Glue refuses anything more frequent than every 5.
 	AllowFrequentSchedules bool
+	// AllowedHostsText lists, comma-separated, the extra names the Host
+	// guard accepts; AllowedHosts is the parsed list.
+	AllowedHostsText string
+	AllowedHosts     []string
+	// InsecureNoAuth allows listening on a non-loopback address, where
+	// anyone who can reach Epoxy can use its API.
+	InsecureNoAuth bool
+	// MaxConnectionsText is the limit of open API connections, as text;
+	// MaxConnections is the parsed number.
+	MaxConnectionsText string
+	MaxConnections     int
 }
 
 // flagSpec ties a flag to its environment variable and default.
@@ -52,7 +64,7 @@ type flagSpec struct {
 
 func (c *serveConfig) specs() []flagSpec {
 	return []flagSpec{
-		{&c.Addr, "addr", "EPOXY_ADDR", "127.0.0.1:4747", "address to listen on"},
+		{&c.Addr, "addr", "EPOXY_ADDR", "127.0.0.1:4747", "address to listen on (loopback unless --insecure-no-auth)"},
 		{&c.DataDir, "data", "EPOXY_DATA", "./epoxy-data", "data directory (created if missing)"},
 		{&c.Region, "region", "EPOXY_REGION", "us-east-1", "AWS region reported in ARNs when a request is not signed"},
 		{&c.AccountID, "account-id", "EPOXY_ACCOUNT_ID", "123456789012", "AWS account id used in ARNs"},
@@ -62,6 +74,8 @@ func (c *serveConfig) specs() []flagSpec {
 		{&c.ETLRunner, "etl-runner", "EPOXY_ETL_RUNNER", "", "command that runs glueetl/gluestreaming scripts (e.g. spark-submit); empty: such runs fail"},
 		{&c.S3Endpoint, "s3-endpoint", "EPOXY_S3_ENDPOINT", "", "S3-compatible endpoint for s3:// scripts, crawler targets and blueprints"},
 		{&c.StopGraceText, "stop-grace", "EPOXY_STOP_GRACE", "10s", "time a stopped job has between SIGTERM and SIGKILL"},
+		{&c.AllowedHostsText, "allowed-hosts", "EPOXY_ALLOWED_HOSTS", "", "comma-separated host names accepted in Host headers besides localhost and IP addresses; * accepts any"},
+		{&c.MaxConnectionsText, "max-connections", "EPOXY_MAX_CONNECTIONS", "1024", "most API connections open at once; more wait to be accepted"},
 	}
 }
 
@@ -77,6 +91,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 			fmt.Fprintf(stderr, "  --%-15s %s (env %s, default %q)\n", s.name, s.usage, s.env, s.def)
 		}
 		fmt.Fprintf(stderr, "  --allow-frequent-schedules\n                   accept cron schedules firing up to every minute (env EPOXY_ALLOW_FREQUENT_SCHEDULES)\n")
+		fmt.Fprintf(stderr, "  --insecure-no-auth\n                   allow a non-loopback --addr although the API has no authentication (env EPOXY_INSECURE_NO_AUTH)\n")
 	}
 	for _, s := range c.specs() {
 		def := s.def
@@ -88,6 +103,9 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	frequent, _ := strconv.ParseBool(os.Getenv("EPOXY_ALLOW_FREQUENT_SCHEDULES"))
 	fs.BoolVar(&c.AllowFrequentSchedules, "allow-frequent-schedules", frequent,
 		"accept cron schedules firing up to every minute (Glue's minimum is 5 minutes); for local testing")
+	insecure, _ := strconv.ParseBool(os.Getenv("EPOXY_INSECURE_NO_AUTH"))
+	fs.BoolVar(&c.InsecureNoAuth, "insecure-no-auth", insecure,
+		"allow a non-loopback --addr although the API has no authentication: anyone who can reach it can run code")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -117,7 +135,43 @@ func (c *serveConfig) validate() error {
 	if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
 		return fmt.Errorf("--account-id must be 12 digits, got %q", c.AccountID)
 	}
+	return c.validateNetwork()
+}
+
+// validateNetwork checks the listening address, the connection limit and
+// the allowed hosts.
+func (c *serveConfig) validateNetwork() error {
+	n, err := strconv.Atoi(c.MaxConnectionsText)
+	if err != nil || n < 1 {
+		return fmt.Errorf("--max-connections must be a positive number, got %q", c.MaxConnectionsText)
+	}
+	c.MaxConnections = n
+	c.AllowedHosts = nil
+	for _, h := range strings.Split(c.AllowedHostsText, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			c.AllowedHosts = append(c.AllowedHosts, h)
+		}
+	}
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return fmt.Errorf("--addr must be host:port such as 127.0.0.1:4747, got %q", c.Addr)
+	}
+	if !isLoopback(host) && !c.InsecureNoAuth {
+		return fmt.Errorf("refusing to listen on %s: the address is reachable from other machines and Epoxy has no authentication yet. "+
+			"Listen on loopback (--addr 127.0.0.1:4747), or pass --insecure-no-auth (env EPOXY_INSECURE_NO_AUTH=true) "+
+			"to let anyone who can reach it use the API and run code", c.Addr)
+	}
 	return nil
+}
+
+// isLoopback reports whether a listening host is loopback only: localhost
+// or a loopback IP address. An empty host means every interface.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // absolutePaths resolves every path flag against the working directory at

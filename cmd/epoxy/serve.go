@@ -13,7 +13,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
+
+	"golang.org/x/net/netutil"
 
 	"github.com/epoxy-run/epoxy/internal/api"
 	"github.com/epoxy-run/epoxy/internal/blueprint"
@@ -21,6 +24,7 @@ import (
 	"github.com/epoxy-run/epoxy/internal/engine"
 	"github.com/epoxy-run/epoxy/internal/executor"
 	"github.com/epoxy-run/epoxy/internal/objectstore"
+	"github.com/epoxy-run/epoxy/internal/safefs"
 	"github.com/epoxy-run/epoxy/internal/service"
 	"github.com/epoxy-run/epoxy/internal/store/sqlite"
 )
@@ -39,9 +43,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := listen(cfg, log)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return err
 	}
 	app, err := openApp(ctx, cfg, log, endpointURL(ln.Addr()))
 	if err != nil {
@@ -49,7 +53,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer app.Close()
-	srv := &http.Server{Handler: app.handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(app.handler)
+	if host, _, _ := net.SplitHostPort(cfg.Addr); !isLoopback(host) {
+		log.Warn("INSECURE: serving the Glue API WITHOUT AUTHENTICATION on a non-loopback address (--insecure-no-auth): "+
+			"anyone who can reach it can create and run jobs, that is run code as this user", "addr", cfg.Addr)
+	}
 	log.Info("epoxy listening", "endpoint", endpointURL(ln.Addr()), "data", cfg.DataDir, "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -67,6 +75,62 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// Limits of the HTTP server (docs/behaviour.md, "Network"). A request,
+// body included (at most api.MaxBodyBytes), must arrive within readTimeout.
+// writeTimeout runs from the end of the request's headers to the end of the
+// response, so it covers the operation and the writing of its answer: it is
+// far above any operation's time, since cutting it loses the response.
+// idleTimeout is longer than the AWS SDKs' own (90 s for Go), so clients
+// close idle connections before the server does.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = time.Minute
+	writeTimeout      = 5 * time.Minute
+	idleTimeout       = 2 * time.Minute
+)
+
+// newHTTPServer returns the HTTP server for the API handler h.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
+		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout}
+}
+
+// listen opens the API's listener. It accepts at most cfg.MaxConnections
+// connections at once, and no more than half the open-file limit (which
+// the Go runtime raises to the hard limit at start-up); further
+// connections wait in the listen queue until one closes.
+func listen(cfg *serveConfig, log *slog.Logger) (net.Listener, error) {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	nofile := openFileLimit()
+	n := connectionLimit(cfg.MaxConnections, nofile)
+	if n < cfg.MaxConnections {
+		log.Warn("fewer connections than --max-connections: the open-file limit is low", "max_connections", n, "open_file_limit", nofile)
+	}
+	return netutil.LimitListener(ln, n), nil
+}
+
+// openFileLimit returns the soft limit of open files, or 0 if unknown.
+func openFileLimit() uint64 {
+	var l syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+		return 0
+	}
+	return l.Cur
+}
+
+// connectionLimit returns want, capped to half of the open-file limit
+// nofile (0: unknown) so that the database, job logs and job processes
+// keep descriptors.
+func connectionLimit(want int, nofile uint64) int {
+	if nofile == 0 || uint64(want) <= nofile/2 {
+		return want
+	}
+	return max(int(nofile/2), 1)
+}
+
 // endpointURL is the URL jobs use to call back into Epoxy: the listening
 // address, with an unspecified host replaced by loopback.
 func endpointURL(addr net.Addr) string {
@@ -80,29 +144,32 @@ func endpointURL(addr net.Addr) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
-// app is a wired Epoxy: store, services, engine and API handler.
+// app is a wired Epoxy: data directory, store, services, engine and API
+// handler.
 type app struct {
+	files      *safefs.Root
 	store      *sqlite.Store
 	engine     *engine.Engine
 	blueprints *service.Blueprints
 	handler    http.Handler
 }
 
-// Close stops background work, then closes the store.
+// Close stops background work, then closes the store and the data
+// directory.
 func (a *app) Close() error {
-	return errors.Join(a.blueprints.Close(), a.engine.Close(), a.store.Close())
+	return errors.Join(a.blueprints.Close(), a.engine.Close(), a.store.Close(), a.files.Close())
 }
 
 // newBlueprints installs the awsglue.blueprint shim in the data directory
 // and returns the blueprint operations, whose layout generators get the
 // same environment as jobs (Glue and S3 endpoints pointing where Epoxy's
 // do).
-func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, svc *service.Service, s3 *objectstore.S3) (*service.Blueprints, error) {
-	shim := filepath.Join(cfg.DataDir, "runtime", "blueprint")
+func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, svc *service.Service, s3 *objectstore.S3) (*service.Blueprints, error) {
+	shim := files.Path(filepath.Join("runtime", "blueprint"))
 	if err := blueprint.InstallShim(shim); err != nil {
 		return nil, err
 	}
-	bc := service.BlueprintConfig{Service: svc, DataDir: cfg.DataDir, Logger: log.With("component", "blueprints"),
+	bc := service.BlueprintConfig{Service: svc, Files: files, Logger: log.With("component", "blueprints"),
 		Runner: &blueprint.Runner{Python: cfg.Python, ShimDir: shim, Env: jobEnv(cfg, selfURL)}}
 	if s3 != nil {
 		bc.S3 = s3
@@ -113,18 +180,33 @@ func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, svc *serv
 // openApp wires every part of Epoxy on the data directory and starts the
 // engine. selfURL is where Epoxy's API is reachable, for jobs to call back.
 func openApp(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string) (*app, error) {
-	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-		return nil, fmt.Errorf("create data directory: %w", err)
+	files, err := safefs.OpenRoot(cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("open data directory: %w", err)
 	}
-	key, err := loadOrCreateKey(filepath.Join(cfg.DataDir, "token.key"))
+	a, err := openStore(ctx, cfg, log, selfURL, files)
+	if err != nil {
+		files.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// openStore opens the token key and the database in the data directory
+// and wires the rest of Epoxy on them.
+func openStore(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root) (*app, error) {
+	key, err := loadOrCreateKey(ctx, files, "token.key")
 	if err != nil {
 		return nil, err
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "epoxy.db"))
+	if err := privateDatabase(files, "epoxy.db"); err != nil {
+		return nil, err
+	}
+	st, err := sqlite.Open(ctx, files.Path("epoxy.db"))
 	if err != nil {
 		return nil, err
 	}
-	a, err := wire(ctx, cfg, log, selfURL, st, key)
+	a, err := wire(ctx, cfg, log, selfURL, files, st, key)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -132,7 +214,22 @@ func openApp(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL st
 	return a, nil
 }
 
-func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string, st *sqlite.Store, key []byte) (*app, error) {
+// privateDatabase creates the database file if it is missing and makes it
+// and its journals private to the owner. SQLite creates its -wal and -shm
+// files with the database file's permissions.
+func privateDatabase(files *safefs.Root, name string) error {
+	if err := files.CreatePrivate(name); err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	for _, journal := range []string{name + "-wal", name + "-shm"} {
+		if err := files.Restrict(journal); err != nil {
+			return fmt.Errorf("restrict database journal: %w", err)
+		}
+	}
+	return nil
+}
+
+func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, st *sqlite.Store, key []byte) (*app, error) {
 	var s3 *objectstore.S3
 	if cfg.S3Endpoint != "" {
 		var err error
@@ -164,7 +261,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	}
 	svc := service.New(service.Config{Store: st, Clock: clock, Logger: log, Region: cfg.Region, Account: cfg.AccountID,
 		Schedule: service.CronSchedules(minInterval), Firer: eng, LastRun: engine.LastRun})
-	bps, err := newBlueprints(cfg, log, selfURL, svc, s3)
+	bps, err := newBlueprints(cfg, log, selfURL, files, svc, s3)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +277,24 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		_ = eng.Close()
 		return nil, err
 	}
-	return &app{store: st, engine: eng, blueprints: bps, handler: h}, nil
+	return &app{files: files, store: st, engine: eng, blueprints: bps, handler: api.NewHostGuard(h, allowedHosts(cfg))}, nil
+}
+
+// allowedHosts are the names the Host guard accepts besides IP addresses
+// and localhost: the name in --addr, the machine's name when listening on
+// a non-loopback address, and --allowed-hosts.
+func allowedHosts(cfg *serveConfig) []string {
+	names := append([]string(nil), cfg.AllowedHosts...)
+	host, _, _ := net.SplitHostPort(cfg.Addr)
+	if host != "" && net.ParseIP(host) == nil {
+		names = append(names, host)
+	}
+	if !isLoopback(host) {
+		if name, err := os.Hostname(); err == nil {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // scriptFetcher returns s3 as an executor.ScriptFetcher, or nil (not a
@@ -210,18 +324,18 @@ func jobEnv(cfg *serveConfig, selfURL string) []string {
 
 // loadOrCreateKey returns the pagination-token key kept in the data
 // directory, creating it on first start so tokens survive restarts.
-func loadOrCreateKey(path string) ([]byte, error) {
-	key, err := os.ReadFile(path)
+func loadOrCreateKey(ctx context.Context, files *safefs.Root, name string) ([]byte, error) {
+	key, err := files.ReadFile(ctx, name, 1<<10)
 	if err == nil && len(key) >= 32 {
-		return key, nil
+		return key, files.Restrict(name)
 	}
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	key = make([]byte, 32)
 	_, _ = rand.Read(key)
-	if err := os.WriteFile(path, key, 0o600); err != nil {
-		return nil, fmt.Errorf("write %s: %w", path, err)
+	if err := files.WriteFile(name, key); err != nil {
+		return nil, fmt.Errorf("write %s: %w", name, err)
 	}
 	return key, nil
 }

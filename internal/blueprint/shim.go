@@ -27,8 +27,8 @@ func ShimFiles() fs.FS {
 	return sub
 }
 
-// InstallShim writes ShimFiles into dir (created if needed; files 0644,
-// folders 0755), replacing older copies. Each file is written to a
+// InstallShim writes ShimFiles into dir (created if needed; files 0600,
+// folders 0700, private to the user running Epoxy), replacing older copies. Each file is written to a
 // temporary name and renamed, so a generator running meanwhile never sees
 // a half-written module. The server calls it at startup and points
 // Runner.ShimDir at dir.
@@ -40,7 +40,7 @@ func InstallShim(dir string) error {
 		}
 		target := filepath.Join(dir, filepath.FromSlash(p))
 		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
+			return os.MkdirAll(target, 0o700)
 		}
 		data, err := fs.ReadFile(files, p)
 		if err != nil {
@@ -62,7 +62,7 @@ func writeFileAtomic(path string, data []byte) error {
 	tmp := f.Name()
 	_, err = f.Write(data)
 	if err == nil {
-		err = f.Chmod(0o644)
+		err = f.Chmod(0o600)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

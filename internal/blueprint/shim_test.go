@@ -51,7 +51,10 @@ func TestInstallShim(t *testing.T) {
 	require.Equal(t, want, got)
 	info, err := os.Stat(filepath.Join(dir, "awsglue", "blueprint", "job.py"))
 	require.NoError(t, err)
-	require.Equal(t, fs.FileMode(0o644), info.Mode().Perm())
+	require.Equal(t, fs.FileMode(0o600), info.Mode().Perm())
+	info, err = os.Stat(filepath.Join(dir, "awsglue", "blueprint"))
+	require.NoError(t, err)
+	require.Equal(t, fs.FileMode(0o700), info.Mode().Perm())
 }
 
 // Ensure suffixes are short, lower-case alphanumeric and different.

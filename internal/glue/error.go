@@ -11,6 +11,7 @@ type ErrorCode string
 // The Glue exceptions Epoxy reports. Each value is the exception's shape name
 // in the Glue API model.
 const (
+	AccessDenied                ErrorCode = "AccessDeniedException"
 	AlreadyExists               ErrorCode = "AlreadyExistsException"
 	ConcurrentModification      ErrorCode = "ConcurrentModificationException"
 	ConcurrentRunsExceeded      ErrorCode = "ConcurrentRunsExceededException"

@@ -4,15 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 
 	"github.com/epoxy-run/epoxy/internal/blueprint"
 	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/safefs"
 	"github.com/epoxy-run/epoxy/internal/store"
 )
 
@@ -24,8 +23,9 @@ type ArchiveFetcher interface {
 // BlueprintConfig configures Blueprints.
 type BlueprintConfig struct {
 	Service *Service
-	// DataDir holds the registered archive copies, under blueprints/.
-	DataDir string
+	// Files is the data directory; registered archive copies are kept
+	// under its blueprints/ folder.
+	Files *safefs.Root
 	// S3 fetches s3:// locations; nil makes them fail with a clear message.
 	S3 ArchiveFetcher
 	// Runner runs layout generators.
@@ -38,7 +38,7 @@ type BlueprintConfig struct {
 // and StartBlueprintRun answers RUNNING at once.
 type Blueprints struct {
 	svc    *Service
-	dir    string
+	files  *safefs.Root
 	s3     ArchiveFetcher
 	runner *blueprint.Runner
 	log    *slog.Logger
@@ -49,7 +49,7 @@ type Blueprints struct {
 
 // NewBlueprints returns the blueprint operations.
 func NewBlueprints(cfg BlueprintConfig) *Blueprints {
-	b := &Blueprints{svc: cfg.Service, dir: filepath.Join(cfg.DataDir, "blueprints"), s3: cfg.S3, runner: cfg.Runner, log: cfg.Logger}
+	b := &Blueprints{svc: cfg.Service, files: cfg.Files, s3: cfg.S3, runner: cfg.Runner, log: cfg.Logger}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
@@ -109,8 +109,12 @@ func (b *Blueprints) background(fn func()) {
 }
 
 // CreateBlueprint records a blueprint as CREATING and registers its archive
-// in the background.
+// in the background. A name that cannot name its folder of archive copies
+// ("." or "..") is refused.
 func (b *Blueprints) CreateBlueprint(ctx context.Context, name string, description *string, location string, tags map[string]string) error {
+	if safefs.Name(name) != nil {
+		return glue.Errorf(glue.InvalidInput, "Name %q is not a valid blueprint name: it cannot name the folder of the blueprint's archive copies", name)
+	}
 	now := b.svc.now()
 	rec := &glue.BlueprintRecord{Version: 1, Blueprint: glue.Blueprint{Name: name, Description: description, CreatedOn: now,
 		LastModifiedOn: now, BlueprintLocation: location, Status: glue.BlueprintCreating}}
@@ -155,11 +159,20 @@ func (b *Blueprints) UpdateBlueprint(ctx context.Context, name string, descripti
 	return err
 }
 
+// copyPath is where version of a blueprint's archive is copied, relative
+// to the data directory.
+func copyPath(name string, version int) (string, error) {
+	return safefs.Join("blueprints", name, fmt.Sprintf("v%d.zip", version))
+}
+
 // register fetches, copies and inspects one version of a blueprint's
 // archive and records the outcome, unless a later version superseded it.
 func (b *Blueprints) register(name string, version int, location string, description *string) {
-	copyPath := filepath.Join(b.dir, name, fmt.Sprintf("v%d.zip", version))
-	def, err := b.fetchAndInspect(location, copyPath)
+	copyRel, err := copyPath(name, version)
+	var def *blueprint.Definition
+	if err == nil {
+		def, err = b.fetchAndInspect(location, copyRel)
+	}
 	err = b.svc.store.Update(b.ctx, func(tx store.Tx) error {
 		rec, gerr := tx.Blueprints().Get(b.ctx, name)
 		if gerr != nil || rec.Version != version {
@@ -172,7 +185,7 @@ func (b *Blueprints) register(name string, version int, location string, descrip
 			return tx.Blueprints().Replace(b.ctx, name, rec)
 		}
 		bp.Status, bp.ErrorMessage, bp.ParameterSpec = glue.BlueprintActive, "", def.ParameterSpec
-		bp.BlueprintServiceLocation = "file://" + copyPath
+		bp.BlueprintServiceLocation = "file://" + b.files.Path(copyRel)
 		rec.ActiveGenerator = def.LayoutGenerator
 		bp.LastActiveDefinition = &glue.LastActiveDefinition{Description: description, LastModifiedOn: bp.LastModifiedOn,
 			ParameterSpec: def.ParameterSpec, BlueprintLocation: location, BlueprintServiceLocation: bp.BlueprintServiceLocation}
@@ -183,7 +196,7 @@ func (b *Blueprints) register(name string, version int, location string, descrip
 	}
 }
 
-func (b *Blueprints) fetchAndInspect(location, copyPath string) (*blueprint.Definition, error) {
+func (b *Blueprints) fetchAndInspect(location, copyRel string) (*blueprint.Definition, error) {
 	data, err := b.fetch(b.ctx, location)
 	if err != nil {
 		return nil, err
@@ -192,10 +205,7 @@ func (b *Blueprints) fetchAndInspect(location, copyPath string) (*blueprint.Defi
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(copyPath), 0o755); err != nil {
-		return nil, fmt.Errorf("store archive copy: %w", err)
-	}
-	if err := os.WriteFile(copyPath, data, 0o644); err != nil {
+	if err := b.files.WriteFile(copyRel, data); err != nil {
 		return nil, fmt.Errorf("store archive copy: %w", err)
 	}
 	return def, nil
@@ -203,7 +213,9 @@ func (b *Blueprints) fetchAndInspect(location, copyPath string) (*blueprint.Defi
 
 // fetch reads an archive from s3:// (through the configured endpoint), a
 // file:// URI or an absolute path, reading at most one byte over Glue's
-// compressed-size limit so Inspect can refuse larger archives.
+// compressed-size limit so Inspect can refuse larger archives. A local
+// location must be a regular file, not a symbolic link: a FIFO or device
+// fails at once instead of blocking registration.
 func (b *Blueprints) fetch(ctx context.Context, location string) ([]byte, error) {
 	limit := int64(blueprint.MaxArchiveSize + 1)
 	if strings.HasPrefix(location, "s3://") {
@@ -216,27 +228,41 @@ func (b *Blueprints) fetch(ctx context.Context, location string) ([]byte, error)
 		}
 		return data, nil // Inspect refuses it if it is over the limit
 	}
-	f, err := os.Open(strings.TrimPrefix(location, "file://"))
+	data, err := safefs.ReadRegular(ctx, strings.TrimPrefix(location, "file://"), limit)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the blueprint archive %s: %w", location, err)
 	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, limit))
+	return data, nil
 }
 
 // DeleteBlueprint deletes a blueprint, its runs and its archive copies.
-// Workflows its runs created are kept. Deleting a missing blueprint succeeds.
+// Workflows its runs created are kept. Deleting a missing blueprint succeeds
+// and removes no file.
 func (b *Blueprints) DeleteBlueprint(ctx context.Context, name string) error {
+	var existed bool
 	err := b.svc.store.Update(ctx, func(tx store.Tx) error {
-		if _, err := tx.Blueprints().Delete(ctx, name); err != nil {
+		var err error
+		if existed, err = tx.Blueprints().Delete(ctx, name); err != nil {
 			return err
 		}
 		return tx.BlueprintRuns().DeleteBlueprint(ctx, name)
 	})
-	if err == nil {
-		_ = os.RemoveAll(filepath.Join(b.dir, name))
+	if err == nil && existed {
+		b.removeCopies(name)
 	}
 	return err
+}
+
+// removeCopies removes the archive copies of a deleted blueprint. The
+// blueprint is gone either way, so a failure is logged, not returned.
+func (b *Blueprints) removeCopies(name string) {
+	dir, err := safefs.Join("blueprints", name)
+	if err == nil {
+		err = b.files.RemoveAll(dir)
+	}
+	if err != nil {
+		b.log.Error("remove blueprint archive copies", "blueprint", name, "err", err)
+	}
 }
 
 // GetBlueprint returns a blueprint; ParameterSpec and the service location
@@ -359,7 +385,7 @@ func (b *Blueprints) execute(runID, name, archive string, def *blueprint.Definit
 }
 
 func (b *Blueprints) generateAndApply(runID, name, archive string, def *blueprint.Definition, params map[string]any) (string, error, error) {
-	data, err := os.ReadFile(archive)
+	data, err := b.readCopy(archive)
 	if err != nil {
 		return "", fmt.Errorf("read the registered archive: %w", err), nil
 	}
@@ -383,6 +409,16 @@ func (b *Blueprints) generateAndApply(runID, name, archive string, def *blueprin
 		return "", ae.Err, ae.Rollback
 	}
 	return wf, err, nil
+}
+
+// readCopy reads a registered archive copy, named by its path, from the
+// data directory.
+func (b *Blueprints) readCopy(path string) ([]byte, error) {
+	rel, err := b.files.Rel(path)
+	if err != nil {
+		return nil, err
+	}
+	return b.files.ReadFile(b.ctx, rel, blueprint.MaxArchiveSize+1)
 }
 
 // markRollingBack records that a run is rolling back what it created.
