@@ -86,11 +86,12 @@ type app struct {
 	engine     *engine.Engine
 	blueprints *service.Blueprints
 	handler    http.Handler
+	lock       *dataLock
 }
 
 // Close stops background work, then closes the store.
 func (a *app) Close() error {
-	return errors.Join(a.blueprints.Close(), a.engine.Close(), a.store.Close())
+	return errors.Join(a.blueprints.Close(), a.engine.Close(), a.store.Close(), a.lock.Release())
 }
 
 // newBlueprints installs the awsglue.blueprint shim in the data directory
@@ -116,6 +117,22 @@ func openApp(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL st
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
+	lock, err := lockDataDir(cfg.DataDir, selfURL)
+	if err != nil {
+		return nil, err
+	}
+	a, err := openLocked(ctx, cfg, log, selfURL)
+	if err != nil {
+		lock.Release()
+		return nil, err
+	}
+	a.lock = lock
+	return a, nil
+}
+
+// openLocked opens the store and wires the app, once the data directory's
+// lock is held.
+func openLocked(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string) (*app, error) {
 	key, err := loadOrCreateKey(filepath.Join(cfg.DataDir, "token.key"))
 	if err != nil {
 		return nil, err
