@@ -64,6 +64,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	logLeftRunning(shutdownCtx, log, app.store)
 	return nil
 }
 
