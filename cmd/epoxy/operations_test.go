@@ -183,4 +183,3 @@ func TestBehaviourDoc_ListsServedOperations(t *testing.T) {
 	sort.Strings(listed)
 	require.Equal(t, served, listed)
 }
-
