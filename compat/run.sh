@@ -7,6 +7,7 @@
 #   compat/boto3_test.py  - boto3 (unittest)
 #   compat/boto3_workflow_test.py - boto3: a multi-job workflow run to COMPLETED
 #   compat/cli_blueprint_test.sh - the AWS CLI: blueprints registered and run
+#   compat/examples_test.sh - every script in examples/ (the README's snippets)
 # and prints, as its last line, "compat: N passed, M failed" (test cases of
 # both suites). Exits non-zero if anything failed, including a suite that
 # crashed before reporting its counts. The server is stopped on exit.
@@ -53,6 +54,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 server_pid=$!
 
 export EPOXY_ENDPOINT="http://127.0.0.1:$port"
+export PATH="$tmp:$PATH" # the examples call `epoxy run` and `epoxy notify-event`
 export AWS_ACCESS_KEY_ID=test
 export AWS_SECRET_ACCESS_KEY=test
 export AWS_DEFAULT_REGION=us-east-1
@@ -119,6 +121,7 @@ run_suite cli bash "$compat/cli_test.sh"
 run_suite boto3 python3 "$compat/boto3_test.py"
 run_suite boto3 python3 "$compat/boto3_workflow_test.py"
 run_suite cli-blueprint bash "$compat/cli_blueprint_test.sh"
+run_suite examples bash "$compat/examples_test.sh"
 
 if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "# epoxy serve died during the run"

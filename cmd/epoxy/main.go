@@ -19,8 +19,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "epoxy:", err)
-		os.Exit(1)
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintln(os.Stderr, "epoxy:", msg)
+		}
+		stop()
+		os.Exit(exitCode(err))
 	}
 }
 
@@ -36,6 +39,7 @@ Usage:
 
 Commands:
   serve     serve the Glue API (and run workflows) on a local endpoint
+  run       start a workflow run or job run and follow it to its end (for CI)
   logs      print the output of a job run
   cron      print the next fire times of a cron(...) schedule
   notify-event  deliver an event to a workflow's EVENT trigger
@@ -53,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
+	case "run":
+		return runCmd(ctx, args[1:], stdout, stderr)
 	case "logs":
 		return logsCmd(args[1:], stdout, stderr)
 	case "cron":
@@ -60,7 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "notify-event":
 		return notifyEventCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
-		fmt.Fprintln(stdout, "epoxy", version)
+		fmt.Fprintln(stdout, versionLine())
 		return nil
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)

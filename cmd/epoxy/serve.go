@@ -72,6 +72,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	logLeftRunning(shutdownCtx, log, app.store)
 	return nil
 }
 
@@ -152,12 +153,13 @@ type app struct {
 	engine     *engine.Engine
 	blueprints *service.Blueprints
 	handler    http.Handler
+	lock       *dataLock
 }
 
 // Close stops background work, then closes the store and the data
 // directory.
 func (a *app) Close() error {
-	return errors.Join(a.blueprints.Close(), a.engine.Close(), a.store.Close(), a.files.Close())
+	return errors.Join(a.blueprints.Close(), a.engine.Close(), a.store.Close(), a.files.Close(), a.lock.Release())
 }
 
 // newBlueprints installs the awsglue.blueprint shim in the data directory
@@ -184,16 +186,23 @@ func openApp(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL st
 	if err != nil {
 		return nil, fmt.Errorf("open data directory: %w", err)
 	}
-	a, err := openStore(ctx, cfg, log, selfURL, files)
+	lock, err := lockDataDir(cfg.DataDir, selfURL)
 	if err != nil {
 		files.Close()
 		return nil, err
 	}
+	a, err := openStore(ctx, cfg, log, selfURL, files)
+	if err != nil {
+		lock.Release()
+		files.Close()
+		return nil, err
+	}
+	a.lock = lock
 	return a, nil
 }
 
-// openStore opens the token key and the database in the data directory
-// and wires the rest of Epoxy on them.
+// openStore opens the token key and the database in the data directory,
+// once its lock is held, and wires the rest of Epoxy on them.
 func openStore(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root) (*app, error) {
 	key, err := loadOrCreateKey(ctx, files, "token.key")
 	if err != nil {
