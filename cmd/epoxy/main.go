@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
 	case "logs":
-		return logsCmd(args[1:], stdout, stderr)
+		return logsCmd(ctx, args[1:], stdout, stderr)
 	case "cron":
 		return cronCmd(args[1:], stdout, stderr)
 	case "notify-event":

@@ -141,7 +141,8 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		}
 	}
 	exec, err := executor.NewLocal(executor.Config{DataDir: cfg.DataDir, Python: cfg.Python, ETLRunner: strings.Fields(cfg.ETLRunner),
-		Env: jobEnv(cfg, selfURL), Scripts: scriptFetcher(s3)})
+		Env: jobEnv(cfg, selfURL), Scripts: scriptFetcher(s3), MaxLogBytes: cfg.MaxLogBytes,
+		Logger: log.With("component", "executor")})
 	if err != nil {
 		return nil, err
 	}
@@ -192,18 +193,23 @@ func scriptFetcher(s3 *objectstore.S3) executor.ScriptFetcher {
 	return s3
 }
 
-// jobEnv is the environment Epoxy adds for job processes so that real Glue
-// Python shell scripts run unmodified: boto3's Glue client reaches Epoxy,
-// the region is set, and credentials exist (dummy ones unless the server
-// has its own).
+// jobEnv is what Epoxy sets in the environment of job processes (and
+// blueprint generators), beside the few variables they inherit from the
+// server (executor.hostEnv): every AWS SDK call reaches Epoxy (Glue) or the
+// configured S3 endpoint, never real AWS; credentials are dummy ones, never
+// the server's; the instance metadata service is off, and the AWS config
+// and credentials files are Epoxy's own (nonexistent) ones, so nothing of
+// the server user's ~/.aws is read.
 func jobEnv(cfg *serveConfig, selfURL string) []string {
-	env := []string{"AWS_ENDPOINT_URL_GLUE=" + selfURL, "AWS_REGION=" + cfg.Region, "AWS_DEFAULT_REGION=" + cfg.Region,
-		"AWS_EC2_METADATA_DISABLED=true", "EPOXY_ENDPOINT=" + selfURL}
+	home := executor.HomeDir(cfg.DataDir)
+	env := []string{"AWS_ENDPOINT_URL=" + selfURL, "AWS_ENDPOINT_URL_GLUE=" + selfURL,
+		"AWS_REGION=" + cfg.Region, "AWS_DEFAULT_REGION=" + cfg.Region,
+		"AWS_ACCESS_KEY_ID=epoxy", "AWS_SECRET_ACCESS_KEY=epoxy", "AWS_EC2_METADATA_DISABLED=true",
+		"AWS_CONFIG_FILE=" + filepath.Join(home, ".aws", "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, ".aws", "credentials"),
+		"HOME=" + home, "EPOXY_ENDPOINT=" + selfURL}
 	if cfg.S3Endpoint != "" {
 		env = append(env, "AWS_ENDPOINT_URL_S3="+cfg.S3Endpoint)
-	}
-	if os.Getenv("AWS_ACCESS_KEY_ID") == "" {
-		env = append(env, "AWS_ACCESS_KEY_ID=epoxy", "AWS_SECRET_ACCESS_KEY=epoxy")
 	}
 	return env
 }
