@@ -18,6 +18,9 @@ import (
 // make the server the parent of every orphan, which then needs a
 // wait4(-1) reaper that would steal the exit statuses os/exec waits for.
 
+// kill is syscall.Kill; tests replace it.
+var kill = syscall.Kill
+
 // signalGroup sends sig to the process group led by pid. pid <= 1 is never
 // signalled: kill(0, …) and kill(-1, …) would reach the server's own group
 // or every process it may signal.
@@ -25,7 +28,7 @@ func signalGroup(pid int, sig syscall.Signal) {
 	if pid <= 1 {
 		return
 	}
-	_ = syscall.Kill(-pid, sig)
+	_ = kill(-pid, sig)
 }
 
 // signalProcess sends sig to pid, never to pid <= 1 or the server itself.
@@ -33,7 +36,7 @@ func signalProcess(pid int, sig syscall.Signal) {
 	if pid <= 1 || pid == os.Getpid() {
 		return
 	}
-	_ = syscall.Kill(pid, sig)
+	_ = kill(pid, sig)
 }
 
 // killLeftovers ends what remains of a job run after its main process
