@@ -193,21 +193,16 @@ func scriptFetcher(s3 *objectstore.S3) executor.ScriptFetcher {
 	return s3
 }
 
-// jobEnv is what Epoxy sets in the environment of job processes (and
-// blueprint generators), beside the few variables they inherit from the
-// server (executor.hostEnv): every AWS SDK call reaches Epoxy (Glue) or the
-// configured S3 endpoint, never real AWS; credentials are dummy ones, never
-// the server's; the instance metadata service is off, and the AWS config
-// and credentials files are Epoxy's own (nonexistent) ones, so nothing of
-// the server user's ~/.aws is read.
+// jobEnv is what Epoxy sets in the environment of job processes (beside
+// the few variables they inherit from the server and their HOME, see
+// package executor) and of blueprint generators: every AWS SDK call reaches
+// Epoxy (Glue) or the configured S3 endpoint, never real AWS; credentials
+// are dummy ones, never the server's; the instance metadata service is off.
 func jobEnv(cfg *serveConfig, selfURL string) []string {
-	home := executor.HomeDir(cfg.DataDir)
 	env := []string{"AWS_ENDPOINT_URL=" + selfURL, "AWS_ENDPOINT_URL_GLUE=" + selfURL,
 		"AWS_REGION=" + cfg.Region, "AWS_DEFAULT_REGION=" + cfg.Region,
 		"AWS_ACCESS_KEY_ID=epoxy", "AWS_SECRET_ACCESS_KEY=epoxy", "AWS_EC2_METADATA_DISABLED=true",
-		"AWS_CONFIG_FILE=" + filepath.Join(home, ".aws", "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, ".aws", "credentials"),
-		"HOME=" + home, "EPOXY_ENDPOINT=" + selfURL}
+		"EPOXY_ENDPOINT=" + selfURL}
 	if cfg.S3Endpoint != "" {
 		env = append(env, "AWS_ENDPOINT_URL_S3="+cfg.S3Endpoint)
 	}

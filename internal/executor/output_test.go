@@ -134,6 +134,8 @@ func TestEnvironment_NoSecrets(t *testing.T) {
 	require.NotContains(t, env, "AWS_SESSION_TOKEN")
 	require.Equal(t, "epoxy", env["AWS_SECRET_ACCESS_KEY"])
 	require.Equal(t, HomeDir(data), env["HOME"])
+	require.Equal(t, filepath.Join(HomeDir(data), ".aws", "config"), env["AWS_CONFIG_FILE"])
+	require.Equal(t, filepath.Join(HomeDir(data), ".aws", "credentials"), env["AWS_SHARED_CREDENTIALS_FILE"])
 	require.Equal(t, "C", env["LC_TIME"])
 	require.Equal(t, os.Getenv("PATH"), env["PATH"])
 	require.Equal(t, "jr_env", env["EPOXY_JOB_RUN_ID"])
