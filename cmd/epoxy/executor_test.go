@@ -136,28 +136,24 @@ sys.stderr.write("bye\n")
 // python3-boto3), the bootstrap's patch.
 func TestExecutor_JobBoto3ReachesEpoxy(t *testing.T) {
 	t.Parallel()
-	interpreters := map[string]string{"python3": "python3"}
-	if v, err := exec.Command("/usr/bin/python3", "-c", "import botocore; print(botocore.__version__)").Output(); err == nil {
-		interpreters["old"] = "/usr/bin/python3"
-		t.Logf("/usr/bin/python3 has botocore %s", strings.TrimSpace(string(v)))
-	} else {
-		t.Logf("skipping the old-boto3 case: /usr/bin/python3 has no botocore (apt install python3-boto3 to run it)")
-	}
-	for name, python := range interpreters {
-		if exec.Command(python, "-c", "import boto3").Run() != nil {
-			t.Logf("skipping %s: no boto3", python)
-			continue
-		}
-		cfg := testConfig(t)
-		cfg.Python = python
-		b := setupWith(t, cfg)
-		id := runJob(t, b, "caller-"+name, `import boto3
-job = boto3.client("glue").get_job(JobName="caller-`+name+`")["Job"]
-print("found", job["Name"])
+	for name, python := range map[string]string{"current": "python3", "debian": "/usr/bin/python3"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			v, err := exec.Command(python, "-c", "import boto3, botocore; print(botocore.__version__)").Output()
+			if err != nil {
+				t.Skipf("%s has no boto3 (for the old-botocore case: apt install python3-boto3)", python)
+			}
+			t.Logf("%s has botocore %s", python, strings.TrimSpace(string(v)))
+			cfg := testConfig(t)
+			cfg.Python = python
+			b := setupWith(t, cfg)
+			id := runJob(t, b, "caller", `import boto3
+print("found", boto3.client("glue").get_job(JobName="caller")["Job"]["Name"])
 `)
-		r := waitJobRunState(t, b, "caller-"+name, id, types.JobRunStateSucceeded, runWait)
-		require.Empty(t, aws.ToString(r.ErrorMessage))
-		require.Equal(t, "found caller-"+name+"\n", readTestFile(t, filepath.Join(executor.LogDir(cfg.DataDir, id), "stdout")))
+			r := waitJobRunState(t, b, "caller", id, types.JobRunStateSucceeded, runWait)
+			require.Empty(t, aws.ToString(r.ErrorMessage))
+			require.Equal(t, "found caller\n", readTestFile(t, filepath.Join(executor.LogDir(cfg.DataDir, id), "stdout")))
+		})
 	}
 }
 

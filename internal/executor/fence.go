@@ -41,9 +41,7 @@ func newLaunch(runDir string) (launch, error) {
 		return launch{}, err
 	}
 	l := launch{runDir: runDir, nonce: newNonce()}
-	for _, f := range []string{"pid", "ended"} {
-		_ = os.Remove(filepath.Join(runDir, f))
-	}
+	_ = os.Remove(filepath.Join(runDir, "ended"))
 	if err := writeDurably(filepath.Join(runDir, "launch"), []byte(l.nonce+"\n")); err != nil {
 		return launch{}, fmt.Errorf("record launch: %w", err)
 	}

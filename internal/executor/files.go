@@ -19,7 +19,6 @@ import (
 //	    launch           nonce of the current launch (written durably before the process starts)
 //	    started-<nonce>  start marker: "<pid> <start>" from the process, or "fenced" from a recovering server
 //	    status-<nonce>.json  how the script ended, written by the bootstrap
-//	    pid              "<pid> <start>" of the process, written after it started
 //	    ended            written once Epoxy has recorded the process's end
 //	home/                HOME of every job
 //

@@ -239,9 +239,6 @@ func (l *Local) spawn(argv []string, spec *glue.RunSpec, logDir string, lc launc
 	_ = syscall.Setpriority(syscall.PRIO_PROCESS, pid, jobNice)
 	p := newProcess(pid, processStart(pid), spec.JobRunID, logDir, lc)
 	p.watched = true
-	// The pid file lets a restarted server find the process when the start
-	// marker cannot tell (a marker of an older format).
-	_ = writeDurably(filepath.Join(lc.runDir, "pid"), []byte(fmt.Sprintf("%d %d\n", p.pid, p.start)))
 	go l.wait(cmd, p, out)
 	return p, nil
 }
