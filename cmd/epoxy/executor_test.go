@@ -47,8 +47,8 @@ os.replace(%q + ".tmp", %q)
 	eventually(t, runWait, func() bool { return processGone(daemon) }, "setsid daemon %d still runs", daemon)
 }
 
-// Output over --max-log-bytes is cut with a marker line, which
-// `epoxy logs` shows.
+// Output over --max-log-bytes is cut with a marker line, followed by the
+// last line written, which `epoxy logs` shows.
 func TestExecutor_LogTruncated(t *testing.T) {
 	t.Parallel()
 	cfg := testConfig(t)
@@ -59,8 +59,9 @@ func TestExecutor_LogTruncated(t *testing.T) {
 	out, _, err := runCLI(t, "logs", "--data", cfg.DataDir, "--stream", "stdout", id)
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(out, "line 0\nline 1\n"), out[:20])
-	require.True(t, strings.HasSuffix(out, "\n--- epoxy: output truncated at 4096 bytes ---\n"))
-	require.Len(t, out, 4096+len("\n--- epoxy: output truncated at 4096 bytes ---\n"))
+	const end = "\n--- epoxy: output truncated at 4096 bytes ---\nline 9999\n"
+	require.True(t, strings.HasSuffix(out, end), out[len(out)-80:])
+	require.Len(t, out, 4096+len(end))
 }
 
 // A pythonshell script needing Spark fails saying so, not with a bare

@@ -53,7 +53,8 @@ func TestCapMessage(t *testing.T) {
 	require.True(t, strings.HasPrefix(long, strings.TrimSuffix(got, "…")))
 }
 
-// Output over the cap is cut with a marker line; the job is not hurt.
+// Output over the cap is cut with a marker line, followed at the end by the
+// stream's last line; the job is not hurt.
 func TestOutputCap(t *testing.T) {
 	t.Parallel()
 	data := t.TempDir()
@@ -61,15 +62,17 @@ func TestOutputCap(t *testing.T) {
 	res := result(t, start(t, l, pySpec("jr_big", script(t, `import sys
 for i in range(20000):
     sys.stderr.write("x" * 99 + "\n")
+sys.stderr.write("the last words\n")
 print("done")
 raise SystemExit(4)
 `))))
 	require.Equal(t, 4, res.ExitCode)
 	stderr := readFile(t, filepath.Join(LogDir(data, "jr_big"), "stderr"))
-	require.True(t, strings.HasSuffix(stderr, "\n--- epoxy: output truncated at 1000 bytes ---\n"), stderr[len(stderr)-80:])
-	require.Len(t, stderr, 1000+len("\n--- epoxy: output truncated at 1000 bytes ---\n"))
+	const end = "\n--- epoxy: output truncated at 1000 bytes ---\nthe last words\n"
+	require.True(t, strings.HasSuffix(stderr, end), stderr[len(stderr)-80:])
+	require.Len(t, stderr, 1000+len(end))
 	require.Equal(t, "done\n", readFile(t, filepath.Join(LogDir(data, "jr_big"), "stdout")))
-	require.Contains(t, res.Error, "output truncated", "the error names the last line kept")
+	require.Equal(t, "the job's process exited with status 4: the last words", res.Error)
 }
 
 // A FIFO or symlink the job plants at its stderr path neither hangs the

@@ -9,7 +9,8 @@ with the stdout pipe on fd 3, the stderr pipe on fd 4, and the stdout and
 stderr log files (opened for appending) on fds 5 and 6. Once a file reaches
 LIMIT bytes the relay writes one line ``--- epoxy: output truncated at LIMIT
 bytes ---`` and discards the rest of that stream, still reading it so the job
-never blocks or gets a broken pipe. It runs in its own process group,
+never blocks or gets a broken pipe; when the stream ends it adds the stream's
+last line (at most TAIL bytes), which usually says why a job failed. It runs in its own process group,
 ignores SIGINT, SIGTERM and SIGHUP, and exits when every writer of both
 pipes has closed them, so it outlives a server that is killed and keeps
 capturing the output of the job the next server adopts.
@@ -20,12 +21,15 @@ import selectors
 import signal
 import sys
 
+TAIL = 4096
+
 
 def main():
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_IGN)
     limit = int(sys.argv[1])
-    streams = {3: [5, os.fstat(5).st_size, False], 4: [6, os.fstat(6).st_size, False]}
+    # fd -> [log fd, bytes in the log, truncated, tail of what was dropped]
+    streams = {3: [5, os.fstat(5).st_size, False, b""], 4: [6, os.fstat(6).st_size, False, b""]}
     sel = selectors.DefaultSelector()
     for fd in streams:
         sel.register(fd, selectors.EVENT_READ)
@@ -36,14 +40,15 @@ def main():
             if not data:
                 sel.unregister(fd)
                 os.close(fd)
-                del streams[fd]
+                _finish(streams.pop(fd))
                 continue
             _copy(streams[fd], data, limit)
 
 
 def _copy(stream, data, limit):
-    out, written, truncated = stream
+    out, written, truncated, tail = stream
     if truncated:
+        stream[3] = (tail + data)[-TAIL:]
         return
     room = limit - written
     if len(data) <= room:
@@ -53,7 +58,14 @@ def _copy(stream, data, limit):
     if room > 0:
         _write_all(out, data[:room])
     _write_all(out, b"\n--- epoxy: output truncated at %d bytes ---\n" % limit)
-    stream[1], stream[2] = limit, True
+    stream[1], stream[2], stream[3] = limit, True, data[max(room, 0):][-TAIL:]
+
+
+def _finish(stream):
+    """Add the last line of what was dropped."""
+    tail = stream[3].rstrip(b"\n")
+    if tail:
+        _write_all(stream[0], tail[tail.rfind(b"\n") + 1 :] + b"\n")
 
 
 def _write_all(fd, data):
