@@ -158,8 +158,12 @@ func TestCheckRunID(t *testing.T) {
 		require.Error(t, CheckRunID(id), id)
 	}
 	require.NoError(t, CheckRunID("jr_0123abc"))
-	_, err := newTestLocal(t, t.TempDir()).Start(t.Context(), pySpec("../escape", "/bin/true"))
+	l := newTestLocal(t, t.TempDir())
+	_, err := l.Start(t.Context(), pySpec("../escape", "/bin/true"))
 	require.ErrorIs(t, err, errBadRunID)
+	p, err := l.Reattach(pySpec("../escape", "/bin/true"), 0, 0)
+	require.NoError(t, err, "the engine gets a process that failed, never another error")
+	require.Contains(t, result(t, p).Error, "not a job run id")
 }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }

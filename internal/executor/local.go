@@ -122,13 +122,19 @@ func writeTree(src embed.FS, root, dst string) error {
 		}
 		target := filepath.Join(dst, strings.TrimPrefix(path, root))
 		if d.IsDir() {
-			return os.MkdirAll(target, dirMode)
+			if err := os.MkdirAll(target, dirMode); err != nil {
+				return err
+			}
+			return os.Chmod(target, dirMode) // an older Epoxy made them 0755
 		}
 		b, err := src.ReadFile(path)
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(target, b, fileMode)
+		if err := os.WriteFile(target, b, fileMode); err != nil {
+			return err
+		}
+		return os.Chmod(target, fileMode)
 	})
 }
 
@@ -292,7 +298,7 @@ func (l *Local) env(spec *glue.RunSpec, lc launch) []string {
 // status file its bootstrap leaves; it ends FAILED when there is none.
 func (l *Local) Reattach(spec *glue.RunSpec, pid int, startTime uint64) (glue.Process, error) {
 	if err := CheckRunID(spec.JobRunID); err != nil {
-		return nil, err
+		return failed(err.Error()), nil
 	}
 	logDir, runDir := LogDir(l.cfg.DataDir, spec.JobRunID), RunDir(l.cfg.DataDir, spec.JobRunID)
 	lc, ok := currentLaunch(runDir)
@@ -305,9 +311,7 @@ func (l *Local) Reattach(spec *glue.RunSpec, pid int, startTime uint64) (glue.Pr
 	}
 	m, err := lc.fence()
 	if err != nil {
-		p := newProcess(pid, startTime, spec.JobRunID, logDir, lc)
-		p.finish(glue.ProcessResult{ExitCode: -1, Error: "cannot tell whether the job's process started: " + err.Error()})
-		return p, nil
+		return failed("cannot tell whether the job's process started: " + err.Error()), nil
 	}
 	if m.fenced {
 		l.log.Info("job run launch fenced off: its code never ran", "job_run", spec.JobRunID)
@@ -317,6 +321,14 @@ func (l *Local) Reattach(spec *glue.RunSpec, pid int, startTime uint64) (glue.Pr
 		pid, startTime = m.pid, m.start
 	}
 	return l.adopt(newProcess(pid, startTime, spec.JobRunID, logDir, lc)), nil
+}
+
+// failed is a process that ended at once, with the error msg: what
+// Reattach returns when it cannot look for the process at all.
+func failed(msg string) *process {
+	p := newProcess(0, 0, "", "", launch{})
+	p.finish(glue.ProcessResult{ExitCode: -1, Error: msg})
+	return p
 }
 
 // adopt watches a process this server did not start until it ends.

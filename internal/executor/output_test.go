@@ -98,6 +98,9 @@ sys.exit(3)
 func TestPermissions(t *testing.T) {
 	t.Parallel()
 	data := t.TempDir()
+	old := filepath.Join(data, "runtime", "python") // as an older Epoxy left it
+	require.NoError(t, os.MkdirAll(old, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(old, "epoxy_job_bootstrap.py"), nil, 0o644))
 	l := newTestLocal(t, data)
 	result(t, start(t, l, pySpec("jr_perm", script(t, "print('hi')\n"))))
 	for _, d := range []string{LogDir(data, "jr_perm"), RunDir(data, "jr_perm"), HomeDir(data), l.pythonDir} {

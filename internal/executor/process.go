@@ -79,7 +79,9 @@ func (p *process) lost() {
 func (p *process) finish(res glue.ProcessResult) {
 	p.once.Do(func() {
 		res.Error = capMessage(res.Error)
-		_ = writeDurably(filepath.Join(p.launch.runDir, "ended"), []byte(strconv.Itoa(res.ExitCode)+"\n"))
+		if p.launch.runDir != "" {
+			_ = writeDurably(filepath.Join(p.launch.runDir, "ended"), []byte(strconv.Itoa(res.ExitCode)+"\n"))
+		}
 		close(p.ended)
 		p.done <- res
 	})
