@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -163,4 +164,18 @@ func readTestFile(t *testing.T, path string) string {
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	return string(b)
+}
+
+func TestExecutor_MaxLogBytesFlag(t *testing.T) {
+	t.Setenv("EPOXY_MAX_LOG_BYTES", "5000")
+	cfg, err := parseServeFlags(nil, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, int64(5000), cfg.MaxLogBytes)
+	cfg, err = parseServeFlags([]string{"--max-log-bytes", "0"}, io.Discard)
+	require.NoError(t, err)
+	require.Zero(t, cfg.MaxLogBytes, "the flag wins over the environment")
+	for _, bad := range []string{"-1", "10MB", ""} {
+		_, err = parseServeFlags([]string{"--max-log-bytes", bad}, io.Discard)
+		require.ErrorContains(t, err, "--max-log-bytes", bad)
+	}
 }

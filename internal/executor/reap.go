@@ -21,20 +21,21 @@ import (
 // kill is syscall.Kill; tests replace it.
 var kill = syscall.Kill
 
-// signalGroup sends sig to the process group led by pid. pid <= 1 is never
-// signalled: kill(0, …) and kill(-1, …) would reach the server's own group
-// or every process it may signal.
-func signalGroup(pid int, sig syscall.Signal) {
-	if pid <= 1 {
-		return
-	}
-	_ = kill(-pid, sig)
-}
+// signalGroup sends sig to the process group led by pid.
+func signalGroup(pid int, sig syscall.Signal) { send(pid, true, sig) }
 
-// signalProcess sends sig to pid, never to pid <= 1 or the server itself.
-func signalProcess(pid int, sig syscall.Signal) {
+// signalProcess sends sig to pid.
+func signalProcess(pid int, sig syscall.Signal) { send(pid, false, sig) }
+
+// send is the one place the executor signals processes. pid <= 1 and the
+// server itself are never signalled: kill(0, …) and kill(-1, …) would
+// reach the server's own group or every process it may signal.
+func send(pid int, group bool, sig syscall.Signal) {
 	if pid <= 1 || pid == os.Getpid() {
 		return
+	}
+	if group {
+		pid = -pid
 	}
 	_ = kill(pid, sig)
 }
