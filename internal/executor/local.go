@@ -244,7 +244,6 @@ func (l *Local) spawn(argv []string, spec *glue.RunSpec, logDir string, lc launc
 	pid := cmd.Process.Pid
 	_ = syscall.Setpriority(syscall.PRIO_PROCESS, pid, jobNice)
 	p := newProcess(pid, processStart(pid), spec.JobRunID, logDir, lc)
-	p.watched = true
 	go l.wait(cmd, p, out)
 	return p, nil
 }

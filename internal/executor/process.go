@@ -17,6 +17,9 @@ import (
 )
 
 // process is one job process, started here or found again after a restart.
+// A process this server started and waited for ends through exited: its
+// wait status is the outcome, whatever the job wrote. One found again after
+// a restart ends through lost: the bootstrap's status file tells.
 type process struct {
 	pid    int
 	start  uint64
@@ -26,10 +29,6 @@ type process struct {
 	done   chan glue.ProcessResult
 	ended  chan struct{}
 	once   sync.Once
-	// watched is set for processes this server started and waited for: their
-	// exit status is the wait status, whatever the job wrote. For processes
-	// found again after a restart, the bootstrap's status file tells.
-	watched bool
 }
 
 func newProcess(pid int, start uint64, runID, logDir string, l launch) *process {
