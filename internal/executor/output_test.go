@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -119,7 +120,7 @@ func TestPermissions(t *testing.T) {
 }
 
 // A job's environment is the allow-list plus Epoxy's variables: none of
-// the server's secrets.
+// the server's secrets. It runs at nice jobNice.
 func TestEnvironment_NoSecrets(t *testing.T) {
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "real-secret")
 	t.Setenv("AWS_SESSION_TOKEN", "real-token")
@@ -128,7 +129,10 @@ func TestEnvironment_NoSecrets(t *testing.T) {
 	t.Setenv("LC_TIME", "C")
 	data := t.TempDir()
 	l := newTestLocal(t, data)
-	res := result(t, start(t, l, pySpec("jr_env", script(t, "import json, os\nprint(json.dumps(dict(os.environ)))\n"))))
+	res := result(t, start(t, l, pySpec("jr_env", script(t, `import json, os, sys
+print(json.dumps(dict(os.environ)))
+sys.stderr.write("%d\n" % os.nice(0))
+`))))
 	require.Equal(t, 0, res.ExitCode, res.Error)
 	var env map[string]string
 	require.NoError(t, json.Unmarshal([]byte(readFile(t, filepath.Join(LogDir(data, "jr_env"), "stdout"))), &env))
@@ -145,4 +149,7 @@ func TestEnvironment_NoSecrets(t *testing.T) {
 	require.Equal(t, "C", env["LC_TIME"])
 	require.Equal(t, os.Getenv("PATH"), env["PATH"])
 	require.Equal(t, "jr_env", env["EPOXY_JOB_RUN_ID"])
+	nice, err := strconv.Atoi(strings.TrimSpace(readFile(t, filepath.Join(LogDir(data, "jr_env"), "stderr"))))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, nice, jobNice, "jobs run at a lower priority")
 }
