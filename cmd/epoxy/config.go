@@ -25,6 +25,10 @@ type serveConfig struct {
 	LogLevel  string
 	// Python is the interpreter for pythonshell jobs.
 	Python string
+	// MaxLogBytesText caps each of a job run's stdout and stderr, as text;
+	// MaxLogBytes is the parsed value (0: no cap).
+	MaxLogBytesText string
+	MaxLogBytes     int64
 	// ETLRunner runs glueetl and gluestreaming scripts, split into words.
 	ETLRunner string
 	// S3Endpoint is the S3 (or S3-compatible) endpoint for s3:// locations.
@@ -73,6 +77,7 @@ func (c *serveConfig) specs() []flagSpec {
 		{&c.Python, "python", "EPOXY_PYTHON", "python3", "interpreter for pythonshell jobs"},
 		{&c.ETLRunner, "etl-runner", "EPOXY_ETL_RUNNER", "", "command that runs glueetl/gluestreaming scripts (e.g. spark-submit); empty: such runs fail"},
 		{&c.S3Endpoint, "s3-endpoint", "EPOXY_S3_ENDPOINT", "", "S3-compatible endpoint for s3:// scripts, crawler targets and blueprints"},
+		{&c.MaxLogBytesText, "max-log-bytes", "EPOXY_MAX_LOG_BYTES", "104857600", "cap on each of a job run's stdout and stderr files, in bytes (0: no cap)"},
 		{&c.StopGraceText, "stop-grace", "EPOXY_STOP_GRACE", "10s", "time a stopped job has between SIGTERM and SIGKILL"},
 		{&c.AllowedHostsText, "allowed-hosts", "EPOXY_ALLOWED_HOSTS", "", "comma-separated host names accepted in Host headers besides localhost and IP addresses; * accepts any"},
 		{&c.MaxConnectionsText, "max-connections", "EPOXY_MAX_CONNECTIONS", "1024", "most API connections open at once; more wait to be accepted"},
@@ -131,6 +136,9 @@ func (c *serveConfig) validate() error {
 	var err error
 	if c.StopGrace, err = time.ParseDuration(c.StopGraceText); err != nil || c.StopGrace < 0 {
 		return fmt.Errorf("--stop-grace must be a duration such as 10s, got %q", c.StopGraceText)
+	}
+	if c.MaxLogBytes, err = strconv.ParseInt(c.MaxLogBytesText, 10, 64); err != nil || c.MaxLogBytes < 0 {
+		return fmt.Errorf("--max-log-bytes must be a number of bytes (0: no cap), got %q", c.MaxLogBytesText)
 	}
 	if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
 		return fmt.Errorf("--account-id must be 12 digits, got %q", c.AccountID)

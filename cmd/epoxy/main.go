@@ -60,7 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "run":
 		return runCmd(ctx, args[1:], stdout, stderr)
 	case "logs":
-		return logsCmd(args[1:], stdout, stderr)
+		return logsCmd(ctx, args[1:], stdout, stderr)
 	case "cron":
 		return cronCmd(args[1:], stdout, stderr)
 	case "notify-event":

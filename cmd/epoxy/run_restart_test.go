@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -94,10 +93,10 @@ time.sleep(60)
 	require.NoError(t, syscall.Kill(victimPID, syscall.SIGKILL))
 	eventually(t, runWait, func() bool { return processGone(victimPID) }, "victim %d still runs", victimPID)
 	// f ends, leaving its outcome, before the restart.
-	status := filepath.Join(executor.LogDir(cfg.DataDir, aws.ToString(f.Id)), "status.json")
+	status := filepath.Join(executor.RunDir(cfg.DataDir, aws.ToString(f.Id)), "status-*.json")
 	eventually(t, runWait, func() bool {
-		_, err := os.Stat(status)
-		return err == nil
+		found, _ := filepath.Glob(status)
+		return len(found) == 1
 	}, "f left no outcome in %s", status)
 
 	b2, _ := openServer(t, cfg)

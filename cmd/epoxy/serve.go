@@ -247,7 +247,8 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		}
 	}
 	exec, err := executor.NewLocal(executor.Config{DataDir: cfg.DataDir, Python: cfg.Python, ETLRunner: strings.Fields(cfg.ETLRunner),
-		Env: jobEnv(cfg, selfURL), Scripts: scriptFetcher(s3)})
+		Env: jobEnv(cfg, selfURL), Scripts: scriptFetcher(s3), MaxLogBytes: cfg.MaxLogBytes,
+		Logger: log.With("component", "executor")})
 	if err != nil {
 		return nil, err
 	}
@@ -315,18 +316,18 @@ func scriptFetcher(s3 *objectstore.S3) executor.ScriptFetcher {
 	return s3
 }
 
-// jobEnv is the environment Epoxy adds for job processes so that real Glue
-// Python shell scripts run unmodified: boto3's Glue client reaches Epoxy,
-// the region is set, and credentials exist (dummy ones unless the server
-// has its own).
+// jobEnv is what Epoxy sets in the environment of job processes (beside
+// the few variables they inherit from the server and their HOME, see
+// package executor) and of blueprint generators: every AWS SDK call reaches
+// Epoxy (Glue) or the configured S3 endpoint, never real AWS; credentials
+// are dummy ones, never the server's; the instance metadata service is off.
 func jobEnv(cfg *serveConfig, selfURL string) []string {
-	env := []string{"AWS_ENDPOINT_URL_GLUE=" + selfURL, "AWS_REGION=" + cfg.Region, "AWS_DEFAULT_REGION=" + cfg.Region,
-		"AWS_EC2_METADATA_DISABLED=true", "EPOXY_ENDPOINT=" + selfURL}
+	env := []string{"AWS_ENDPOINT_URL=" + selfURL, "AWS_ENDPOINT_URL_GLUE=" + selfURL,
+		"AWS_REGION=" + cfg.Region, "AWS_DEFAULT_REGION=" + cfg.Region,
+		"AWS_ACCESS_KEY_ID=epoxy", "AWS_SECRET_ACCESS_KEY=epoxy", "AWS_EC2_METADATA_DISABLED=true",
+		"EPOXY_ENDPOINT=" + selfURL}
 	if cfg.S3Endpoint != "" {
 		env = append(env, "AWS_ENDPOINT_URL_S3="+cfg.S3Endpoint)
-	}
-	if os.Getenv("AWS_ACCESS_KEY_ID") == "" {
-		env = append(env, "AWS_ACCESS_KEY_ID=epoxy", "AWS_SECRET_ACCESS_KEY=epoxy")
 	}
 	return env
 }

@@ -18,29 +18,28 @@ import (
 	"github.com/epoxy-run/epoxy/internal/executor"
 )
 
-// logsCmd prints the stdout and stderr kept for a job run.
-func logsCmd(args []string, stdout, stderr io.Writer) error {
+// logsCmd prints the stdout and stderr kept for a job run, streaming the
+// files (never reading them whole); with --follow it keeps printing what a
+// running job writes until Epoxy has recorded the run's end.
+func logsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("logs", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", envOr("EPOXY_DATA", "./epoxy-data"), "data directory of the server (env EPOXY_DATA)")
 	stream := fs.String("stream", "all", "which output: stdout, stderr or all")
+	follow := fs.Bool("follow", false, "keep printing output until the job run's process has ended")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: epoxy logs [--data DIR] [--stream stdout|stderr|all] <job-run-id>\n\nPrint the output a job run wrote.\n\nFlags:\n")
+		fmt.Fprintf(stderr, "Usage: epoxy logs [--data DIR] [--stream stdout|stderr|all] [--follow] <job-run-id>\n\nPrint the output a job run wrote.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage{err.Error()}
+	id, err := parseWithArg(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage{"logs takes exactly one job run id"}
+	if err != nil {
+		return err
 	}
-	id := fs.Arg(0)
-	if strings.ContainsAny(id, `/\`) || id == ".." || id == "." {
-		return fmt.Errorf("%q is not a job run id", id)
+	if err := executor.CheckRunID(id); err != nil {
+		return err
 	}
 	dir := executor.LogDir(*data, id)
 	if _, err := os.Stat(dir); err != nil {
@@ -50,17 +49,124 @@ func logsCmd(args []string, stdout, stderr io.Writer) error {
 	if streams == nil {
 		return errUsage{fmt.Sprintf("--stream must be stdout, stderr or all, got %q", *stream)}
 	}
-	for _, s := range streams {
-		b, err := os.ReadFile(filepath.Join(dir, s))
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
+	t := &logTail{dir: dir, streams: streams, headers: len(streams) > 1, out: stdout}
+	defer t.close()
+	if !*follow {
+		return t.copyNew()
+	}
+	return t.follow(ctx, executor.EndedFile(*data, id))
+}
+
+// parseWithArg parses flags that may come before or after the one
+// positional argument, which it returns.
+func parseWithArg(fs *flag.FlagSet, args []string) (string, error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return "", err
+		}
+		return "", errUsage{err.Error()}
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return "", errUsage{fs.Name() + " takes exactly one job run id"}
+	}
+	arg := fs.Arg(0)
+	if err := fs.Parse(fs.Args()[1:]); err != nil {
+		return "", errUsage{err.Error()}
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return "", errUsage{fs.Name() + " takes exactly one job run id"}
+	}
+	return arg, nil
+}
+
+// logTail copies what was added to a job run's output files since the last
+// copy, heading each stream's part with "==> name <==" when it prints more
+// than one stream.
+type logTail struct {
+	dir     string
+	streams []string
+	headers bool
+	out     io.Writer
+	files   map[string]*os.File
+	last    string
+}
+
+// followPoll is how often --follow looks for new output.
+const followPoll = 200 * time.Millisecond
+
+// follow copies output as it grows until ended exists (or ctx ends), then
+// copies what was written last.
+func (t *logTail) follow(ctx context.Context, ended string) error {
+	for {
+		_, err := os.Stat(ended)
+		done := err == nil
+		if err := t.copyNew(); err != nil || done {
 			return err
 		}
-		if *stream == "all" && len(b) > 0 {
-			fmt.Fprintf(stdout, "==> %s <==\n", s)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(followPoll):
 		}
-		stdout.Write(b)
+	}
+}
+
+func (t *logTail) copyNew() error {
+	for _, s := range t.streams {
+		if err := t.copyStream(s); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+func (t *logTail) copyStream(name string) error {
+	f, err := t.open(name)
+	if f == nil {
+		return err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	pos, err := f.Seek(0, io.SeekCurrent)
+	if err != nil || fi.Size() <= pos {
+		return err
+	}
+	if t.headers && t.last != name {
+		fmt.Fprintf(t.out, "==> %s <==\n", name)
+	}
+	t.last = name
+	_, err = io.Copy(t.out, io.LimitReader(f, fi.Size()-pos))
+	return err
+}
+
+// open returns the stream's file, opened once; nil when it does not exist
+// (yet).
+func (t *logTail) open(name string) (*os.File, error) {
+	if f := t.files[name]; f != nil {
+		return f, nil
+	}
+	f, err := executor.OpenRegular(filepath.Join(t.dir, name))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if t.files == nil {
+		t.files = map[string]*os.File{}
+	}
+	t.files[name] = f
+	return f, nil
+}
+
+func (t *logTail) close() {
+	for _, f := range t.files {
+		f.Close()
+	}
 }
 
 // cronCmd prints the next fire times of a Glue cron expression.

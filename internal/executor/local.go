@@ -1,20 +1,22 @@
 // Package executor runs job runs as local processes: Python shell jobs with
 // python3 through Epoxy's bootstrap, Spark jobs through a configured runner
-// (for example spark-submit). Each process gets its own process group, so
-// stopping a run stops everything it started, and its stdout and stderr are
-// kept in the data directory.
+// (for example spark-submit). Each process gets its own process group and a
+// lower CPU priority, an environment built from an allow-list, its output
+// kept (size-capped) in the data directory, and a start fence that lets a
+// restarted server tell a job that never ran from one that did.
 package executor
 
 import (
 	"context"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -24,6 +26,10 @@ import (
 
 //go:embed python
 var pythonFiles embed.FS
+
+// jobNice is the nice value of job processes, so that the API stays
+// responsive while jobs keep the CPUs busy.
+const jobNice = 10
 
 // ScriptFetcher copies an s3:// object to a local file.
 type ScriptFetcher interface {
@@ -35,6 +41,8 @@ type Config struct {
 	// DataDir is Epoxy's data directory; logs go under DataDir/logs.
 	DataDir string
 	// Python is the interpreter for pythonshell jobs (default "python3").
+	// NewLocal resolves it once to the interpreter it runs (sys.executable),
+	// so a pyenv shim is not run again for every job.
 	Python string
 	// ETLRunner is the command that runs glueetl and gluestreaming scripts,
 	// split into words (for example ["spark-submit", "--master", "local[2]"]).
@@ -43,27 +51,68 @@ type Config struct {
 	// Env is added to every job's environment (endpoints, region,
 	// credentials).
 	Env []string
+	// HostEnv is the server's environment, of which jobs get only the
+	// allowed variables (see hostEnv); nil means os.Environ().
+	HostEnv []string
+	// MaxLogBytes caps each of a job run's stdout and stderr files; 0 or
+	// less means no cap.
+	MaxLogBytes int64
 	// Scripts fetches s3:// script locations; nil means they fail.
 	Scripts ScriptFetcher
+	// Logger receives the executor's own messages; nil discards them.
+	Logger *slog.Logger
 }
 
 // Local runs job processes on this machine.
 type Local struct {
 	cfg       Config
 	pythonDir string
+	log       *slog.Logger
 }
 
-// NewLocal writes Epoxy's Python support files (the job bootstrap and
-// awsglue.utils) into the data directory and returns the executor.
+// NewLocal writes Epoxy's Python support files (the job bootstrap, the
+// output relay and the awsglue stand-ins) into the data directory, resolves
+// the interpreter, and returns the executor.
 func NewLocal(cfg Config) (*Local, error) {
 	if cfg.Python == "" {
 		cfg.Python = "python3"
+	}
+	if cfg.HostEnv == nil {
+		cfg.HostEnv = os.Environ()
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
 	dir := filepath.Join(cfg.DataDir, "runtime", "python")
 	if err := writeTree(pythonFiles, "python", dir); err != nil {
 		return nil, fmt.Errorf("executor: install python support: %w", err)
 	}
-	return &Local{cfg: cfg, pythonDir: dir}, nil
+	if err := os.MkdirAll(HomeDir(cfg.DataDir), dirMode); err != nil {
+		return nil, fmt.Errorf("executor: create job home: %w", err)
+	}
+	if exe, err := resolvePython(cfg.Python); err != nil {
+		log.Warn("cannot resolve the Python interpreter; jobs run it as given", "python", cfg.Python, "err", err)
+	} else {
+		cfg.Python = exe
+	}
+	log.Info("pythonshell jobs use this interpreter", "python", cfg.Python)
+	return &Local{cfg: cfg, pythonDir: dir, log: log}, nil
+}
+
+// resolvePython asks python which executable it really is.
+func resolvePython(python string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, python, "-c", "import sys; print(sys.executable)").Output()
+	if err != nil {
+		return "", err
+	}
+	exe := strings.TrimSpace(string(out))
+	if !filepath.IsAbs(exe) {
+		return "", fmt.Errorf("%s reports no executable path (%q)", python, exe)
+	}
+	return exe, nil
 }
 
 func writeTree(src embed.FS, root, dst string) error {
@@ -73,27 +122,46 @@ func writeTree(src embed.FS, root, dst string) error {
 		}
 		target := filepath.Join(dst, strings.TrimPrefix(path, root))
 		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
+			if err := os.MkdirAll(target, dirMode); err != nil {
+				return err
+			}
+			return os.Chmod(target, dirMode) // an older Epoxy made them 0755
 		}
 		b, err := src.ReadFile(path)
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(target, b, 0o644)
+		if err := os.WriteFile(target, b, fileMode); err != nil {
+			return err
+		}
+		return os.Chmod(target, fileMode)
 	})
 }
 
-// LogDir returns the directory holding a job run's stdout and stderr.
-func LogDir(dataDir, jobRunID string) string {
-	return filepath.Join(dataDir, "logs", "jobruns", jobRunID)
-}
-
-// Start starts the job run's process.
+// Start starts the job run's process: it records a new launch, then starts
+// the process, which claims the launch's start marker before running any
+// user code.
 func (l *Local) Start(ctx context.Context, spec *glue.RunSpec) (glue.Process, error) {
+	if err := CheckRunID(spec.JobRunID); err != nil {
+		return nil, err
+	}
 	logDir := LogDir(l.cfg.DataDir, spec.JobRunID)
-	if err := os.MkdirAll(logDir, 0o755); err != nil {
+	if err := os.MkdirAll(logDir, dirMode); err != nil {
 		return nil, fmt.Errorf("create log directory: %w", err)
 	}
+	lc, err := newLaunch(RunDir(l.cfg.DataDir, spec.JobRunID))
+	if err != nil {
+		return nil, err
+	}
+	p, err := l.launch(ctx, spec, logDir, lc)
+	if err != nil {
+		_ = writeDurably(filepath.Join(lc.runDir, "ended"), []byte("-1\n"))
+		return nil, err
+	}
+	return p, nil
+}
+
+func (l *Local) launch(ctx context.Context, spec *glue.RunSpec, logDir string, lc launch) (*process, error) {
 	script, err := l.script(ctx, spec, logDir)
 	if err != nil {
 		return nil, err
@@ -102,7 +170,7 @@ func (l *Local) Start(ctx context.Context, spec *glue.RunSpec) (glue.Process, er
 	if err != nil {
 		return nil, err
 	}
-	return l.spawn(argv, spec, logDir)
+	return l.spawn(argv, spec, logDir, lc)
 }
 
 // script resolves the job's ScriptLocation to a local file.
@@ -132,6 +200,15 @@ func (l *Local) script(ctx context.Context, spec *glue.RunSpec, logDir string) (
 	return loc, nil
 }
 
+// etlFence runs the ETL runner behind the start fence: it creates the start
+// marker (link(2) fails if it exists) holding the shell's pid and start time,
+// which exec keeps for the runner, or exits 75 when the launch was fenced.
+const etlFence = `m=$EPOXY_START_MARKER; t=$m.$$.tmp
+read -r _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ s _ < /proc/$$/stat
+printf '%s %s\n' "$$" "$s" > "$t" && ln "$t" "$m" 2>/dev/null; r=$?; rm -f "$t"
+if [ "$r" -ne 0 ]; then echo "epoxy: this launch was fenced off by a restarted Epoxy server; the job was not run" >&2; exit 75; fi
+exec "$@"`
+
 // command returns the process's argv for the job's command type.
 func (l *Local) command(spec *glue.RunSpec, script string) ([]string, error) {
 	switch name := spec.Job.Command.Name; name {
@@ -141,130 +218,233 @@ func (l *Local) command(spec *glue.RunSpec, script string) ([]string, error) {
 		if len(l.cfg.ETLRunner) == 0 {
 			return nil, fmt.Errorf("no runner is configured for %s jobs: start epoxy serve with --etl-runner (for example \"spark-submit\")", name)
 		}
-		return append(append(append([]string{}, l.cfg.ETLRunner...), script), spec.Argv...), nil
+		argv := append([]string{"/bin/sh", "-c", etlFence, "epoxy-fence"}, l.cfg.ETLRunner...)
+		return append(append(argv, script), spec.Argv...), nil
 	default:
 		return nil, fmt.Errorf("jobs of command type %q cannot run here: Epoxy runs pythonshell, and glueetl or gluestreaming through --etl-runner", name)
 	}
 }
 
-func (l *Local) spawn(argv []string, spec *glue.RunSpec, logDir string) (*process, error) {
-	stdout, err := os.OpenFile(filepath.Join(logDir, "stdout"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+func (l *Local) spawn(argv []string, spec *glue.RunSpec, logDir string, lc launch) (*process, error) {
+	out, err := l.openOutput(logDir)
 	if err != nil {
 		return nil, err
 	}
-	stderr, err := os.OpenFile(filepath.Join(logDir, "stderr"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdout, cmd.Stderr = out.stdout, out.stderr
+	cmd.Dir = logDir
+	cmd.Env = l.env(spec, lc)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	err = cmd.Start()
+	out.closeWriters()
+	if err != nil {
+		out.wait()
+		return nil, fmt.Errorf("start %s: %w", argv[0], err)
+	}
+	pid := cmd.Process.Pid
+	_ = syscall.Setpriority(syscall.PRIO_PROCESS, pid, jobNice)
+	p := newProcess(pid, processStart(pid), spec.JobRunID, logDir, lc)
+	go l.wait(cmd, p, out)
+	return p, nil
+}
+
+// wait waits for a process this server started. Its wait status is its
+// outcome, whatever it wrote; what it left behind is killed, and its output
+// is complete before the outcome is delivered.
+func (l *Local) wait(cmd *exec.Cmd, p *process, out *output) {
+	err := cmd.Wait()
+	killLeftovers(p.pid, p.runID)
+	out.wait()
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+		p.exited(0, "")
+	case errors.As(err, &exitErr):
+		if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			p.exited(128+int(ws.Signal()), "the job's process was killed by signal "+ws.Signal().String())
+			return
+		}
+		p.exited(exitErr.ExitCode(), "")
+	default:
+		p.exited(-1, err.Error())
+	}
+}
+
+// env is the job's whole environment: the allowed part of the server's,
+// Config.Env, then the run's own variables. HOME and the AWS config and
+// credentials files are Epoxy's own (the files do not exist), so nothing
+// of the server user's ~/.aws is read.
+func (l *Local) env(spec *glue.RunSpec, lc launch) []string {
+	env, hostPythonPath := hostEnv(l.cfg.HostEnv)
+	env = append(env, l.cfg.Env...)
+	pythonPath := l.pythonDir
+	if hostPythonPath != "" {
+		pythonPath += string(os.PathListSeparator) + hostPythonPath
+	}
+	home := HomeDir(l.cfg.DataDir)
+	return append(env, "HOME="+home, "AWS_CONFIG_FILE="+filepath.Join(home, ".aws", "config"),
+		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, ".aws", "credentials"),
+		"PYTHONPATH="+pythonPath, "PYTHONUNBUFFERED=1",
+		"EPOXY_START_MARKER="+lc.marker(), "EPOXY_STATUS_FILE="+lc.status(),
+		"EPOXY_JOB_RUN_ID="+spec.JobRunID, "EPOXY_JOB_NAME="+spec.Job.Name)
+}
+
+// Reattach finds the process of a job run launched by an earlier server.
+// Without a recorded launch the process never started: glue.ErrNotStarted.
+// Otherwise the launch is fenced (see fence.go): if no process had claimed
+// it, none ever will, and the run is glue.ErrNotStarted too. A process that
+// claimed it is watched until it ends, when its outcome is read from the
+// status file its bootstrap leaves; it ends FAILED when there is none.
+func (l *Local) Reattach(spec *glue.RunSpec, pid int, startTime uint64) (glue.Process, error) {
+	if err := CheckRunID(spec.JobRunID); err != nil {
+		return failed(err.Error()), nil
+	}
+	logDir, runDir := LogDir(l.cfg.DataDir, spec.JobRunID), RunDir(l.cfg.DataDir, spec.JobRunID)
+	lc, ok := currentLaunch(runDir)
+	if !ok {
+		if pid == 0 {
+			return nil, glue.ErrNotStarted
+		}
+		// A process recorded without launch files (an older Epoxy's).
+		return l.adopt(newProcess(pid, startTime, spec.JobRunID, logDir, launch{runDir: runDir})), nil
+	}
+	m, err := lc.fence()
+	if err != nil {
+		return failed("cannot tell whether the job's process started: " + err.Error()), nil
+	}
+	if m.fenced {
+		l.log.Info("job run launch fenced off: its code never ran", "job_run", spec.JobRunID)
+		return nil, glue.ErrNotStarted
+	}
+	if m.pid > 0 {
+		pid, startTime = m.pid, m.start
+	}
+	return l.adopt(newProcess(pid, startTime, spec.JobRunID, logDir, lc)), nil
+}
+
+// failed is a process that ended at once, with the error msg: what
+// Reattach returns when it cannot look for the process at all.
+func failed(msg string) *process {
+	p := newProcess(0, 0, "", "", launch{})
+	p.finish(glue.ProcessResult{ExitCode: -1, Error: msg})
+	return p
+}
+
+// adopt watches a process this server did not start until it ends.
+func (l *Local) adopt(p *process) *process {
+	go func() {
+		for alive(p.pid, p.start) {
+			time.Sleep(200 * time.Millisecond)
+		}
+		// Not the process group: with its leader gone, its id may be reused.
+		killLeftovers(0, p.runID)
+		p.lost()
+	}()
+	return p
+}
+
+// output is where a job's stdout and stderr go: the write ends of the
+// relay's pipes, or the log files themselves when there is no size cap.
+type output struct {
+	stdout, stderr *os.File
+	relay          chan struct{} // closed when the relay exited; nil without one
+}
+
+// openOutput opens the job's log files and, with a size cap, starts the
+// output relay (python/epoxy_output_relay.py) that copies the job's pipes
+// into them. The relay is a process of its own, not a goroutine of the
+// server, so a job keeps writing to a live reader when the server is
+// killed; the log files stay ordinary appended files that `epoxy logs` can
+// read at any time.
+func (l *Local) openOutput(logDir string) (*output, error) {
+	stdout, err := openLog(filepath.Join(logDir, "stdout"))
+	if err != nil {
+		return nil, err
+	}
+	stderr, err := openLog(filepath.Join(logDir, "stderr"))
 	if err != nil {
 		stdout.Close()
 		return nil, err
 	}
+	if l.cfg.MaxLogBytes <= 0 {
+		return &output{stdout: stdout, stderr: stderr}, nil
+	}
 	defer stdout.Close()
 	defer stderr.Close()
-	statusFile := filepath.Join(logDir, "status.json")
-	_ = os.Remove(statusFile)
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	cmd.Dir = logDir
-	cmd.Env = l.env(spec, statusFile)
+	return l.startRelay(stdout, stderr)
+}
+
+func (l *Local) startRelay(stdout, stderr *os.File) (*output, error) {
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return nil, err
+	}
+	defer outR.Close()
+	defer errR.Close()
+	cmd := exec.Command(l.cfg.Python, "-I", "-S", filepath.Join(l.pythonDir, "epoxy_output_relay.py"),
+		strconv.FormatInt(l.cfg.MaxLogBytes, 10))
+	cmd.ExtraFiles = []*os.File{outR, errR, stdout, stderr}
+	cmd.Stderr = stderr
+	cmd.Env = []string{"PATH=" + defaultPath}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", argv[0], err)
+		outW.Close()
+		errW.Close()
+		return nil, fmt.Errorf("start the output relay with %s: %w", l.cfg.Python, err)
 	}
-	p := newProcess(cmd.Process.Pid, logDir)
-	p.watched = true
-	// The pid file lets a restarted server find the process even if it was
-	// killed before the engine recorded the pid in the store.
-	_ = os.WriteFile(filepath.Join(logDir, "pid"), []byte(fmt.Sprintf("%d %d\n", p.pid, p.start)), 0o644)
+	_ = syscall.Setpriority(syscall.PRIO_PROCESS, cmd.Process.Pid, jobNice)
+	done := make(chan struct{})
 	go func() {
-		err := cmd.Wait()
-		var exitErr *exec.ExitError
-		switch {
-		case err == nil:
-			p.exited(0, "")
-		case errors.As(err, &exitErr):
-			if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-				p.exited(128+int(ws.Signal()), "the job's process was killed by signal "+ws.Signal().String())
-				return
-			}
-			p.exited(exitErr.ExitCode(), "")
-		default:
-			p.exited(-1, err.Error())
-		}
+		_ = cmd.Wait()
+		close(done)
 	}()
-	return p, nil
+	return &output{stdout: outW, stderr: errW, relay: done}, nil
 }
 
-func (l *Local) env(spec *glue.RunSpec, statusFile string) []string {
-	env := append(os.Environ(), l.cfg.Env...)
-	pythonPath := l.pythonDir
-	if cur := os.Getenv("PYTHONPATH"); cur != "" {
-		pythonPath += string(os.PathListSeparator) + cur
-	}
-	return append(env, "PYTHONPATH="+pythonPath, "PYTHONUNBUFFERED=1", "EPOXY_STATUS_FILE="+statusFile,
-		"EPOXY_JOB_RUN_ID="+spec.JobRunID, "EPOXY_JOB_NAME="+spec.Job.Name)
+// closeWriters closes the server's copies of the job's output descriptors.
+func (o *output) closeWriters() {
+	o.stdout.Close()
+	o.stderr.Close()
 }
 
-// Reattach finds a job process started by an earlier server. pid 0 means
-// the server died before recording one; the pid file the executor writes
-// right after starting a process is used then. A process still running is
-// watched until it ends; either way its outcome is read from the status
-// file the bootstrap leaves. When there is no trace of a process at all,
-// the run never started: glue.ErrNotStarted.
-func (l *Local) Reattach(spec *glue.RunSpec, pid int, startTime uint64) (glue.Process, error) {
-	logDir := LogDir(l.cfg.DataDir, spec.JobRunID)
-	if pid == 0 {
-		pid, startTime = readPIDFile(logDir)
+// relayGrace bounds the wait for the relay to copy what a job wrote last:
+// it ends when the last writer is gone, which a process that escaped the
+// leftover kill could delay forever.
+const relayGrace = 10 * time.Second
+
+func (o *output) wait() {
+	if o.relay == nil {
+		return
 	}
-	if pid == 0 {
-		if _, ok := readStatus(logDir); !ok {
-			return nil, glue.ErrNotStarted
+	select {
+	case <-o.relay:
+	case <-time.After(relayGrace):
+	}
+}
+
+// openLog opens a log file for appending. Anything but a regular file at
+// its path (a FIFO or symlink a job left in its directory) is removed
+// first, and it is opened without following links or blocking.
+func openLog(path string) (*os.File, error) {
+	const flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND | syscall.O_NOFOLLOW | syscall.O_NONBLOCK
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		if err := os.Remove(path); err != nil {
+			return nil, err
 		}
-		p := &process{logDir: logDir, done: make(chan glue.ProcessResult, 1), ended: make(chan struct{})}
-		p.exited(-1, "")
-		return p, nil
 	}
-	p := &process{pid: pid, start: startTime, logDir: logDir, done: make(chan glue.ProcessResult, 1), ended: make(chan struct{})}
-	go func() {
-		for alive(pid, startTime) {
-			time.Sleep(200 * time.Millisecond)
-		}
-		p.exited(-1, "")
-	}()
-	return p, nil
-}
-
-func readPIDFile(logDir string) (int, uint64) {
-	b, err := os.ReadFile(filepath.Join(logDir, "pid"))
+	f, err := os.OpenFile(path, flags, fileMode)
 	if err != nil {
-		return 0, 0
+		return nil, fmt.Errorf("open job log: %w", err)
 	}
-	var pid int
-	var start uint64
-	if _, err := fmt.Sscanf(string(b), "%d %d", &pid, &start); err != nil {
-		return 0, 0
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("open job log: %s is not a regular file", path)
 	}
-	return pid, start
-}
-
-// status is what the bootstrap writes when the script ends.
-type status struct {
-	Exit  int    `json:"exit"`
-	Error string `json:"error"`
-	// written is when the file was written: when the script ended.
-	written time.Time
-}
-
-func readStatus(logDir string) (*status, bool) {
-	path := filepath.Join(logDir, "status.json")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, false
-	}
-	var s status
-	if json.Unmarshal(b, &s) != nil {
-		return nil, false
-	}
-	if fi, err := os.Stat(path); err == nil {
-		s.written = fi.ModTime()
-	}
-	return &s, true
+	return f, nil
 }

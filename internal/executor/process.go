@@ -2,7 +2,9 @@ package executor
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,21 +17,22 @@ import (
 )
 
 // process is one job process, started here or found again after a restart.
+// A process this server started and waited for ends through exited: its
+// wait status is the outcome, whatever the job wrote. One found again after
+// a restart ends through lost: the bootstrap's status file tells.
 type process struct {
 	pid    int
 	start  uint64
+	runID  string
 	logDir string
+	launch launch
 	done   chan glue.ProcessResult
 	ended  chan struct{}
 	once   sync.Once
-	// watched is set for processes this server started and waited for: their
-	// end is when Wait returned. For processes found again after a restart,
-	// the status file's time says when the script ended.
-	watched bool
 }
 
-func newProcess(pid int, logDir string) *process {
-	return &process{pid: pid, start: processStart(pid), logDir: logDir,
+func newProcess(pid int, start uint64, runID, logDir string, l launch) *process {
+	return &process{pid: pid, start: start, runID: runID, logDir: logDir, launch: l,
 		done: make(chan glue.ProcessResult, 1), ended: make(chan struct{})}
 }
 
@@ -37,31 +40,46 @@ func (p *process) PID() int                        { return p.pid }
 func (p *process) StartTime() uint64               { return p.start }
 func (p *process) Done() <-chan glue.ProcessResult { return p.done }
 
-// exited records the process's end. code is the exit status when known
-// (-1 when it is not, as for a process found again after a restart) and
-// reason explains an abnormal end; the bootstrap's status file, when
-// present, says more.
+// exited records the end of a process this server waited for: code is its
+// exit status and reason explains an abnormal end (a signal).
 func (p *process) exited(code int, reason string) {
-	p.once.Do(func() {
-		res := glue.ProcessResult{ExitCode: code, Error: reason}
-		st, ok := readStatus(p.logDir)
-		switch {
-		case ok:
-			res.ExitCode, res.Error = st.Exit, st.Error
-			if !p.watched {
-				res.EndedAt = st.written
-			}
-			if res.Error == "" && st.Exit != 0 {
-				res.Error = p.exitMessage(st.Exit)
-			}
-		case reason != "":
-		case code < 0:
-			res.Error = "the job's process ended while Epoxy was not watching it and left no exit status"
-		case code != 0:
-			res.Error = p.exitMessage(code)
+	res := glue.ProcessResult{ExitCode: code, Error: reason}
+	if code != 0 && reason == "" {
+		res.Error = p.exitMessage(code)
+		// The bootstrap's line for the exception is better than the last line
+		// of stderr, but only when it agrees with the real exit status.
+		if st, ok := readStatus(p.launch.status()); ok && st.Exit == code && st.Error != "" {
+			res.Error = fmt.Sprintf("exit status %d: %s", code, st.Error)
 		}
-		if res.ExitCode != 0 && res.Error != "" && !strings.Contains(res.Error, "status") {
-			res.Error = fmt.Sprintf("exit status %d: %s", res.ExitCode, res.Error)
+	}
+	p.finish(res)
+}
+
+// lost records the end of an adopted process, from the status file its
+// bootstrap left, if any.
+func (p *process) lost() {
+	st, ok := readStatus(p.launch.status())
+	if !ok {
+		p.finish(glue.ProcessResult{ExitCode: -1,
+			Error: "the job's process ended while Epoxy was not watching it and left no exit status"})
+		return
+	}
+	res := glue.ProcessResult{ExitCode: st.Exit, EndedAt: st.written}
+	switch {
+	case st.Exit != 0 && st.Error != "":
+		res.Error = fmt.Sprintf("exit status %d: %s", st.Exit, st.Error)
+	case st.Exit != 0:
+		res.Error = p.exitMessage(st.Exit)
+	}
+	p.finish(res)
+}
+
+// finish delivers res once, marking the run's end in its run directory.
+func (p *process) finish(res glue.ProcessResult) {
+	p.once.Do(func() {
+		res.Error = capMessage(res.Error)
+		if p.launch.runDir != "" {
+			_ = writeDurably(filepath.Join(p.launch.runDir, "ended"), []byte(strconv.Itoa(res.ExitCode)+"\n"))
 		}
 		close(p.ended)
 		p.done <- res
@@ -80,11 +98,11 @@ func (p *process) exitMessage(code int) string {
 
 // Stop sends SIGTERM to the process group, then SIGKILL after grace.
 func (p *process) Stop(grace time.Duration) {
-	_ = syscall.Kill(-p.pid, syscall.SIGTERM)
+	signalGroup(p.pid, syscall.SIGTERM)
 	select {
 	case <-p.ended:
 	case <-time.After(grace):
-		_ = syscall.Kill(-p.pid, syscall.SIGKILL)
+		signalGroup(p.pid, syscall.SIGKILL)
 	}
 }
 
@@ -113,8 +131,12 @@ func statFields(pid int) []string {
 	return strings.Fields(string(b[i+1:]))
 }
 
-// alive reports whether pid is the same running (not zombie) process.
+// alive reports whether pid is the same running (not zombie) process;
+// start 0 matches any.
 func alive(pid int, start uint64) bool {
+	if pid <= 0 {
+		return false
+	}
 	fields := statFields(pid)
 	if len(fields) < 20 || fields[0] == "Z" {
 		return false
@@ -122,11 +144,26 @@ func alive(pid int, start uint64) bool {
 	return start == 0 || processStart(pid) == start
 }
 
-func lastLine(path string) string {
-	b, err := os.ReadFile(path)
+// status is what the bootstrap writes when the script ends.
+type status struct {
+	Exit  int    `json:"exit"`
+	Error string `json:"error"`
+	// written is when the file was written: when the script ended.
+	written time.Time
+}
+
+func readStatus(path string) (*status, bool) {
+	f, err := OpenRegular(path)
 	if err != nil {
-		return ""
+		return nil, false
 	}
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
+	defer f.Close()
+	var s status
+	if json.NewDecoder(io.LimitReader(f, 64<<10)).Decode(&s) != nil {
+		return nil, false
+	}
+	if fi, err := f.Stat(); err == nil {
+		s.written = fi.ModTime()
+	}
+	return &s, true
 }
