@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -57,7 +58,7 @@ func TestChaos_KillDuringManyRuns(t *testing.T) {
 		t.Skip("kills real servers running real jobs")
 	}
 	t.Parallel()
-	const runs, kills = 10, 8
+	runs, kills := chaosSize("EPOXY_CHAOS_RUNS", 10), chaosSize("EPOXY_CHAOS_KILLS", 8)
 	h := newDurHarness(t, durBinary(t))
 	require.NoError(t, os.WriteFile(h.script, []byte(fmt.Sprintf(chaosScript, h.startLog, h.doneLog)), 0o644))
 	h.start()
@@ -93,6 +94,16 @@ func TestChaos_KillDuringManyRuns(t *testing.T) {
 	}
 	requireLedgerExactlyOnce(t, h, ids)
 	acked.requirePresent(h)
+}
+
+// chaosSize reads a size of the chaos test from the environment, for longer
+// soak runs (EPOXY_CHAOS_RUNS=60 EPOXY_CHAOS_KILLS=25); the default suite
+// uses def.
+func chaosSize(env string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(env)); err == nil && n > 0 {
+		return n
+	}
+	return def
 }
 
 // chaosWorkflow creates the DAG's jobs (no retries: any failure a crash
