@@ -429,6 +429,7 @@ func (d *Dispatcher) startCrawl(id string) {
 		cancel()
 		return
 	}
+	d.log.Info("crawl started", "crawl", id)
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()

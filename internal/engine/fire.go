@@ -93,6 +93,7 @@ func (m *machine) startCrawl(ctx context.Context, tx store.Tx, name, trigger, wo
 // them ended at once (a deleted job, a job at its limit), which may let
 // further triggers fire.
 func (m *machine) fireActions(ctx context.Context, tx store.Tx, t *glue.Trigger, workflow, runID string, preds []glue.Predecessor) (bool, error) {
+	m.log.Info("trigger fired", "trigger", t.Name, "type", t.Type, "workflow", workflow, "workflow_run", runID, "actions", len(t.Actions))
 	anyEnded := false
 	for _, a := range t.Actions {
 		var ended bool
@@ -270,6 +271,14 @@ func (m *machine) endRun(ctx context.Context, tx store.Tx, run *glue.WorkflowRun
 	if run.Run.CompletedOn.IsZero() {
 		run.Run.CompletedOn = m.now()
 	}
+	jobRuns, crawls, err := runMembers(ctx, tx, run)
+	if err != nil {
+		return err
+	}
+	st := glue.ComputeStatistics(jobRuns, crawls)
+	m.log.Info("workflow run ended", "workflow", run.Run.Name, "workflow_run", run.Run.WorkflowRunID, "status", run.Run.Status,
+		"duration", run.Run.CompletedOn.Sub(run.Run.StartedOn), "total", st.TotalActions, "succeeded", st.SucceededActions,
+		"failed", st.FailedActions, "timeout", st.TimeoutActions, "stopped", st.StoppedActions, "errored", st.ErroredActions)
 	return tx.WorkflowRuns().Update(ctx, run)
 }
 

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -136,6 +138,25 @@ type harness struct {
 	exec   *fakeExec
 	engine *Engine
 	stop   context.CancelFunc
+	logs   *syncBuffer
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func newHarness(t *testing.T) *harness {
@@ -143,7 +164,7 @@ func newHarness(t *testing.T) *harness {
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "epoxy.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
-	h := &harness{t: t, ctx: context.Background(), store: st, exec: newFakeExec(),
+	h := &harness{t: t, ctx: context.Background(), store: st, exec: newFakeExec(), logs: &syncBuffer{},
 		clock: gluetest.NewClock(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))}
 	h.engine = h.newEngine()
 	return h
@@ -152,7 +173,8 @@ func newHarness(t *testing.T) *harness {
 // newEngine builds an engine whose services are never started: the test
 // calls their passes.
 func (h *harness) newEngine() *Engine {
-	e, err := New(Config{Store: h.store, Executor: h.exec, Crawler: fakeCrawler{}, Clock: h.clock})
+	e, err := New(Config{Store: h.store, Executor: h.exec, Crawler: fakeCrawler{}, Clock: h.clock,
+		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	require.NoError(h.t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	e.disp.ctx = ctx

@@ -35,6 +35,19 @@ func TestRules_Chain(t *testing.T) {
 	r := h.requireStatus("chain", id, glue.WorkflowRunCompleted)
 	require.Equal(t, glue.WorkflowRunStatistics{TotalActions: 2, SucceededActions: 2}, *r.Statistics)
 	require.Equal(t, []glue.Predecessor{{JobName: "a", RunID: h.only("a").ID}}, h.only("b").PredecessorRuns)
+
+	// The log tells the story at info level, each line with its ids.
+	logs := h.logs.String()
+	for _, want := range []string{
+		`msg="workflow run started" workflow=chain workflow_run=` + id,
+		`msg="trigger fired" trigger=chain-start type=ON_DEMAND workflow=chain workflow_run=` + id,
+		`msg="job run started" job_run=` + h.only("a").ID + ` job=a attempt=0 workflow_run=` + id,
+		`msg="job run ended" job_run=` + h.only("b").ID + ` job=b state=SUCCEEDED attempt=0 workflow_run=` + id,
+		`msg="workflow run ended" workflow=chain workflow_run=` + id + ` status=COMPLETED`,
+		`total=2 succeeded=2 failed=0`,
+	} {
+		require.Contains(t, logs, want)
+	}
 }
 
 // Ensure AND fan-in waits for every watched job and ANY fan-in fires on the
