@@ -3,8 +3,8 @@ package engine
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"sync"
