@@ -38,8 +38,7 @@ func TestServe_EnvironmentAndGracefulShutdown(t *testing.T) {
 		return cmd, bufio.NewScanner(stderr)
 	}
 	cmd, logs := start()
-	require.True(t, logs.Scan(), "a first log line")
-	line := logs.Text()
+	line := scanFor(t, logs, "epoxy listening")
 	require.Contains(t, line, `"msg":"epoxy listening"`)
 	require.Contains(t, line, addr)
 	require.Contains(t, line, data)
@@ -63,8 +62,7 @@ func TestServe_EnvironmentAndGracefulShutdown(t *testing.T) {
 	}
 
 	_, logs = start()
-	require.True(t, logs.Scan())
-	require.True(t, strings.Contains(logs.Text(), "epoxy listening"))
+	scanFor(t, logs, "epoxy listening")
 	_, err = client.GetWorkflow(context.Background(), &glue.GetWorkflowInput{Name: aws.String("kept")})
 	require.NoError(t, err)
 }
@@ -92,8 +90,7 @@ func TestServe_DefaultDataDirRunsJobs(t *testing.T) {
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	logs := bufio.NewScanner(stderr)
-	require.True(t, logs.Scan(), "a first log line")
-	require.Contains(t, logs.Text(), filepath.Join(work, "epoxy-data"), "the data directory is logged as an absolute path")
+	require.Contains(t, scanFor(t, logs, "epoxy listening"), filepath.Join(work, "epoxy-data"), "the data directory is logged as an absolute path")
 	go func() {
 		for logs.Scan() {
 		}
@@ -105,4 +102,16 @@ func TestServe_DefaultDataDirRunsJobs(t *testing.T) {
 	id := startJobRun(t, b, &glue.StartJobRunInput{JobName: aws.String("hello")})
 	waitJobRunState(t, b, "hello", id, types.JobRunStateSucceeded, runWait)
 	require.DirExists(t, filepath.Join(work, "epoxy-data"))
+}
+
+// scanFor reads log lines until one contains want, and returns it.
+func scanFor(t *testing.T, logs *bufio.Scanner, want string) string {
+	t.Helper()
+	for logs.Scan() {
+		if strings.Contains(logs.Text(), want) {
+			return logs.Text()
+		}
+	}
+	t.Fatalf("the server's log ended without a line containing %q", want)
+	return ""
 }
