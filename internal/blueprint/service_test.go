@@ -64,7 +64,7 @@ func TestApply_Service(t *testing.T) {
 		require.NoError(t, err)
 		l, err := b.runner.Generate(ctx, b.root, b.def, user, system, suffix)
 		require.NoError(t, err)
-		return blueprint.Apply(ctx, svc, l, glue.BlueprintDetails{BlueprintName: "bp", RunID: runID})
+		return blueprint.Apply(ctx, svc, l, glue.BlueprintDetails{BlueprintName: "bp", RunID: runID}, blueprint.ApplyOptions{})
 	}
 
 	name, err := run(`{"WorkflowName": "etl"}`, "one", "r1")
