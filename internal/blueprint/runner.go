@@ -76,6 +76,7 @@ type Stopper interface {
 // wallTimers are Timers on the wall clock.
 type wallTimers struct{}
 
+// AfterFunc starts a time.Timer.
 func (wallTimers) AfterFunc(d time.Duration, f func()) Stopper { return time.AfterFunc(d, f) }
 
 // SystemParams are the system_params a generator receives.
