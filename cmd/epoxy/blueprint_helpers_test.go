@@ -27,8 +27,11 @@ import (
 const (
 	// bpRole is the RoleArn of every blueprint run.
 	bpRole = "arn:aws:iam::123456789012:role/blueprints"
-	// bpWait bounds every wait for a registration or a blueprint run.
-	bpWait = 30 * time.Second
+	// bpWait bounds every wait in the blueprint tests (a registration, a
+	// blueprint run, the workflow runs it created, moto starting). It only
+	// catches hangs: waits end as soon as their condition holds, and python
+	// on a busy machine (other builds, -race) may take many seconds.
+	bpWait = 2 * time.Minute
 	// bpPrelude is how every layout generator imports the library.
 	bpPrelude = "from awsglue.blueprint.workflow import *\nfrom awsglue.blueprint.job import *\nfrom awsglue.blueprint.crawler import *\n"
 )

@@ -131,7 +131,7 @@ func TestBlueprintRun_Chain(t *testing.T) {
 	require.Len(t, getGraph(t, b, "chain-wf").Nodes, 6)
 
 	wr := startRun(t, b, "chain-wf", nil)
-	done := waitRunStatus(t, b, "chain-wf", wr, types.WorkflowRunStatusCompleted, runWait)
+	done := waitRunStatus(t, b, "chain-wf", wr, types.WorkflowRunStatusCompleted, bpWait)
 	requireStats(t, types.WorkflowRunStatistics{TotalActions: 3, SucceededActions: 3}, done)
 	re, rt, rl := onlyJobRun(t, done, extract), onlyJobRun(t, done, transform), onlyJobRun(t, done, load)
 	require.Equal(t, tTransform, aws.ToString(rt.TriggerName))
@@ -196,7 +196,7 @@ func TestBlueprintRun_FanOutFanInCrawlers(t *testing.T) {
 	require.Len(t, getGraph(t, b, "fan-wf").Nodes, 6+2+8)
 
 	wr := startRun(t, b, "fan-wf", nil)
-	done := waitRunStatus(t, b, "fan-wf", wr, types.WorkflowRunStatusCompleted, runWait)
+	done := waitRunStatus(t, b, "fan-wf", wr, types.WorkflowRunStatusCompleted, bpWait)
 	requireStats(t, types.WorkflowRunStatistics{TotalActions: 8, SucceededActions: 8}, done)
 	rb, rc, rd := onlyJobRun(t, done, n("b")), onlyJobRun(t, done, n("c")), onlyJobRun(t, done, n("d"))
 	requireNotBefore(t, rd.StartedOn, rb.CompletedOn, "d after b")

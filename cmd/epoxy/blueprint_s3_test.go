@@ -57,7 +57,7 @@ func startMoto(t *testing.T) string {
 
 	url := fmt.Sprintf("http://127.0.0.1:%d", port)
 	client := &http.Client{Timeout: time.Second}
-	eventually(t, runWait, func() bool {
+	eventually(t, bpWait, func() bool {
 		resp, err := client.Get(url + "/")
 		if err != nil {
 			return false
@@ -140,7 +140,7 @@ func TestBlueprint_S3Location(t *testing.T) {
 	require.Equal(t, "written by the generator in us-east-1", string(marker))
 
 	wr := startRun(t, b, "s3-wf", nil)
-	done := waitRunStatus(t, b, "s3-wf", wr, types.WorkflowRunStatusCompleted, runWait)
+	done := waitRunStatus(t, b, "s3-wf", wr, types.WorkflowRunStatusCompleted, bpWait)
 	requireStats(t, types.WorkflowRunStatistics{TotalActions: 1, SucceededActions: 1}, done)
 
 	createBlueprint(t, b, "s3-missing", "s3://epoxy-bp/bp/missing.zip")

@@ -151,7 +151,7 @@ type app struct {
 	files      *safefs.Root
 	store      *sqlite.Store
 	engine     *engine.Engine
-	blueprints *service.Blueprints
+	blueprints *blueprint.Manager
 	handler    http.Handler
 	lock       *dataLock
 }
@@ -159,24 +159,33 @@ type app struct {
 // Close stops background work, then closes the store and the data
 // directory.
 func (a *app) Close() error {
-	return errors.Join(a.blueprints.Close(), a.engine.Close(), a.store.Close(), a.files.Close(), a.lock.Release())
+	a.blueprints.Stop()
+	return errors.Join(a.engine.Close(), a.store.Close(), a.files.Close(), a.lock.Release())
 }
+
+// The blueprint manager serves the API's blueprint operations, and creates
+// a run's entities through the service.
+var (
+	_ api.BlueprintService = (*blueprint.Manager)(nil)
+	_ blueprint.Creator    = (*service.Service)(nil)
+)
 
 // newBlueprints installs the awsglue.blueprint shim in the data directory
 // and returns the blueprint operations, whose layout generators get the
 // same environment as jobs (Glue and S3 endpoints pointing where Epoxy's
-// do).
-func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, svc *service.Service, s3 *objectstore.S3) (*service.Blueprints, error) {
+// do) and create their entities through svc.
+func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, st *sqlite.Store, svc *service.Service, clock blueprint.Clock, s3 *objectstore.S3) (*blueprint.Manager, error) {
 	shim := files.Path(filepath.Join("runtime", "blueprint"))
 	if err := blueprint.InstallShim(shim); err != nil {
 		return nil, err
 	}
-	bc := service.BlueprintConfig{Service: svc, Files: files, Logger: log.With("component", "blueprints"),
+	bc := blueprint.Config{Store: st, Creator: svc, Files: files, Clock: clock, Logger: log.With("component", "blueprints"),
+		System: blueprint.SystemParams{Region: cfg.Region, AccountID: cfg.AccountID},
 		Runner: &blueprint.Runner{Python: cfg.Python, ShimDir: shim, Env: jobEnv(cfg, selfURL)}}
 	if s3 != nil {
 		bc.S3 = s3
 	}
-	return service.NewBlueprints(bc), nil
+	return blueprint.NewManager(bc), nil
 }
 
 // openApp wires every part of Epoxy on the data directory and starts the
@@ -271,7 +280,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	}
 	svc := service.New(service.Config{Store: st, Clock: clock, Logger: log, Region: cfg.Region, Account: cfg.AccountID,
 		Schedule: service.CronSchedules(minInterval), Firer: eng, LastRun: engine.LastRun})
-	bps, err := newBlueprints(cfg, log, selfURL, files, svc, s3)
+	bps, err := newBlueprints(cfg, log, selfURL, files, st, svc, clock, s3)
 	if err != nil {
 		return nil, err
 	}

@@ -58,6 +58,14 @@ func (r rollbackErrors) Error() string {
 
 func (r rollbackErrors) Unwrap() []error { return r }
 
+// ApplyOptions are Apply's optional hooks.
+type ApplyOptions struct {
+	// OnRollback, if set, is called once a creation failed and before the
+	// first deletion of the rollback; it is not called when nothing needs
+	// deleting.
+	OnRollback func()
+}
+
 // created is an entity Apply created.
 type created struct {
 	kind glue.Kind
@@ -71,11 +79,15 @@ type created struct {
 // creation failed, for example because it already existed, is never
 // deleted) and returns an *ApplyError. The rollback runs even if ctx is
 // cancelled, as leaving half a workflow behind is worse; entities already
-// gone count as deleted. Apply does not modify l: each entity is copied
-// before the Creator sees it.
-func Apply(ctx context.Context, c Creator, l *Layout, details glue.BlueprintDetails) (string, error) {
+// gone count as deleted; opts.OnRollback is called before the first
+// deletion. Apply does not modify l: each entity is copied before the
+// Creator sees it.
+func Apply(ctx context.Context, c Creator, l *Layout, details glue.BlueprintDetails, opts ApplyOptions) (string, error) {
 	var done []created
 	fail := func(err error) (string, error) {
+		if len(done) > 0 && opts.OnRollback != nil {
+			opts.OnRollback()
+		}
 		return "", &ApplyError{Err: err, Rollback: rollback(context.WithoutCancel(ctx), c, done)}
 	}
 	step := func(kind glue.Kind, name string, create func() error) error {

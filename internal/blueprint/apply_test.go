@@ -140,6 +140,15 @@ func (f *fakeGlue) creator() *mockCreator {
 	}
 }
 
+// opts records the OnRollback call among the calls, as "rollback".
+func (f *fakeGlue) opts() blueprint.ApplyOptions {
+	return blueprint.ApplyOptions{OnRollback: func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.calls = append(f.calls, "rollback")
+	}}
+}
+
 func testLayout() *blueprint.Layout {
 	return &blueprint.Layout{
 		Workflow:     glue.Workflow{Name: "wf", DefaultRunProperties: map[string]string{"p": "1"}},
@@ -172,7 +181,7 @@ func TestApply(t *testing.T) {
 	t.Parallel()
 	f := newFakeGlue()
 	l := testLayout()
-	name, err := blueprint.Apply(context.Background(), f.creator(), l, details)
+	name, err := blueprint.Apply(context.Background(), f.creator(), l, details, f.opts())
 	require.NoError(t, err)
 	require.Equal(t, "wf", name)
 	require.Equal(t, []string{"create workflow wf", "create job a_s", "create job b_s", "create crawler c1_s",
@@ -197,7 +206,7 @@ func TestApply_RollbackHalfway(t *testing.T) {
 	f.fail["delete job a_s"] = errors.New("disk on fire")
 	f.fail["delete workflow wf"] = glue.Errorf(glue.ConcurrentModification, "workflow wf is busy")
 
-	_, err := blueprint.Apply(context.Background(), f.creator(), testLayout(), details)
+	_, err := blueprint.Apply(context.Background(), f.creator(), testLayout(), details, f.opts())
 	var ae *blueprint.ApplyError
 	require.ErrorAs(t, err, &ae)
 	require.Equal(t, "create crawler c2_s: crawler c2_s already exists", ae.Err.Error())
@@ -208,17 +217,18 @@ func TestApply_RollbackHalfway(t *testing.T) {
 
 	require.Equal(t, []string{
 		"create workflow wf", "create job a_s", "create job b_s", "create crawler c1_s", "create crawler c2_s",
-		"delete crawler c1_s", "delete job b_s", "delete job a_s", "delete workflow wf",
+		"rollback", "delete crawler c1_s", "delete job b_s", "delete job a_s", "delete workflow wf",
 	}, f.calls)
 	require.Equal(t, map[string]bool{"job zz_other": true, "crawler c2_s": true, "job a_s": true, "workflow wf": true}, f.exists,
 		"pre-existing entities are kept; failed deletes leave theirs")
 }
 
-// Ensure an AlreadyExists on the first entity deletes nothing.
+// Ensure an AlreadyExists on the first entity deletes nothing and does not
+// call OnRollback.
 func TestApply_WorkflowAlreadyExists(t *testing.T) {
 	t.Parallel()
 	f := newFakeGlue("workflow wf")
-	_, err := blueprint.Apply(context.Background(), f.creator(), testLayout(), details)
+	_, err := blueprint.Apply(context.Background(), f.creator(), testLayout(), details, f.opts())
 	var ae *blueprint.ApplyError
 	require.ErrorAs(t, err, &ae)
 	require.Nil(t, ae.Rollback)
@@ -240,13 +250,13 @@ func TestApply_TriggerFailure(t *testing.T) {
 			f.mu.Unlock()
 		}
 	}
-	_, err := blueprint.Apply(context.Background(), f.creator(), testLayout(), details)
+	_, err := blueprint.Apply(context.Background(), f.creator(), testLayout(), details, f.opts())
 	var ae *blueprint.ApplyError
 	require.ErrorAs(t, err, &ae)
 	require.Nil(t, ae.Rollback, "EntityNotFound while deleting is not a rollback failure")
 	require.Equal(t, glue.InvalidInput, glue.CodeOf(err))
 	require.Equal(t, []string{
-		"delete trigger wf_b_s_trigger", "delete crawler c2_s", "delete crawler c1_s",
+		"rollback", "delete trigger wf_b_s_trigger", "delete crawler c2_s", "delete crawler c1_s",
 		"delete job b_s", "delete job a_s", "delete workflow wf",
 	}, f.calls[7:])
 	require.Empty(t, f.exists)
@@ -263,9 +273,9 @@ func TestApply_Cancelled(t *testing.T) {
 			cancel()
 		}
 	}
-	_, err := blueprint.Apply(ctx, f.creator(), testLayout(), details)
+	_, err := blueprint.Apply(ctx, f.creator(), testLayout(), details, f.opts())
 	require.ErrorIs(t, err, context.Canceled)
-	require.Equal(t, []string{"create workflow wf", "create job a_s", "delete job a_s", "delete workflow wf"}, f.calls)
+	require.Equal(t, []string{"create workflow wf", "create job a_s", "rollback", "delete job a_s", "delete workflow wf"}, f.calls)
 	require.Equal(t, []error{nil, nil}, f.deleteCtxErrs)
 	require.Empty(t, f.exists)
 }

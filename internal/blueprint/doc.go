@@ -3,7 +3,7 @@
 // parameters, describes a workflow of jobs, crawlers and triggers.
 //
 // A blueprint goes through four steps, each a separate function so that the
-// service can store state between them (the format and Glue's behaviour are
+// Manager can store state between them (the format and Glue's behaviour are
 // described in the project's blueprint research notes, blueprints.md):
 //
 //  1. Registration: Inspect checks an archive (size limits, hostile entries,
@@ -25,6 +25,10 @@
 //  4. Creation: Apply creates the workflow, jobs, crawlers and triggers
 //     through a Creator and, when one creation fails, deletes in reverse
 //     order exactly what it created.
+//
+// Manager is the blueprint operations of the API built on these steps: it
+// records blueprints and runs in a store.Store and does registrations and
+// runs in the background between its Start and Stop.
 //
 // # Archive rules
 //

@@ -51,9 +51,33 @@ type Runner struct {
 	// Env is added to the generator's environment, after Epoxy's own
 	// (endpoints, region, credentials for boto3).
 	Env []string
-	// Timeout is the generator's time limit (default DefaultTimeout).
+	// Timeout is the generator's time limit (default DefaultTimeout),
+	// counted from the start of its process.
 	Timeout time.Duration
+	// Timers starts the time limit (default: the wall clock). Tests inject
+	// timers they expire by hand.
+	Timers Timers
 }
+
+// Timers starts time limits.
+type Timers interface {
+	// AfterFunc calls f in its own goroutine once d has passed, unless the
+	// returned Stopper is stopped first.
+	AfterFunc(d time.Duration, f func()) Stopper
+}
+
+// Stopper stops a time limit; *time.Timer is one.
+type Stopper interface {
+	// Stop prevents the limit's function from being called, reporting
+	// whether it did.
+	Stop() bool
+}
+
+// wallTimers are Timers on the wall clock.
+type wallTimers struct{}
+
+// AfterFunc starts a time.Timer.
+func (wallTimers) AfterFunc(d time.Duration, f func()) Stopper { return time.AfterFunc(d, f) }
 
 // SystemParams are the system_params a generator receives.
 type SystemParams struct {
@@ -138,7 +162,7 @@ func (r *Runner) run(ctx context.Context, shim, root, gen, reqPath, resPath stri
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	tctx, cancel := context.WithTimeout(ctx, timeout)
+	tctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	cmd := exec.CommandContext(tctx, cmp.Or(r.Python, DefaultPython), filepath.Join(shim, runnerScript))
 	cmd.Dir = root
@@ -151,7 +175,9 @@ func (r *Runner) run(ctx context.Context, shim, root, gen, reqPath, resPath stri
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("layout generator: start %s: %w", cmd.Path, err)
 	}
+	limit := r.timers().AfterFunc(timeout, cancel)
 	waitErr := cmd.Wait()
+	limit.Stop()
 	_ = killGroup(cmd.Process.Pid)
 
 	res, resErr := readResult(resPath)
@@ -181,6 +207,13 @@ func (r *Runner) run(ctx context.Context, shim, root, gen, reqPath, resPath stri
 		}
 	}
 	return nil, ge
+}
+
+func (r *Runner) timers() Timers {
+	if r.Timers == nil {
+		return wallTimers{}
+	}
+	return r.Timers
 }
 
 // env is the generator's environment: Epoxy's own, then r.Env, then

@@ -16,9 +16,11 @@ import (
 	"github.com/epoxy-run/epoxy/internal/glue"
 )
 
-// genBundle is an inspected, extracted blueprint and a Runner for it.
+// genBundle is an inspected, extracted blueprint and a Runner for it,
+// whose time limit passes only when the test expires timers.
 type genBundle struct {
 	runner *blueprint.Runner
+	timers *manualTimers
 	def    *blueprint.Definition
 	root   string
 }
@@ -43,7 +45,8 @@ func setupGen(t *testing.T, cfg, layout string, extra map[string]string) *genBun
 	require.NoError(t, blueprint.Extract(archive, root))
 	shim := t.TempDir()
 	require.NoError(t, blueprint.InstallShim(shim))
-	return &genBundle{runner: &blueprint.Runner{ShimDir: shim, Timeout: time.Minute}, def: d, root: root}
+	timers := &manualTimers{}
+	return &genBundle{runner: &blueprint.Runner{ShimDir: shim, Timers: timers}, timers: timers, def: d, root: root}
 }
 
 func (b *genBundle) generate(t *testing.T, params string) (*blueprint.Layout, error) {
@@ -347,7 +350,7 @@ func readPids(t *testing.T, root string) []int {
 			pids = append(pids, n)
 		}
 		return true
-	}, 30*time.Second, 20*time.Millisecond)
+	}, waitLimit, 20*time.Millisecond)
 	return pids
 }
 
@@ -355,24 +358,48 @@ func requireGone(t *testing.T, pids []int) {
 	t.Helper()
 	require.Len(t, pids, 2)
 	for _, pid := range pids {
-		require.Eventually(t, func() bool { return processGone(pid) }, 10*time.Second, 20*time.Millisecond, "process %d survived", pid)
+		require.Eventually(t, func() bool { return processGone(pid) }, waitLimit, 20*time.Millisecond, "process %d survived", pid)
 	}
 }
 
 // Ensure a generator running past the time limit is killed with its whole
-// process group, and the error says so.
+// process group, and the error says so. The limit passes once the generator
+// is running (it wrote its pids), however long python took to start.
 func TestGenerate_Timeout(t *testing.T) {
 	t.Parallel()
 	b := setupGen(t, wfCfg, sleeperLayout, nil)
 	b.runner.Timeout = 2 * time.Second
-	start := time.Now()
-	_, err := b.generate(t, `{"WorkflowName": "slow"}`)
-	require.Less(t, time.Since(start), 30*time.Second)
+	user, err := b.def.ResolveParameters(`{"WorkflowName": "slow"}`)
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.runner.Generate(context.Background(), b.root, b.def, user, system, "s1")
+		done <- err
+	}()
+	pids := readPids(t, b.root)
+	require.Eventually(t, func() bool { return b.timers.pending() == 1 }, waitLimit, 20*time.Millisecond)
+	require.Equal(t, []time.Duration{2 * time.Second}, b.timers.expire(), "one limit, of Runner.Timeout")
+	within(t, "Generate after its time limit", func() { err = <-done })
 	var ge *blueprint.GenerateError
 	require.ErrorAs(t, err, &ge)
 	require.True(t, ge.TimedOut)
 	require.Equal(t, "layout generator bp.layout.generate_layout exceeded the time limit of 2s and was killed", err.Error())
-	requireGone(t, readPids(t, b.root))
+	requireGone(t, pids)
+}
+
+// Ensure the time limit defaults to DefaultTimeout and is stopped once the
+// generator ended.
+func TestGenerate_DefaultTimeLimitStopped(t *testing.T) {
+	t.Parallel()
+	b := setupGen(t, wfCfg, pyPrelude+`
+def generate_layout(user_params, system_params):
+    return Workflow(Name=user_params["WorkflowName"], Entities=Entities(Jobs=[]))
+`, nil)
+	_, err := b.generate(t, `{"WorkflowName": "quick"}`)
+	require.NoError(t, err)
+	require.Zero(t, b.timers.pending(), "the limit is stopped")
+	require.Len(t, b.timers.limits, 1)
+	require.Equal(t, blueprint.DefaultTimeout, b.timers.limits[0].d)
 }
 
 // Ensure cancelling the context kills the generator's process group and
@@ -391,11 +418,7 @@ func TestGenerate_Cancelled(t *testing.T) {
 	}()
 	pids := readPids(t, b.root)
 	cancel()
-	select {
-	case err = <-done:
-	case <-time.After(30 * time.Second):
-		t.Fatal("Generate did not return after cancel")
-	}
+	within(t, "Generate after cancel", func() { err = <-done })
 	require.ErrorIs(t, err, context.Canceled)
 	var ge *blueprint.GenerateError
 	require.False(t, errors.As(err, &ge))
@@ -450,22 +473,25 @@ def generate_layout(user_params, system_params):
 		Type: glue.TriggerOnDemand, Actions: []glue.Action{}}}}, l.Triggers)
 }
 
-// Ensure a generator that leaves a background process behind still
-// returns promptly, and the process is killed with the group.
+// Ensure a generator that leaves behind a background process, which never
+// ends on its own and holds the output pipes, still returns, and the process
+// is killed with the group.
 func TestGenerate_LeftoverChildKilled(t *testing.T) {
 	t.Parallel()
 	b := setupGen(t, wfCfg, pyPrelude+`
 import os, subprocess, sys
 
 def generate_layout(user_params, system_params):
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    child = subprocess.Popen([sys.executable, "-c", "import signal; signal.pause()"])
     with open("pids", "w") as f:
         f.write("%d %d" % (os.getpid(), child.pid))
     return Workflow(Name=user_params["WorkflowName"], Entities=Entities(Jobs=[job("a", system_params)]))
 `, nil)
-	start := time.Now()
-	_, err := b.generate(t, `{"WorkflowName": "daemon"}`)
+	user, err := b.def.ResolveParameters(`{"WorkflowName": "daemon"}`)
 	require.NoError(t, err)
-	require.Less(t, time.Since(start), 20*time.Second)
+	within(t, "Generate with a leftover child", func() {
+		_, err = b.runner.Generate(context.Background(), b.root, b.def, user, system, "s1")
+	})
+	require.NoError(t, err)
 	requireGone(t, readPids(t, b.root))
 }

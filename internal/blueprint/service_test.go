@@ -12,19 +12,30 @@ import (
 	"github.com/epoxy-run/epoxy/internal/glue"
 	"github.com/epoxy-run/epoxy/internal/gluetest"
 	"github.com/epoxy-run/epoxy/internal/service"
+	"github.com/epoxy-run/epoxy/internal/store"
 	"github.com/epoxy-run/epoxy/internal/store/sqlite"
 )
 
 // The service is the Creator the server wires in.
 var _ blueprint.Creator = (*service.Service)(nil)
 
+// testClock is the clock of the store's records in these tests.
+var testClock = gluetest.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+
 func newService(t *testing.T) *service.Service {
+	t.Helper()
+	_, svc := newCatalog(t)
+	return svc
+}
+
+// newCatalog opens a store in a temporary directory and returns it with a
+// service over it.
+func newCatalog(t *testing.T) (store.Store, *service.Service) {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "epoxy.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
-	return service.New(service.Config{Store: st, Clock: gluetest.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)),
-		Region: "eu-west-1", Account: "123456789012"})
+	return st, service.New(service.Config{Store: st, Clock: testClock, Region: "eu-west-1", Account: "123456789012"})
 }
 
 const etlLayout = pyPrelude + `
@@ -64,7 +75,7 @@ func TestApply_Service(t *testing.T) {
 		require.NoError(t, err)
 		l, err := b.runner.Generate(ctx, b.root, b.def, user, system, suffix)
 		require.NoError(t, err)
-		return blueprint.Apply(ctx, svc, l, glue.BlueprintDetails{BlueprintName: "bp", RunID: runID})
+		return blueprint.Apply(ctx, svc, l, glue.BlueprintDetails{BlueprintName: "bp", RunID: runID}, blueprint.ApplyOptions{})
 	}
 
 	name, err := run(`{"WorkflowName": "etl"}`, "one", "r1")
