@@ -251,3 +251,29 @@ func TestBlueprint_RegistrationErrors(t *testing.T) {
 	_, err = b.client.UpdateBlueprint(ctx, &glue.UpdateBlueprintInput{Name: aws.String("nope"), BlueprintLocation: aws.String(good)})
 	requireCode(t, err, "EntityNotFoundException", "nope")
 }
+
+// envLayout creates a workflow whose description says what the generator
+// saw of a server secret and of the AWS endpoint.
+const envLayout = bpPrelude + `
+import os
+
+def generate_layout(user_params, system_params):
+    seen = "secret=%s aws_key=%s endpoint=%s home=%s" % (os.environ.get("EPOXY_TEST_SERVER_SECRET", "absent"),
+        os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_ENDPOINT_URL_GLUE", "none"), os.environ.get("HOME"))
+    return Workflow(Name=user_params["WorkflowName"], Description=seen, Entities=Entities(Jobs=[]))
+`
+
+// Ensure a blueprint's layout generator gets the environment jobs get: no
+// server secret, no real AWS credentials, Epoxy's endpoint and Epoxy's HOME.
+func TestBlueprintRun_GeneratorEnvironment(t *testing.T) {
+	t.Setenv("EPOXY_TEST_SERVER_SECRET", "hunter2")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAREALKEY")
+	b := setup(t)
+	archive := bpArchive(t, "env", `{"layoutGenerator": "env.layout.generate_layout", "parameterSpec": {"WorkflowName": {"type": "String"}}}`,
+		map[string]string{"layout.py": envLayout})
+	registerBlueprint(t, b, "env", archive)
+	runBlueprint(t, b, "env", map[string]any{"WorkflowName": "env-wf"}, types.BlueprintRunStateSucceeded)
+	desc := aws.ToString(bpWorkflow(t, b, "env-wf").Description)
+	require.Contains(t, desc, "secret=absent aws_key=epoxy endpoint="+b.url)
+	require.Contains(t, desc, "home="+filepath.Join(b.cfg.DataDir, "home"))
+}

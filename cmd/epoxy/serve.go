@@ -181,7 +181,7 @@ func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, files *sa
 	}
 	bc := blueprint.Config{Store: st, Creator: svc, Files: files, Clock: clock, Logger: log.With("component", "blueprints"),
 		System: blueprint.SystemParams{Region: cfg.Region, AccountID: cfg.AccountID},
-		Runner: &blueprint.Runner{Python: cfg.Python, ShimDir: shim, Env: jobEnv(cfg, selfURL)}}
+		Runner: &blueprint.Runner{Python: cfg.Python, ShimDir: shim, Env: executor.ProcessEnv(cfg.DataDir, os.Environ(), jobEnv(cfg, selfURL), "")}}
 	if s3 != nil {
 		bc.S3 = s3
 	}

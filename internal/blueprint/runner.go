@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -48,8 +49,8 @@ type Runner struct {
 	// epoxy_layout_runner.py, as written by InstallShim. It is put first
 	// on PYTHONPATH.
 	ShimDir string
-	// Env is added to the generator's environment, after Epoxy's own
-	// (endpoints, region, credentials for boto3).
+	// Env is the generator's whole environment (cmd/epoxy gives it the
+	// one jobs get: executor.ProcessEnv); nil means the server's own.
 	Env []string
 	// Timeout is the generator's time limit (default DefaultTimeout),
 	// counted from the start of its process.
@@ -216,11 +217,14 @@ func (r *Runner) timers() Timers {
 	return r.Timers
 }
 
-// env is the generator's environment: Epoxy's own, then r.Env, then
-// PYTHONPATH with the shim first and the request and result files.
+// env is the generator's environment: r.Env (the server's own when nil),
+// then PYTHONPATH with the shim first and the request and result files.
 func (r *Runner) env(shim, reqPath, resPath string) []string {
-	env := append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
-	env = append(env, r.Env...)
+	env := r.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	env = append(slices.Clone(env), "PYTHONDONTWRITEBYTECODE=1")
 	pythonPath := shim
 	if prev := lastValue(env, "PYTHONPATH"); prev != "" {
 		pythonPath += string(os.PathListSeparator) + prev

@@ -1,8 +1,34 @@
 package executor
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 )
+
+// ProcessEnv is the environment Epoxy gives the processes it runs for its
+// users, jobs and blueprint generators alike: the allowed part of the
+// server's environment (environ), then extra (Epoxy's endpoints, region and
+// dummy credentials), then a HOME and AWS config and credentials files of
+// Epoxy's own (the files do not exist), so nothing of the server user's
+// ~/.aws is read and no server secret is passed on. pythonPath, when set,
+// comes first on PYTHONPATH, before the server's.
+func ProcessEnv(dataDir string, environ, extra []string, pythonPath string) []string {
+	env, hostPythonPath := hostEnv(environ)
+	env = append(env, extra...)
+	switch {
+	case pythonPath == "":
+		pythonPath = hostPythonPath
+	case hostPythonPath != "":
+		pythonPath += string(os.PathListSeparator) + hostPythonPath
+	}
+	if pythonPath != "" {
+		env = append(env, "PYTHONPATH="+pythonPath)
+	}
+	home := HomeDir(dataDir)
+	return append(env, "HOME="+home, "AWS_CONFIG_FILE="+filepath.Join(home, ".aws", "config"),
+		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, ".aws", "credentials"))
+}
 
 // hostEnvNames and hostEnvPrefixes are the variables of the server's own
 // environment a job inherits: what locates programs and libraries and sets

@@ -270,21 +270,11 @@ func (l *Local) wait(cmd *exec.Cmd, p *process, out *output) {
 	}
 }
 
-// env is the job's whole environment: the allowed part of the server's,
-// Config.Env, then the run's own variables. HOME and the AWS config and
-// credentials files are Epoxy's own (the files do not exist), so nothing
-// of the server user's ~/.aws is read.
+// env is the job's whole environment: ProcessEnv, then the run's own
+// variables.
 func (l *Local) env(spec *glue.RunSpec, lc launch) []string {
-	env, hostPythonPath := hostEnv(l.cfg.HostEnv)
-	env = append(env, l.cfg.Env...)
-	pythonPath := l.pythonDir
-	if hostPythonPath != "" {
-		pythonPath += string(os.PathListSeparator) + hostPythonPath
-	}
-	home := HomeDir(l.cfg.DataDir)
-	return append(env, "HOME="+home, "AWS_CONFIG_FILE="+filepath.Join(home, ".aws", "config"),
-		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, ".aws", "credentials"),
-		"PYTHONPATH="+pythonPath, "PYTHONUNBUFFERED=1",
+	env := ProcessEnv(l.cfg.DataDir, l.cfg.HostEnv, l.cfg.Env, l.pythonDir)
+	return append(env, "PYTHONUNBUFFERED=1",
 		"EPOXY_START_MARKER="+lc.marker(), "EPOXY_STATUS_FILE="+lc.status(),
 		"EPOXY_JOB_RUN_ID="+spec.JobRunID, "EPOXY_JOB_NAME="+spec.Job.Name)
 }
