@@ -10,54 +10,6 @@ import (
 	"github.com/epoxy-run/epoxy/internal/store"
 )
 
-// StartCrawler starts a crawl of a READY crawler outside any workflow.
-func (e *Engine) StartCrawler(ctx context.Context, name string) error {
-	return e.update(ctx, func(tx store.Tx) error {
-		c, err := tx.Crawlers().Get(ctx, name)
-		if err != nil {
-			return err
-		}
-		if c.State != glue.CrawlerStateReady {
-			return glue.Errorf(glue.CrawlerRunning, "Crawler %s is already %s", name, c.State)
-		}
-		_, err = e.m.startCrawl(ctx, tx, name, "", "", "")
-		return err
-	})
-}
-
-// StopCrawler cancels the running crawl of a crawler.
-func (e *Engine) StopCrawler(ctx context.Context, name string) error {
-	var crawlID string
-	err := e.update(ctx, func(tx store.Tx) error {
-		c, err := tx.Crawlers().Get(ctx, name)
-		if err != nil {
-			return err
-		}
-		switch c.State {
-		case glue.CrawlerStateReady:
-			return glue.Errorf(glue.CrawlerNotRunning, "Crawler %s is not running", name)
-		case glue.CrawlerStateStopping:
-			return glue.Errorf(glue.CrawlerStopping, "Crawler %s is already stopping", name)
-		}
-		crawls, err := tx.Crawls().List(ctx, name, 0, 1)
-		if err != nil {
-			return err
-		}
-		c.State = glue.CrawlerStateStopping
-		if len(crawls) > 0 && crawls[0].State == glue.CrawlRunning {
-			crawls[0].State, crawlID = glue.CrawlCancelling, crawls[0].ID
-			if err := tx.Crawls().Update(ctx, crawls[0]); err != nil {
-				return err
-			}
-		}
-		return tx.Crawlers().Replace(ctx, name, c)
-	})
-	if crawlID != "" {
-		e.disp.Signal(crawlID)
-	}
-	return err
-}
-
 func (m *machine) readyCrawler(ctx context.Context, tx store.Tx, crawl *glue.CrawlRecord) error {
 	c, err := tx.Crawlers().Get(ctx, crawl.CrawlerName)
 	if glue.IsCode(err, glue.EntityNotFound) {

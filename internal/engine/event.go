@@ -13,41 +13,6 @@ import (
 // EventBatchingCondition gives no BatchWindow (900 seconds, as in Glue).
 const DefaultBatchWindow = 900
 
-// NotifyEvent delivers an event to a workflow's EVENT trigger (Epoxy's
-// AWSGlue.NotifyEvent, standing in for EventBridge). The event is durable
-// once NotifyEvent returns. An event id already delivered to the workflow is
-// ignored, so retries are safe; an empty id gets a generated one, which is
-// returned. When the batch reaches its size, a run starts at once.
-func (e *Engine) NotifyEvent(ctx context.Context, workflow, eventID string) (string, error) {
-	if eventID == "" {
-		eventID = glue.NewUUID()
-	}
-	err := e.update(ctx, func(tx store.Tx) error {
-		t, err := eventTrigger(ctx, tx, workflow)
-		if err != nil {
-			return err
-		}
-		if t.State != glue.TriggerActivated {
-			return glue.Errorf(glue.InvalidInput, "the EVENT trigger %s of workflow %s is %s; it accepts events only when ACTIVATED (StartTrigger)", t.Name, workflow, t.State)
-		}
-		fresh, err := tx.Events().Insert(ctx, &glue.Event{Workflow: workflow, ID: eventID, ReceivedAt: e.m.now()})
-		if err != nil || !fresh {
-			return err
-		}
-		pending, err := tx.Events().Pending(ctx, workflow)
-		if err != nil {
-			return err
-		}
-		size := batchSize(t)
-		if len(pending) < size {
-			return nil
-		}
-		n := int32(size)
-		return e.m.startBatch(ctx, tx, workflow, pending[:size], &glue.StartingEventBatchCondition{BatchSize: &n})
-	})
-	return eventID, err
-}
-
 // eventTrigger returns the workflow's EVENT start trigger.
 func eventTrigger(ctx context.Context, tx store.Tx, workflow string) (*glue.Trigger, error) {
 	if _, err := tx.Workflows().Get(ctx, workflow); err != nil {

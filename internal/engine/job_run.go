@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/epoxy-run/epoxy/internal/glue"
 	"github.com/epoxy-run/epoxy/internal/store"
@@ -24,47 +23,6 @@ type JobRunRequest struct {
 	NotificationProperty  *glue.NotificationProperty
 	ExecutionClass        string
 	JobRunQueuingEnabled  *bool
-}
-
-// StartJobRun starts a run of a job outside any trigger. A job at its
-// concurrency limit refuses with ConcurrentRunsExceededException, unless
-// queuing is enabled (on the request or the job), when the run waits.
-func (e *Engine) StartJobRun(ctx context.Context, req JobRunRequest) (string, error) {
-	var id string
-	err := e.update(ctx, func(tx store.Tx) error {
-		job, err := tx.Jobs().Get(ctx, req.JobName)
-		if err != nil {
-			return err
-		}
-		a := glue.Action{JobName: req.JobName, Arguments: req.Arguments, Timeout: req.Timeout,
-			SecurityConfiguration: req.SecurityConfiguration, NotificationProperty: req.NotificationProperty}
-		rec := e.m.newJobRunRecord(job, a, "", "", "")
-		applyRunOverrides(&rec.JobRun, req)
-		if req.RetryOf != "" {
-			prev, err := tx.JobRuns().Get(ctx, req.JobName, req.RetryOf)
-			if err != nil {
-				return err
-			}
-			rec.JobRun.PreviousRunID, rec.JobRun.Attempt = prev.JobRun.ID, prev.JobRun.Attempt+1
-		}
-		active, err := tx.JobRuns().InStates(ctx, job.Name, glue.JobRunStarting, glue.JobRunRunning, glue.JobRunStopping)
-		if err != nil {
-			return err
-		}
-		if len(active) >= job.MaxConcurrent() {
-			queue := job.JobRunQueuingEnabled
-			if req.JobRunQueuingEnabled != nil {
-				queue = req.JobRunQueuingEnabled
-			}
-			if queue == nil || !*queue {
-				return glue.Errorf(glue.ConcurrentRunsExceeded, "Concurrent runs exceeded for job %s: it allows %d concurrent runs (ExecutionProperty.MaxConcurrentRuns)", job.Name, job.MaxConcurrent())
-			}
-			rec.JobRun.JobRunState = glue.JobRunWaiting
-		}
-		id = rec.JobRun.ID
-		return tx.JobRuns().Insert(ctx, rec)
-	})
-	return id, err
 }
 
 func applyRunOverrides(r *glue.JobRun, req JobRunRequest) {
@@ -119,47 +77,6 @@ type StopError struct {
 	JobRunID string
 	Code     string
 	Message  string
-}
-
-// BatchStopJobRun stops the given runs of a job and reports which could not
-// be stopped (unknown, or already ended).
-func (e *Engine) BatchStopJobRun(ctx context.Context, job string, ids []string) ([]string, []StopError, error) {
-	var stopped []string
-	var failed []StopError
-	var signal []string
-	err := e.update(ctx, func(tx store.Tx) error {
-		stopped, failed, signal = nil, nil, nil
-		for _, id := range ids {
-			r, err := tx.JobRuns().Get(ctx, job, id)
-			if glue.IsCode(err, glue.EntityNotFound) {
-				failed = append(failed, StopError{id, string(glue.EntityNotFound), err.Error()})
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if r.JobRun.JobRunState.Terminal() {
-				failed = append(failed, StopError{id, string(glue.InvalidInput), fmt.Sprintf("Job run %s is already %s", id, r.JobRun.JobRunState)})
-				continue
-			}
-			ids, err := e.m.stopJobRun(ctx, tx, r)
-			if err != nil {
-				return err
-			}
-			signal = append(signal, ids...)
-			stopped = append(stopped, id)
-			if r.JobRun.JobRunState == glue.JobRunStopped {
-				if err := e.m.afterStop(ctx, tx, r); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	for _, id := range signal {
-		e.disp.Signal(id)
-	}
-	return stopped, failed, err
 }
 
 // afterStop applies the consequences of a job run that ended STOPPED

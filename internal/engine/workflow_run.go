@@ -9,22 +9,6 @@ import (
 	"github.com/epoxy-run/epoxy/internal/store"
 )
 
-// StartWorkflowRun starts a run of a workflow: it snapshots the workflow's
-// triggers, sets the run properties (DefaultRunProperties overlaid by props)
-// and fires the start trigger, whatever its type. A workflow at its
-// MaxConcurrentRuns refuses with ConcurrentRunsExceededException.
-func (e *Engine) StartWorkflowRun(ctx context.Context, name string, props map[string]string) (string, error) {
-	var id string
-	err := e.update(ctx, func(tx store.Tx) error {
-		run, err := e.m.startRun(ctx, tx, name, props, nil)
-		if run != nil {
-			id = run.Run.WorkflowRunID
-		}
-		return err
-	})
-	return id, err
-}
-
 // startRun creates and starts a workflow run within tx.
 func (m *machine) startRun(ctx context.Context, tx store.Tx, name string, props map[string]string, batch *glue.StartingEventBatchCondition) (*glue.WorkflowRunRecord, error) {
 	wf, err := tx.Workflows().Get(ctx, name)
@@ -77,35 +61,6 @@ func checkRunLimit(ctx context.Context, tx store.Tx, wf *glue.Workflow) error {
 	return nil
 }
 
-// StopWorkflowRun stops a RUNNING run: queued and not yet started job runs
-// end STOPPED at once, running processes are stopped (their runs end
-// STOPPED), crawls are cancelled, nothing more fires, and the run goes
-// STOPPING then STOPPED.
-func (e *Engine) StopWorkflowRun(ctx context.Context, name, runID string) error {
-	var signal []string
-	err := e.update(ctx, func(tx store.Tx) error {
-		run, err := tx.WorkflowRuns().Get(ctx, name, runID)
-		if err != nil {
-			return err
-		}
-		if run.Run.Status != glue.WorkflowRunRunning {
-			return glue.Errorf(glue.IllegalWorkflowState, "Workflow run %s is %s; only a RUNNING run can be stopped", runID, run.Run.Status)
-		}
-		run.Run.Status = glue.WorkflowRunStopping
-		if err := tx.WorkflowRuns().Update(ctx, run); err != nil {
-			return err
-		}
-		if signal, err = e.m.stopMembers(ctx, tx, runID); err != nil {
-			return err
-		}
-		return e.m.settle(ctx, tx, name, runID)
-	})
-	for _, id := range signal {
-		e.disp.Signal(id)
-	}
-	return err
-}
-
 // stopMembers marks a stopping run's active job runs and crawls and returns
 // the ids whose processes or crawls must be told to stop.
 func (m *machine) stopMembers(ctx context.Context, tx store.Tx, runID string) ([]string, error) {
@@ -152,22 +107,6 @@ func (m *machine) stopJobRun(ctx context.Context, tx store.Tx, r *glue.JobRunRec
 		return []string{r.JobRun.ID}, nil
 	}
 	return nil, nil
-}
-
-// ResumeWorkflowRun restarts the given job and crawler nodes of a COMPLETED
-// run, and everything downstream of them, in a new run that keeps the old
-// run's trigger snapshot and final properties and carries the details of
-// every node it does not restart. Selected nodes downstream of other
-// selected nodes are dropped; the node ids actually restarted are returned.
-func (e *Engine) ResumeWorkflowRun(ctx context.Context, name, runID string, nodeIDs []string) (string, []string, error) {
-	var newID string
-	var restarted []string
-	err := e.update(ctx, func(tx store.Tx) error {
-		var err error
-		newID, restarted, err = e.m.resume(ctx, tx, name, runID, nodeIDs)
-		return err
-	})
-	return newID, restarted, err
 }
 
 func (m *machine) resume(ctx context.Context, tx store.Tx, name, runID string, nodeIDs []string) (string, []string, error) {
@@ -452,35 +391,6 @@ func (e *Engine) GetWorkflowRunProperties(ctx context.Context, name, runID strin
 		props = map[string]string{}
 	}
 	return props, err
-}
-
-// PutWorkflowRunProperties merges props into a run's properties key by key:
-// given keys are added or overwritten, others are kept.
-func (e *Engine) PutWorkflowRunProperties(ctx context.Context, name, runID string, props map[string]string) error {
-	return e.store.Update(ctx, func(tx store.Tx) error {
-		run, err := tx.WorkflowRuns().Get(ctx, name, runID)
-		if err != nil {
-			return err
-		}
-		if run.Run.WorkflowRunProperties == nil {
-			run.Run.WorkflowRunProperties = map[string]string{}
-		}
-		maps.Copy(run.Run.WorkflowRunProperties, props)
-		return tx.WorkflowRuns().Update(ctx, run)
-	})
-}
-
-// FireOnDemand fires an ON_DEMAND trigger: for a workflow's start trigger it
-// starts a workflow run, otherwise it starts the trigger's actions.
-func (e *Engine) FireOnDemand(ctx context.Context, t *glue.Trigger) error {
-	if t.WorkflowName != "" {
-		_, err := e.StartWorkflowRun(ctx, t.WorkflowName, nil)
-		return err
-	}
-	return e.update(ctx, func(tx store.Tx) error {
-		_, err := e.m.fireActions(ctx, tx, t, "", "", nil)
-		return err
-	})
 }
 
 // LastRun returns a workflow's most recent run, with statistics, within tx;
