@@ -113,7 +113,7 @@ func (s *Server) registerBlueprints(svc BlueprintService) {
 		return &listBlueprintsOut{Blueprints: names(bs, blueprintName), NextToken: next}, nil
 	})
 	handle(s, "BatchGetBlueprints", func(ctx context.Context, in *batchGetBlueprintsIn) (*batchGetBlueprintsOut, error) {
-		found, missing, err := svc.BatchGetBlueprints(ctx, in.Names, isTrue(in.IncludeBlueprint), isTrue(in.IncludeParameterSpec))
+		found, missing, err := svc.BatchGetBlueprints(ctx, distinct(in.Names), isTrue(in.IncludeBlueprint), isTrue(in.IncludeParameterSpec))
 		return &batchGetBlueprintsOut{Blueprints: nonNil(found), MissingBlueprints: missing}, err
 	})
 	handle(s, "StartBlueprintRun", func(ctx context.Context, in *startBlueprintRunIn) (*runIDOut, error) {

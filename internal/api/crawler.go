@@ -104,7 +104,7 @@ func (s *Server) registerCrawlers(svc CrawlerService) {
 		return &empty{}, svc.UpdateCrawlerSchedule(ctx, in.CrawlerName, in.Schedule)
 	})
 	handle(s, "BatchGetCrawlers", func(ctx context.Context, in *batchGetCrawlersIn) (*batchGetCrawlersOut, error) {
-		found, missing, err := svc.BatchGetCrawlers(ctx, in.CrawlerNames)
+		found, missing, err := svc.BatchGetCrawlers(ctx, distinct(in.CrawlerNames))
 		return &batchGetCrawlersOut{Crawlers: nonNil(found), CrawlersNotFound: missing}, err
 	})
 }

@@ -88,7 +88,7 @@ func (s *Server) registerJobs(svc JobService) {
 		return &listJobsOut{JobNames: names(js, jobName), NextToken: next}, err
 	})
 	handle(s, "BatchGetJobs", func(ctx context.Context, in *batchGetJobsIn) (*batchGetJobsOut, error) {
-		found, missing, err := svc.BatchGetJobs(ctx, in.JobNames)
+		found, missing, err := svc.BatchGetJobs(ctx, distinct(in.JobNames))
 		return &batchGetJobsOut{Jobs: nonNil(found), JobsNotFound: missing}, err
 	})
 }

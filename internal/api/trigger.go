@@ -83,7 +83,7 @@ func (s *Server) registerTriggers(svc TriggerService) {
 		return &listTriggersOut{TriggerNames: names(ts, triggerName), NextToken: next}, err
 	})
 	handle(s, "BatchGetTriggers", func(ctx context.Context, in *batchGetTriggersIn) (*batchGetTriggersOut, error) {
-		found, missing, err := svc.BatchGetTriggers(ctx, in.TriggerNames)
+		found, missing, err := svc.BatchGetTriggers(ctx, distinct(in.TriggerNames))
 		return &batchGetTriggersOut{Triggers: nonNil(found), TriggersNotFound: missing}, err
 	})
 	handle(s, "StartTrigger", func(ctx context.Context, in *nameIn) (*nameOut, error) {

@@ -90,7 +90,7 @@ func (s *Server) registerWorkflows(svc WorkflowService) {
 		return &listWorkflowsOut{Workflows: names(wfs, func(w *glue.Workflow) string { return w.Name }), NextToken: next}, nil
 	})
 	handle(s, "BatchGetWorkflows", func(ctx context.Context, in *batchGetWorkflowsIn) (*batchGetWorkflowsOut, error) {
-		found, missing, err := svc.BatchGetWorkflows(ctx, in.Names, isTrue(in.IncludeGraph))
+		found, missing, err := svc.BatchGetWorkflows(ctx, distinct(in.Names), isTrue(in.IncludeGraph))
 		return &batchGetWorkflowsOut{Workflows: nonNil(found), MissingWorkflows: missing}, err
 	})
 }
@@ -101,6 +101,21 @@ func names[T any](items []*T, name func(*T) string) []string {
 	out := make([]string, len(items))
 	for i, it := range items {
 		out[i] = name(it)
+	}
+	return out
+}
+
+// distinct returns names without repeats, in order of first occurrence.
+// Every BatchGet operation fetches each name once, so a request that
+// repeats a name cannot multiply the size of its response.
+func distinct(names []string) []string {
+	seen := make(map[string]bool, len(names))
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
 	}
 	return out
 }
