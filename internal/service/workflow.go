@@ -122,17 +122,6 @@ func (s *Service) loadWorkflow(ctx context.Context, tx store.Tx, name string, in
 	return wf, nil
 }
 
-// ListWorkflows returns a page of workflows in name order.
-func (s *Service) ListWorkflows(ctx context.Context, opts glue.ListOptions) ([]*glue.Workflow, error) {
-	var out []*glue.Workflow
-	err := s.store.View(ctx, func(tx store.Tx) error {
-		var err error
-		out, err = tx.Workflows().List(ctx, opts)
-		return err
-	})
-	return out, err
-}
-
 // BatchGetWorkflows returns the named workflows that exist and the names of
 // those that do not.
 func (s *Service) BatchGetWorkflows(ctx context.Context, names []string, includeGraph bool) ([]*glue.Workflow, []string, error) {
