@@ -126,3 +126,37 @@ func TestRunProperties_Limits(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, got.Workflow.DefaultRunProperties, 1000)
 }
+
+// Ensure MaxConcurrentRuns below 1 is refused on workflows (leaving it out
+// means no limit), a negative job limit is refused, and a job limit of 0
+// (what SDKs send for "not set") takes the default of 1.
+func TestMaxConcurrentRuns_Bounds(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	for _, n := range []int32{0, -1} {
+		_, err := b.client.CreateWorkflow(ctx, &glue.CreateWorkflowInput{Name: aws.String("w"), MaxConcurrentRuns: aws.Int32(n)})
+		requireCode(t, err, "InvalidInputException", fmt.Sprintf("Value %d at 'MaxConcurrentRuns'", n), "greater than or equal to 1")
+	}
+	_, err := b.client.CreateWorkflow(ctx, &glue.CreateWorkflowInput{Name: aws.String("w"), MaxConcurrentRuns: aws.Int32(1)})
+	require.NoError(t, err)
+	_, err = b.client.UpdateWorkflow(ctx, &glue.UpdateWorkflowInput{Name: aws.String("w"), MaxConcurrentRuns: aws.Int32(0)})
+	requireCode(t, err, "InvalidInputException", "Value 0 at 'MaxConcurrentRuns'")
+	got, err := b.client.GetWorkflow(ctx, &glue.GetWorkflowInput{Name: aws.String("w")})
+	require.NoError(t, err)
+	require.Equal(t, int32(1), aws.ToInt32(got.Workflow.MaxConcurrentRuns), "the refused update changed nothing")
+
+	cmd := &types.JobCommand{Name: aws.String("pythonshell"), ScriptLocation: aws.String("/x.py")}
+	_, err = b.client.CreateJob(ctx, &glue.CreateJobInput{Name: aws.String("j"), Role: aws.String("r"), Command: cmd,
+		ExecutionProperty: &types.ExecutionProperty{MaxConcurrentRuns: -1}})
+	requireCode(t, err, "InvalidInputException", "Value -1 at 'ExecutionProperty.MaxConcurrentRuns'", "greater than or equal to 0")
+	_, err = b.client.CreateJob(ctx, &glue.CreateJobInput{Name: aws.String("j"), Role: aws.String("r"), Command: cmd,
+		ExecutionProperty: &types.ExecutionProperty{MaxConcurrentRuns: 0}})
+	require.NoError(t, err)
+	_, err = b.client.UpdateJob(ctx, &glue.UpdateJobInput{JobName: aws.String("j"), JobUpdate: &types.JobUpdate{Role: aws.String("r"), Command: cmd,
+		ExecutionProperty: &types.ExecutionProperty{MaxConcurrentRuns: -3}}})
+	requireCode(t, err, "InvalidInputException", "Value -3 at 'JobUpdate.ExecutionProperty.MaxConcurrentRuns'")
+	job, err := b.client.GetJob(ctx, &glue.GetJobInput{JobName: aws.String("j")})
+	require.NoError(t, err)
+	require.Equal(t, int32(1), job.Job.ExecutionProperty.MaxConcurrentRuns)
+}
