@@ -12,7 +12,7 @@ type BlueprintService interface {
 	UpdateBlueprint(ctx context.Context, name string, description *string, location string) error
 	DeleteBlueprint(ctx context.Context, name string) error
 	GetBlueprint(ctx context.Context, name string, includeBlueprint, includeSpec bool) (*glue.Blueprint, error)
-	ListBlueprints(ctx context.Context, opts glue.ListOptions) ([]*glue.Blueprint, error)
+	BlueprintNames(ctx context.Context, opts glue.ListOptions) ([]string, error)
 	BatchGetBlueprints(ctx context.Context, names []string, includeBlueprint, includeSpec bool) ([]*glue.Blueprint, []string, error)
 	StartBlueprintRun(ctx context.Context, name, parameters, roleArn string) (string, error)
 	GetBlueprintRun(ctx context.Context, name, runID string) (*glue.BlueprintRun, error)
@@ -84,8 +84,6 @@ type blueprintRunsOut struct {
 	NextToken     *string              `json:"NextToken,omitempty"`
 }
 
-func blueprintName(b *glue.Blueprint) string { return b.Name }
-
 func (s *Server) registerBlueprints(svc BlueprintService) {
 	handle(s, "CreateBlueprint", func(ctx context.Context, in *createBlueprintIn) (*nameOut, error) {
 		return &nameOut{in.Name}, svc.CreateBlueprint(ctx, in.Name, in.Description, in.BlueprintLocation, in.Tags)
@@ -105,15 +103,11 @@ func (s *Server) registerBlueprints(svc BlueprintService) {
 		if err != nil {
 			return nil, err
 		}
-		bs, err := svc.ListBlueprints(ctx, p.options(glue.ListOptions{Tags: in.Tags}))
-		if err != nil {
-			return nil, err
-		}
-		bs, next := page(s, p, bs, blueprintName)
-		return &listBlueprintsOut{Blueprints: names(bs, blueprintName), NextToken: next}, nil
+		ns, next, err := listPage(ctx, s, p, glue.ListOptions{Tags: in.Tags}, svc.BlueprintNames, itself)
+		return &listBlueprintsOut{Blueprints: nonNilNames(ns), NextToken: next}, err
 	})
 	handle(s, "BatchGetBlueprints", func(ctx context.Context, in *batchGetBlueprintsIn) (*batchGetBlueprintsOut, error) {
-		found, missing, err := svc.BatchGetBlueprints(ctx, in.Names, isTrue(in.IncludeBlueprint), isTrue(in.IncludeParameterSpec))
+		found, missing, err := svc.BatchGetBlueprints(ctx, distinct(in.Names), isTrue(in.IncludeBlueprint), isTrue(in.IncludeParameterSpec))
 		return &batchGetBlueprintsOut{Blueprints: nonNil(found), MissingBlueprints: missing}, err
 	})
 	handle(s, "StartBlueprintRun", func(ctx context.Context, in *startBlueprintRunIn) (*runIDOut, error) {

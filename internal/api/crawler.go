@@ -13,6 +13,7 @@ type CrawlerService interface {
 	DeleteCrawler(ctx context.Context, name string) error
 	GetCrawler(ctx context.Context, name string) (*glue.Crawler, error)
 	ListCrawlers(ctx context.Context, opts glue.ListOptions) ([]*glue.Crawler, error)
+	CrawlerNames(ctx context.Context, opts glue.ListOptions) ([]string, error)
 	BatchGetCrawlers(ctx context.Context, names []string) ([]*glue.Crawler, []string, error)
 	StartCrawlerSchedule(ctx context.Context, name string) error
 	StopCrawlerSchedule(ctx context.Context, name string) error
@@ -87,12 +88,21 @@ func (s *Server) registerCrawlers(svc CrawlerService) {
 		return &crawlerOut{c}, err
 	})
 	handle(s, "GetCrawlers", func(ctx context.Context, in *listCrawlersIn) (*getCrawlersOut, error) {
-		cs, next, err := s.listCrawlers(ctx, svc, "GetCrawlers", in, 100)
+		p, err := s.newPager("GetCrawlers", in.NextToken, in.MaxResults, 100, in.Tags)
+		if err != nil {
+			return nil, err
+		}
+		cs, next, err := listPage(ctx, s, p, glue.ListOptions{Tags: in.Tags}, svc.ListCrawlers, crawlerName)
 		return &getCrawlersOut{Crawlers: nonNil(cs), NextToken: next}, err
 	})
 	handle(s, "ListCrawlers", func(ctx context.Context, in *listCrawlersIn) (*listCrawlersOut, error) {
-		cs, next, err := s.listCrawlers(ctx, svc, "ListCrawlers", in, 100)
-		return &listCrawlersOut{CrawlerNames: names(cs, crawlerName), NextToken: next}, err
+		p, err := s.newPager("ListCrawlers", in.NextToken, in.MaxResults, 100, in.Tags)
+		if err != nil {
+			return nil, err
+		}
+		p.limit = min(p.limit, 100) // the model's limit on CrawlerNames, whatever MaxResults asks
+		ns, next, err := listPage(ctx, s, p, glue.ListOptions{Tags: in.Tags}, svc.CrawlerNames, itself)
+		return &listCrawlersOut{CrawlerNames: nonNilNames(ns), NextToken: next}, err
 	})
 	handle(s, "StartCrawlerSchedule", func(ctx context.Context, in *crawlerNameIn) (*empty, error) {
 		return &empty{}, svc.StartCrawlerSchedule(ctx, in.CrawlerName)
@@ -104,25 +114,7 @@ func (s *Server) registerCrawlers(svc CrawlerService) {
 		return &empty{}, svc.UpdateCrawlerSchedule(ctx, in.CrawlerName, in.Schedule)
 	})
 	handle(s, "BatchGetCrawlers", func(ctx context.Context, in *batchGetCrawlersIn) (*batchGetCrawlersOut, error) {
-		found, missing, err := svc.BatchGetCrawlers(ctx, in.CrawlerNames)
+		found, missing, err := svc.BatchGetCrawlers(ctx, distinct(in.CrawlerNames))
 		return &batchGetCrawlersOut{Crawlers: nonNil(found), CrawlersNotFound: missing}, err
 	})
-}
-
-// listCrawlers pages crawlers. ListCrawlers returns at most 100 names a page
-// (the model's limit on CrawlerNames) whatever MaxResults asks for.
-func (s *Server) listCrawlers(ctx context.Context, svc CrawlerService, op string, in *listCrawlersIn, def int) ([]*glue.Crawler, *string, error) {
-	p, err := s.newPager(op, in.NextToken, in.MaxResults, def, in.Tags)
-	if err != nil {
-		return nil, nil, err
-	}
-	if op == "ListCrawlers" {
-		p.limit = min(p.limit, 100)
-	}
-	cs, err := svc.ListCrawlers(ctx, p.options(glue.ListOptions{Tags: in.Tags}))
-	if err != nil {
-		return nil, nil, err
-	}
-	cs, next := page(s, p, cs, crawlerName)
-	return cs, next, nil
 }

@@ -13,6 +13,7 @@ type JobService interface {
 	DeleteJob(ctx context.Context, name string) error
 	GetJob(ctx context.Context, name string) (*glue.Job, error)
 	ListJobs(ctx context.Context, opts glue.ListOptions) ([]*glue.Job, error)
+	JobNames(ctx context.Context, opts glue.ListOptions) ([]string, error)
 	BatchGetJobs(ctx context.Context, names []string) ([]*glue.Job, []string, error)
 }
 
@@ -80,28 +81,23 @@ func (s *Server) registerJobs(svc JobService) {
 		return &jobOut{j}, err
 	})
 	handle(s, "GetJobs", func(ctx context.Context, in *listJobsIn) (*getJobsOut, error) {
-		js, next, err := s.listJobs(ctx, svc, "GetJobs", in)
+		p, err := s.newPager("GetJobs", in.NextToken, in.MaxResults, 100, in.Tags)
+		if err != nil {
+			return nil, err
+		}
+		js, next, err := listPage(ctx, s, p, glue.ListOptions{Tags: in.Tags}, svc.ListJobs, jobName)
 		return &getJobsOut{Jobs: nonNil(js), NextToken: next}, err
 	})
 	handle(s, "ListJobs", func(ctx context.Context, in *listJobsIn) (*listJobsOut, error) {
-		js, next, err := s.listJobs(ctx, svc, "ListJobs", in)
-		return &listJobsOut{JobNames: names(js, jobName), NextToken: next}, err
+		p, err := s.newPager("ListJobs", in.NextToken, in.MaxResults, 100, in.Tags)
+		if err != nil {
+			return nil, err
+		}
+		ns, next, err := listPage(ctx, s, p, glue.ListOptions{Tags: in.Tags}, svc.JobNames, itself)
+		return &listJobsOut{JobNames: nonNilNames(ns), NextToken: next}, err
 	})
 	handle(s, "BatchGetJobs", func(ctx context.Context, in *batchGetJobsIn) (*batchGetJobsOut, error) {
-		found, missing, err := svc.BatchGetJobs(ctx, in.JobNames)
+		found, missing, err := svc.BatchGetJobs(ctx, distinct(in.JobNames))
 		return &batchGetJobsOut{Jobs: nonNil(found), JobsNotFound: missing}, err
 	})
-}
-
-func (s *Server) listJobs(ctx context.Context, svc JobService, op string, in *listJobsIn) ([]*glue.Job, *string, error) {
-	p, err := s.newPager(op, in.NextToken, in.MaxResults, 100, in.Tags)
-	if err != nil {
-		return nil, nil, err
-	}
-	js, err := svc.ListJobs(ctx, p.options(glue.ListOptions{Tags: in.Tags}))
-	if err != nil {
-		return nil, nil, err
-	}
-	js, next := page(s, p, js, jobName)
-	return js, next, nil
 }

@@ -143,7 +143,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	w.Header().Set("x-amzn-RequestId", reqID)
 	start := time.Now()
-	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), s.model.TargetPrefix+".")
+	op := s.operation(r.Header.Get("X-Amz-Target"))
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("panic serving request", "operation", op, "request_id", reqID, "panic", p, "stack", string(debug.Stack()))
@@ -152,6 +152,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	status := s.serve(w, r, op)
 	s.log.Debug("request", "operation", op, "status", status, "request_id", reqID, "duration", time.Since(start))
+}
+
+// operation returns the operation an X-Amz-Target names, or "" when the
+// target lacks the service's prefix ("AWSGlue."), which no handler serves.
+func (s *Server) operation(target string) string {
+	op, ok := strings.CutPrefix(target, s.model.TargetPrefix+".")
+	if !ok {
+		return ""
+	}
+	return op
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, op string) int {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -87,9 +88,24 @@ func (s *Server) newPager(op string, token *string, maxResults *int32, def int, 
 	return p, nil
 }
 
+// listPage fetches the page p selects with opts and returns it with the
+// token for the next page.
+func listPage[T any](ctx context.Context, s *Server, p pager, opts glue.ListOptions,
+	fetch func(context.Context, glue.ListOptions) ([]T, error), name func(T) string) ([]T, *string, error) {
+	items, err := fetch(ctx, p.options(opts))
+	if err != nil {
+		return nil, nil, err
+	}
+	items, next := page(s, p, items, name)
+	return items, next, nil
+}
+
+// itself names a name: the key of a page of names.
+func itself(name string) string { return name }
+
 // page trims items fetched with limit+1 to the page and returns the token
 // for the next page, or nil on the last page.
-func page[T any](s *Server, p pager, items []*T, name func(*T) string) ([]*T, *string) {
+func page[T any](s *Server, p pager, items []T, name func(T) string) ([]T, *string) {
 	if len(items) <= p.limit {
 		return items, nil
 	}

@@ -13,6 +13,7 @@ type TriggerService interface {
 	DeleteTrigger(ctx context.Context, name string) error
 	GetTrigger(ctx context.Context, name string) (*glue.Trigger, error)
 	ListTriggers(ctx context.Context, opts glue.ListOptions) ([]*glue.Trigger, error)
+	TriggerNames(ctx context.Context, opts glue.ListOptions) ([]string, error)
 	BatchGetTriggers(ctx context.Context, names []string) ([]*glue.Trigger, []string, error)
 	StartTrigger(ctx context.Context, name string) error
 	StopTrigger(ctx context.Context, name string) error
@@ -75,15 +76,23 @@ func (s *Server) registerTriggers(svc TriggerService) {
 		return &triggerOut{t}, err
 	})
 	handle(s, "GetTriggers", func(ctx context.Context, in *listTriggersIn) (*getTriggersOut, error) {
-		ts, next, err := s.listTriggers(ctx, svc, "GetTriggers", in)
+		p, opts, err := s.triggerPager("GetTriggers", in)
+		if err != nil {
+			return nil, err
+		}
+		ts, next, err := listPage(ctx, s, p, opts, svc.ListTriggers, triggerName)
 		return &getTriggersOut{Triggers: nonNil(ts), NextToken: next}, err
 	})
 	handle(s, "ListTriggers", func(ctx context.Context, in *listTriggersIn) (*listTriggersOut, error) {
-		ts, next, err := s.listTriggers(ctx, svc, "ListTriggers", in)
-		return &listTriggersOut{TriggerNames: names(ts, triggerName), NextToken: next}, err
+		p, opts, err := s.triggerPager("ListTriggers", in)
+		if err != nil {
+			return nil, err
+		}
+		ns, next, err := listPage(ctx, s, p, opts, svc.TriggerNames, itself)
+		return &listTriggersOut{TriggerNames: nonNilNames(ns), NextToken: next}, err
 	})
 	handle(s, "BatchGetTriggers", func(ctx context.Context, in *batchGetTriggersIn) (*batchGetTriggersOut, error) {
-		found, missing, err := svc.BatchGetTriggers(ctx, in.TriggerNames)
+		found, missing, err := svc.BatchGetTriggers(ctx, distinct(in.TriggerNames))
 		return &batchGetTriggersOut{Triggers: nonNil(found), TriggersNotFound: missing}, err
 	})
 	handle(s, "StartTrigger", func(ctx context.Context, in *nameIn) (*nameOut, error) {
@@ -96,19 +105,13 @@ func (s *Server) registerTriggers(svc TriggerService) {
 
 func triggerName(t *glue.Trigger) string { return t.Name }
 
-func (s *Server) listTriggers(ctx context.Context, svc TriggerService, op string, in *listTriggersIn) ([]*glue.Trigger, *string, error) {
+// triggerPager reads the paging and filter members of GetTriggers and
+// ListTriggers.
+func (s *Server) triggerPager(op string, in *listTriggersIn) (pager, glue.ListOptions, error) {
 	filters := struct {
 		J string
 		T map[string]string
 	}{in.DependentJobName, in.Tags}
 	p, err := s.newPager(op, in.NextToken, in.MaxResults, 100, filters)
-	if err != nil {
-		return nil, nil, err
-	}
-	ts, err := svc.ListTriggers(ctx, p.options(glue.ListOptions{DependentJob: in.DependentJobName, Tags: in.Tags}))
-	if err != nil {
-		return nil, nil, err
-	}
-	ts, next := page(s, p, ts, triggerName)
-	return ts, next, nil
+	return p, glue.ListOptions{DependentJob: in.DependentJobName, Tags: in.Tags}, err
 }

@@ -12,7 +12,7 @@ type WorkflowService interface {
 	UpdateWorkflow(ctx context.Context, name string, u glue.WorkflowUpdate) error
 	DeleteWorkflow(ctx context.Context, name string) error
 	GetWorkflow(ctx context.Context, name string, includeGraph bool) (*glue.Workflow, error)
-	ListWorkflows(ctx context.Context, opts glue.ListOptions) ([]*glue.Workflow, error)
+	WorkflowNames(ctx context.Context, opts glue.ListOptions) ([]string, error)
 	BatchGetWorkflows(ctx context.Context, names []string, includeGraph bool) ([]*glue.Workflow, []string, error)
 }
 
@@ -82,25 +82,37 @@ func (s *Server) registerWorkflows(svc WorkflowService) {
 		if err != nil {
 			return nil, err
 		}
-		wfs, err := svc.ListWorkflows(ctx, p.options(glue.ListOptions{}))
-		if err != nil {
-			return nil, err
-		}
-		wfs, next := page(s, p, wfs, func(w *glue.Workflow) string { return w.Name })
-		return &listWorkflowsOut{Workflows: names(wfs, func(w *glue.Workflow) string { return w.Name }), NextToken: next}, nil
+		ns, next, err := listPage(ctx, s, p, glue.ListOptions{}, svc.WorkflowNames, itself)
+		return &listWorkflowsOut{Workflows: nonNilNames(ns), NextToken: next}, err
 	})
 	handle(s, "BatchGetWorkflows", func(ctx context.Context, in *batchGetWorkflowsIn) (*batchGetWorkflowsOut, error) {
-		found, missing, err := svc.BatchGetWorkflows(ctx, in.Names, isTrue(in.IncludeGraph))
+		found, missing, err := svc.BatchGetWorkflows(ctx, distinct(in.Names), isTrue(in.IncludeGraph))
 		return &batchGetWorkflowsOut{Workflows: nonNil(found), MissingWorkflows: missing}, err
 	})
 }
 
 func isTrue(b *bool) bool { return b != nil && *b }
 
-func names[T any](items []*T, name func(*T) string) []string {
-	out := make([]string, len(items))
-	for i, it := range items {
-		out[i] = name(it)
+// nonNilNames returns names, or an empty list for none, so that a List
+// operation answers [] rather than null.
+func nonNilNames(names []string) []string {
+	if names == nil {
+		return []string{}
+	}
+	return names
+}
+
+// distinct returns names without repeats, in order of first occurrence.
+// Every BatchGet operation fetches each name once, so a request that
+// repeats a name cannot multiply the size of its response.
+func distinct(names []string) []string {
+	seen := make(map[string]bool, len(names))
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
 	}
 	return out
 }

@@ -361,15 +361,12 @@ func view(rec *glue.BlueprintRecord, includeBlueprint, includeSpec bool) *glue.B
 	return &bp
 }
 
-// ListBlueprints returns a page of blueprints in name order.
-func (m *Manager) ListBlueprints(ctx context.Context, opts glue.ListOptions) ([]*glue.Blueprint, error) {
-	var out []*glue.Blueprint
-	err := m.store.View(ctx, func(tx store.Tx) error {
-		recs, err := tx.Blueprints().List(ctx, opts)
-		out = nil
-		for _, r := range recs {
-			out = append(out, view(r, false, false))
-		}
+// BlueprintNames returns a page of blueprint names in name order; List
+// operations read names only, never whole documents.
+func (m *Manager) BlueprintNames(ctx context.Context, opts glue.ListOptions) ([]string, error) {
+	var out []string
+	err := m.store.View(ctx, func(tx store.Tx) (err error) {
+		out, err = tx.Blueprints().Names(ctx, opts)
 		return err
 	})
 	return out, err

@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"strings"
 	"sync"
 )
 
@@ -58,6 +57,7 @@ type Shape struct {
 	patternErr error
 	once       sync.Once
 	hasTime    bool
+	maxBytes   int // total bytes of a map's keys and values (Epoxy limits); 0 means none
 }
 
 type rawModel struct {
@@ -160,7 +160,36 @@ func parse(b []byte) (*Model, error) {
 			s.also = re
 		}
 	}
+	for name, l := range limits {
+		if s, ok := m.shapes[name]; ok {
+			s.Max, s.maxBytes = &l.count, l.bytes
+		}
+	}
 	return m, nil
+}
+
+// limit bounds a map shape the model leaves unbounded.
+type limit struct {
+	count float64 // entries
+	bytes int     // keys and values together, in UTF-8 bytes
+}
+
+// Run property limits. Glue documents none for run properties; Epoxy
+// bounds them so one request cannot store (and every later GetWorkflowRun
+// return) an arbitrarily large map. 128 KiB matches the limit Glue documents
+// for a blueprint's parameters, the other free-form map a workflow carries.
+const (
+	// MaxRunProperties is the most run properties one member may carry.
+	MaxRunProperties = 1000
+	// MaxRunPropertyBytes caps the UTF-8 bytes of one member's run
+	// property keys and values together.
+	MaxRunPropertyBytes = 128 << 10
+)
+
+// limits are Epoxy's bounds on map shapes, enforced on every request member
+// of the shape like the model's own constraints.
+var limits = map[string]limit{
+	"WorkflowRunProperties": {count: MaxRunProperties, bytes: MaxRunPropertyBytes},
 }
 
 // extensions widen a few model patterns for local use. Blueprint archives
@@ -222,11 +251,4 @@ func (s *Shape) regexp() (*regexp.Regexp, error) {
 		s.patternRE, s.patternErr = regexp.Compile("^(?:" + javaToGo(s.pattern) + ")$")
 	})
 	return s.patternRE, s.patternErr
-}
-
-var javaEscape = regexp.MustCompile(`\\u([0-9A-Fa-f]{4})`)
-
-func javaToGo(p string) string {
-	p = strings.ReplaceAll(p, `\uD800\uDC00-\uDBFF\uDFFF`, `\x{10000}-\x{10FFFF}`)
-	return javaEscape.ReplaceAllString(p, `\x{$1}`)
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"encoding/json"
+	"regexp"
 	"testing"
 	"time"
 
@@ -58,6 +59,39 @@ func TestJavaToGo(t *testing.T) {
 	require.Equal(t, `[\x{0020}-\x{D7FF}\x{10000}-\x{10FFFF}]`, javaToGo(`[\u0020-\uD7FF\uD800\uDC00-\uDBFF\uDFFF]`))
 	require.Equal(t, `[\x{0009}\x{000B}a-z]`, javaToGo(`[\u0009\u000Ba-z]`))
 	require.Equal(t, `^[A-Za-z0-9]+$`, javaToGo(`^[A-Za-z0-9]+$`))
+}
+
+// Ensure \s, \S and . mean what they mean in Java, inside and outside
+// brackets, and escaped or bracketed dots stay literal.
+func TestJavaToGo_Classes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		java  string
+		match []string
+		miss  []string
+	}{
+		{`.`, []string{"a", "\t", "\x0B", "\f", "\u0084", "\u2027", "😀"}, []string{"\n", "\r", "\u0085", "\u2028", "\u2029"}},
+		{`a.*b`, []string{"ab", "a b", "a\u00a0b"}, []string{"a\nb", "a\u2028b"}},
+		{`[.]`, []string{"."}, []string{"a", "\n"}},
+		{`\.`, []string{"."}, []string{"a"}},
+		{`\s`, []string{" ", "\t", "\n", "\x0B", "\f", "\r"}, []string{"a", "\u0085", "\u00a0", "\u2028", "\x1c"}},
+		{`[\s]`, []string{" ", "\x0B"}, []string{"a", "\u00a0"}},
+		{`[a\s]+`, []string{"a \x0Ba"}, []string{"b"}},
+		{`\S`, []string{"a", "\u00a0", "\u0085", "\x00", "\x1f", "😀"}, []string{" ", "\t", "\n", "\x0B", "\f", "\r"}},
+		{`[\s\S]*`, []string{"", "any\nthing\x0B\u2028😀"}, nil},
+		{`[^\s]`, []string{"a"}, []string{"\x0B", " "}},
+		{`\\s`, []string{`\s`}, []string{" "}},
+		{`[\u0020-\u007E\r\s\n]*`, []string{"a b\x0B\r\n"}, []string{"\u0085", "\x1f"}},
+	}
+	for _, tt := range tests {
+		re := regexp.MustCompile("^(?:" + javaToGo(tt.java) + ")$")
+		for _, in := range tt.match {
+			require.True(t, re.MatchString(in), "%s should match %q (Go: %s)", tt.java, in, javaToGo(tt.java))
+		}
+		for _, in := range tt.miss {
+			require.False(t, re.MatchString(in), "%s should not match %q (Go: %s)", tt.java, in, javaToGo(tt.java))
+		}
+	}
 }
 
 // testModel is a small model with the constraint kinds the Glue subset does
@@ -140,7 +174,7 @@ func TestDecodeInput_OtherShapes(t *testing.T) {
 	}{
 		{"map below min", `{"M":{}}`, KindInvalidInput, []string{"Value (map of 0) at 'M' failed to satisfy constraint: Member must have length greater than or equal to 1"}},
 		{"map above max", `{"M":{"a":"1","b":"2","c":"3"}}`, KindInvalidInput, []string{"Member must have length less than or equal to 2"}},
-		{"map of nulls counts its entries", `{"M":{"a":null}}`, "", nil},
+		{"map null value", `{"M":{"a":null}}`, KindInvalidInput, []string{`Value null at 'M["a"]' failed to satisfy constraint: Member must not be null`}},
 		{"long beyond int32", `{"L":9007199254740993}`, "", nil},
 		{"long below min", `{"L":-1}`, KindInvalidInput, []string{"Value -1 at 'L' failed to satisfy constraint: Member must have value greater than or equal to 0"}},
 		{"long overflow", `{"L":9223372036854775808}`, KindSerialization, []string{"member 'L' must be an integer within range"}},

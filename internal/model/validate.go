@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -55,6 +56,9 @@ func (op *Operation) DecodeInput(body []byte) (map[string]any, error) {
 	obj, ok := v.(map[string]any)
 	if !ok {
 		return nil, &Error{Kind: KindSerialization, Message: "request body must be a JSON object"}
+	}
+	if err := checkText(body); err != nil {
+		return nil, err
 	}
 	if op.Input == nil {
 		return map[string]any{}, nil
@@ -172,6 +176,7 @@ func (c *checker) list(s *Shape, path string, v any) any {
 	out := make([]any, 0, len(arr))
 	for i, e := range arr {
 		if e == nil {
+			c.violate(nil, fmt.Sprintf("%s[%d]", path, i), "Member must not be null")
 			continue
 		}
 		if cv := c.value(s.Member, fmt.Sprintf("%s[%d]", path, i), e); cv != nil {
@@ -188,13 +193,16 @@ func (c *checker) mapping(s *Shape, path string, v any) any {
 		return nil
 	}
 	c.length(s, path, v, len(obj))
+	c.totalSize(s, path, v, obj)
 	out := make(map[string]any, len(obj))
 	for k, e := range obj {
 		c.str(s.Key, fmt.Sprintf("%s (key %q)", path, k), k)
+		vpath := fmt.Sprintf("%s[%q]", path, k)
 		if e == nil {
+			c.violate(nil, vpath, "Member must not be null")
 			continue
 		}
-		if cv := c.value(s.Value, fmt.Sprintf("%s[%q]", path, k), e); cv != nil {
+		if cv := c.value(s.Value, vpath, e); cv != nil {
 			out[k] = cv
 		}
 	}
@@ -216,7 +224,7 @@ func (c *checker) str(s *Shape, path string, v any) any {
 		c.wrongType(path, "a string", v)
 		return nil
 	}
-	c.length(s, path, v, utf8.RuneCountInString(str))
+	c.length(s, path, v, utf16Len(str))
 	if len(s.Enum) > 0 && !slices.Contains(s.Enum, str) {
 		c.violate(v, path, fmt.Sprintf("Member must satisfy enum value set: [%s]", strings.Join(s.Enum, ", ")))
 	}
@@ -224,6 +232,32 @@ func (c *checker) str(s *Shape, path string, v any) any {
 		c.violate(v, path, "Member must satisfy regular expression pattern: "+s.pattern)
 	}
 	return str
+}
+
+// totalSize enforces an Epoxy limit on the bytes of a string map's keys and
+// values together (see limits in model.go).
+func (c *checker) totalSize(s *Shape, path string, v any, obj map[string]any) {
+	if s.maxBytes == 0 {
+		return
+	}
+	n := 0
+	for k, e := range obj {
+		str, _ := e.(string)
+		n += len(k) + len(str)
+	}
+	if n > s.maxBytes {
+		c.violate(v, path, fmt.Sprintf("Member must have a total size of keys and values less than or equal to %d bytes", s.maxBytes))
+	}
+}
+
+// utf16Len is a string's length as AWS counts it: in UTF-16 code units, so
+// a character outside the Basic Multilingual Plane counts 2.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }
 
 func (c *checker) integer(s *Shape, path string, v any) any {

@@ -84,7 +84,8 @@ func TestDecodeInput_Constraints(t *testing.T) {
 		{"required all missing", "CreateTrigger", `{}`,
 			[]string{"3 validation errors detected", "'Name'", "'Type'", "'Actions'"}},
 
-		// String lengths count code points, not bytes or UTF-16 units.
+		// String lengths count UTF-16 code units, as AWS does: a character
+		// outside the Basic Multilingual Plane counts 2.
 		{"length min", "CreateWorkflow", `{"Name":""}`,
 			[]string{`Value "" at 'Name' failed to satisfy constraint: Member must have length greater than or equal to 1`}},
 		{"length max ascii", "CreateWorkflow", js(map[string]string{"Name": strings.Repeat("n", 256)}),
@@ -94,9 +95,13 @@ func TestDecodeInput_Constraints(t *testing.T) {
 		{"length two-byte chars over", "CreateWorkflow", js(map[string]string{"Name": strings.Repeat("é", 256)}),
 			[]string{"Member must have length less than or equal to 255"}},
 		{"length three-byte chars at limit", "CreateWorkflow", js(map[string]string{"Name": strings.Repeat("ጀ", 255)}), nil},
-		{"length astral chars at limit", "CreateWorkflow", js(map[string]string{"Name": strings.Repeat("😀", 255)}), nil},
-		{"length astral chars over", "CreateWorkflow", js(map[string]string{"Name": strings.Repeat("😀", 256)}),
+		{"length astral chars at limit", "CreateWorkflow", js(map[string]string{"Name": strings.Repeat("😀", 127) + "a"}), nil},
+		{"length astral chars over", "CreateWorkflow", js(map[string]string{"Name": strings.Repeat("😀", 128)}),
 			[]string{"Member must have length less than or equal to 255"}},
+		{"length astral char straddles limit", "CreateWorkflow", js(map[string]string{"Name": strings.Repeat("a", 254) + "😀"}),
+			[]string{"Member must have length less than or equal to 255"}},
+		{"length astral char escaped at limit", "CreateWorkflow", `{"Name":"` + strings.Repeat("a", 253) + `\ud83d\ude00"}`, nil},
+		{"length astral min", "CreateWorkflow", `{"Name":"😀"}`, nil},
 		{"length map key", "TagResource", `{"ResourceArn":"arn:aws:glue:us-east-1:1:job/j","TagsToAdd":{"":"v"}}`,
 			[]string{`'TagsToAdd (key "")' failed to satisfy constraint: Member must have length greater than or equal to 1`}},
 		{"length map value", "TagResource", js(map[string]any{"ResourceArn": "arn:aws:glue:us-east-1:1:job/j", "TagsToAdd": map[string]string{"k": strings.Repeat("v", 257)}}),
@@ -115,6 +120,37 @@ func TestDecodeInput_Constraints(t *testing.T) {
 		{"pattern anchored", "CreateJob", `{"Name":"j","Role":"r","Command":{},"GlueVersion":"4.0 "}`,
 			[]string{"'GlueVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(\\w+\\.)+\\w+$"}},
 		{"pattern anchored ok", "CreateJob", `{"Name":"j","Role":"r","Command":{},"GlueVersion":"4.0"}`, nil},
+
+		// Java's "." excludes every line terminator Java knows.
+		{"java dot line feed", "CreateJob", `{"Name":"j","Role":"r","Command":{"Runtime":"a\nb"}}`, []string{"'Command.Runtime' failed to satisfy constraint: Member must satisfy regular expression pattern: .*"}},
+		{"java dot carriage return", "CreateJob", `{"Name":"j","Role":"r","Command":{"Runtime":"a\rb"}}`, []string{"'Command.Runtime'", "regular expression pattern"}},
+		{"java dot next line", "CreateJob", `{"Name":"j","Role":"r","Command":{"Runtime":"a\u0085b"}}`, []string{"'Command.Runtime'", "regular expression pattern"}},
+		{"java dot line separator", "CreateJob", `{"Name":"j","Role":"r","Command":{"Runtime":"a\u2028b"}}`, []string{"'Command.Runtime'", "regular expression pattern"}},
+		{"java dot paragraph separator", "CreateJob", `{"Name":"j","Role":"r","Command":{"Runtime":"a\u2029b"}}`, []string{"'Command.Runtime'", "regular expression pattern"}},
+		{"java dot tab and astral", "CreateJob", `{"Name":"j","Role":"r","Command":{"Runtime":"a\tb\u000B😀\u0084"}}`, nil},
+		{"java dot in arn", "TagResource", `{"ResourceArn":"arn:aws:glue:us-east-1:1:job/j\u2028","TagsToAdd":{"k":"v"}}`, []string{"'ResourceArn'", "regular expression pattern"}},
+
+		// Null list elements and map values are refused, not dropped.
+		{"null list element", "BatchGetWorkflows", `{"Names":["a",null]}`,
+			[]string{"1 validation error detected: Value null at 'Names[1]' failed to satisfy constraint: Member must not be null"}},
+		{"null structure element", "CreateTrigger", `{"Name":"t","Type":"ON_DEMAND","Actions":[null,{"JobName":"j"}]}`,
+			[]string{"Value null at 'Actions[0]' failed to satisfy constraint: Member must not be null"}},
+		{"null nested list element", "CreateTrigger", `{"Name":"t","Type":"CONDITIONAL","Actions":[],"Predicate":{"Conditions":[{"JobName":"a"},null]}}`,
+			[]string{"Value null at 'Predicate.Conditions[1]' failed to satisfy constraint: Member must not be null"}},
+		{"null map value", "CreateWorkflow", `{"Name":"w","DefaultRunProperties":{"k":"v","gone":null}}`,
+			[]string{`1 validation error detected: Value null at 'DefaultRunProperties["gone"]' failed to satisfy constraint: Member must not be null`}},
+		{"null nested map value", "CreateTrigger", `{"Name":"t","Type":"ON_DEMAND","Actions":[{"JobName":"b","Arguments":{"--gone":null}}]}`,
+			[]string{`Value null at 'Actions[0].Arguments["--gone"]' failed to satisfy constraint: Member must not be null`}},
+
+		// Run properties are bounded in count and total size.
+		{"run properties at count limit", "StartWorkflowRun", js(map[string]any{"Name": "w", "RunProperties": tagsOf(model.MaxRunProperties)}), nil},
+		{"run properties over count", "StartWorkflowRun", js(map[string]any{"Name": "w", "RunProperties": tagsOf(model.MaxRunProperties + 1)}),
+			[]string{"Value (map of 1001) at 'RunProperties' failed to satisfy constraint: Member must have length less than or equal to 1000"}},
+		{"run properties at size limit", "CreateWorkflow", js(map[string]any{"Name": "w", "DefaultRunProperties": map[string]string{"k": strings.Repeat("v", model.MaxRunPropertyBytes-1)}}), nil},
+		{"run properties over size", "UpdateWorkflow", js(map[string]any{"Name": "w", "DefaultRunProperties": map[string]string{"k": strings.Repeat("v", model.MaxRunPropertyBytes)}}),
+			[]string{"Value (map of 1) at 'DefaultRunProperties' failed to satisfy constraint: Member must have a total size of keys and values less than or equal to 131072 bytes"}},
+		{"run properties size counts bytes", "PutWorkflowRunProperties", js(map[string]any{"Name": "w", "RunId": "r", "RunProperties": map[string]string{"k": strings.Repeat("é", model.MaxRunPropertyBytes/2)}}),
+			[]string{"at 'RunProperties' failed to satisfy constraint: Member must have a total size"}},
 
 		// Enums.
 		{"enum", "CreateTrigger", `{"Name":"t","Type":"WEEKLY","Actions":[]}`,
@@ -203,6 +239,24 @@ func TestDecodeInput_Serialization(t *testing.T) {
 			[]string{"member 'Actions[0].Timeout' must be an integer within range"}},
 		{"type error wins over violations", "CreateWorkflow", `{"Name":"","MaxConcurrentRuns":"1"}`, []string{"member 'MaxConcurrentRuns' must be an integer"}},
 
+		// Text that is not Unicode is refused, not replaced with U+FFFD.
+		{"lone high surrogate", "CreateWorkflow", `{"Name":"a\ud800"}`,
+			[]string{`member 'Name' contains a lone UTF-16 surrogate \ud800 (byte 10 of the request body)`}},
+		{"lone low surrogate", "CreateWorkflow", `{"Name":"\uDC00b"}`, []string{`member 'Name' contains a lone UTF-16 surrogate \uDC00`}},
+		{"high surrogate then other escape", "CreateWorkflow", `{"Name":"\ud83d\u0041"}`, []string{`member 'Name' contains a lone UTF-16 surrogate \ud83d`}},
+		{"reversed pair", "CreateWorkflow", `{"Name":"\ude00\ud83d"}`, []string{`contains a lone UTF-16 surrogate \ude00`}},
+		{"lone surrogate in list", "BatchGetWorkflows", `{"Names":["ok","x\ud800"]}`, []string{`member 'Names[1]' contains a lone UTF-16 surrogate`}},
+		{"lone surrogate in map value", "CreateTrigger", `{"Name":"t","Type":"ON_DEMAND","Actions":[{"JobName":"j","Arguments":{"--k":"\udfff"}}]}`,
+			[]string{`member 'Actions[0].Arguments.--k' contains a lone UTF-16 surrogate \udfff`}},
+		{"lone surrogate in map key", "CreateWorkflow", `{"Name":"w","Tags":{"\ud800":"v"}}`, []string{`a member name in 'Tags' contains a lone UTF-16 surrogate`}},
+		{"lone surrogate in member name", "CreateWorkflow", `{"Name":"w","\ud800":1}`, []string{`a member name contains a lone UTF-16 surrogate`}},
+		{"lone surrogate in unknown member", "CreateWorkflow", `{"Name":"w","Junk":{"a":["\ud800"]}}`, []string{`member 'Junk.a[0]' contains a lone UTF-16 surrogate`}},
+		{"invalid byte", "CreateWorkflow", "{\"Name\":\"a\xffb\"}", []string{"member 'Name' is not valid UTF-8: it has the byte 0xFF (byte 10 of the request body)"}},
+		{"truncated sequence", "CreateWorkflow", "{\"Name\":\"a\xe2\x82\"}", []string{"member 'Name' is not valid UTF-8: it has the byte 0xE2"}},
+		{"overlong encoding", "CreateWorkflow", "{\"Name\":\"\xc0\xaf\"}", []string{"member 'Name' is not valid UTF-8: it has the byte 0xC0"}},
+		{"encoded surrogate", "CreateWorkflow", "{\"Name\":\"\xed\xa0\x80\"}", []string{"member 'Name' is not valid UTF-8: it has the byte 0xED"}},
+		{"invalid byte in key", "CreateWorkflow", "{\"Name\":\"w\",\"DefaultRunProperties\":{\"k\xff\":\"v\"}}", []string{"a member name in 'DefaultRunProperties' is not valid UTF-8"}},
+
 		// Bodies that are not one JSON object.
 		{"not json", "CreateWorkflow", `{"Name":`, []string{"request body is not valid JSON"}},
 		{"array body", "CreateWorkflow", `[]`, []string{"request body must be a JSON object"}},
@@ -223,7 +277,7 @@ func TestDecodeInput_Serialization(t *testing.T) {
 	}
 }
 
-// Ensure the cleaned request drops nulls at every depth and members the
+// Ensure the cleaned request drops null members at every depth and members the
 // model does not know, and keeps numbers as json.Number.
 func TestDecodeInput_Cleans(t *testing.T) {
 	t.Parallel()
@@ -245,9 +299,9 @@ func TestDecodeInput_Cleans(t *testing.T) {
 				"MaxCapacity": json.Number("0.0625"), "Timeout": json.Number("2880"), "MaxRetries": json.Number("0")}},
 		{"nested nulls and unknowns", "CreateTrigger", `{
 			"Name": "t", "Type": "CONDITIONAL", "Description": null, "Schedule": null, "Extra": 1,
-			"Predicate": {"Logical": null, "Conditions": [null, {"JobName": "a", "State": "SUCCEEDED", "CrawlerName": null, "Junk": "x"}, null]},
-			"Actions": [null, {"JobName": "b", "Arguments": {"--k": "v", "--gone": null}, "Timeout": null, "Unknown": {}}],
-			"Tags": {"team": "data", "drop": null}
+			"Predicate": {"Logical": null, "Conditions": [{"JobName": "a", "State": "SUCCEEDED", "CrawlerName": null, "Junk": "x"}]},
+			"Actions": [{"JobName": "b", "Arguments": {"--k": "v"}, "Timeout": null, "Unknown": {}}],
+			"Tags": {"team": "data"}
 		}`, map[string]any{
 			"Name": "t", "Type": "CONDITIONAL",
 			"Predicate": map[string]any{"Conditions": []any{map[string]any{"JobName": "a", "State": "SUCCEEDED"}}},
@@ -257,6 +311,8 @@ func TestDecodeInput_Cleans(t *testing.T) {
 		{"empty collections kept", "CreateTrigger", `{"Name":"t","Type":"ON_DEMAND","Actions":[],"Tags":{}}`,
 			map[string]any{"Name": "t", "Type": "ON_DEMAND", "Actions": []any{}, "Tags": map[string]any{}}},
 		{"multi-byte strings kept", "CreateWorkflow", `{"Name":"wf 😀\té"}`, map[string]any{"Name": "wf 😀\té"}},
+		{"surrogate pair escape kept", "CreateWorkflow", `{"Name":"\ud83d\ude00\uFFFD"}`, map[string]any{"Name": "😀\uFFFD"}},
+		{"escaped backslash before u", "CreateWorkflow", `{"Name":"\\ud800"}`, map[string]any{"Name": `\ud800`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,9 @@ import (
 
 // CreateJob stores a new job definition with Glue's defaults filled in.
 func (s *Service) CreateJob(ctx context.Context, j *glue.Job, tags map[string]string) error {
+	if err := validateJobConcurrency("", j); err != nil {
+		return err
+	}
 	j.ApplyDefaults()
 	if err := j.Validate(); err != nil {
 		return err
@@ -27,6 +30,9 @@ func (s *Service) CreateJob(ctx context.Context, j *glue.Job, tags map[string]st
 // the update leaves out are reset to their defaults.
 func (s *Service) UpdateJob(ctx context.Context, name string, update *glue.Job) error {
 	update.Name = name
+	if err := validateJobConcurrency("JobUpdate.", update); err != nil {
+		return err
+	}
 	update.ApplyDefaults()
 	if err := update.Validate(); err != nil {
 		return err
@@ -39,6 +45,16 @@ func (s *Service) UpdateJob(ctx context.Context, name string, update *glue.Job) 
 		update.CreatedOn, update.LastModifiedOn = old.CreatedOn, s.now()
 		return tx.Jobs().Replace(ctx, name, update)
 	})
+}
+
+// validateJobConcurrency refuses a negative ExecutionProperty.MaxConcurrentRuns.
+// 0 is what SDKs send for "not set" (the member is not nullable), so it
+// takes the default of 1 like an absent value.
+func validateJobConcurrency(prefix string, j *glue.Job) error {
+	if j.ExecutionProperty == nil {
+		return nil
+	}
+	return atLeast(prefix+"ExecutionProperty.MaxConcurrentRuns", j.ExecutionProperty.MaxConcurrentRuns, 0)
 }
 
 // DeleteJob deletes a job; deleting one that does not exist succeeds.

@@ -146,10 +146,8 @@ func (s *Service) GetTrigger(ctx context.Context, name string) (*glue.Trigger, e
 func (s *Service) ListTriggers(ctx context.Context, opts glue.ListOptions) ([]*glue.Trigger, error) {
 	var out []*glue.Trigger
 	err := s.store.View(ctx, func(tx store.Tx) error {
-		if opts.DependentJob != "" {
-			if _, err := tx.Jobs().Get(ctx, opts.DependentJob); err != nil {
-				return err
-			}
+		if err := s.requireDependentJob(ctx, tx, opts); err != nil {
+			return err
 		}
 		var err error
 		out, err = tx.Triggers().List(ctx, opts)

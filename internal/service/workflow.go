@@ -23,11 +23,23 @@ func (s *Service) CreateWorkflow(ctx context.Context, wf *glue.Workflow, tags ma
 	})
 }
 
+// validateMaxConcurrentRuns refuses a workflow concurrency limit below 1.
+// Glue documents that leaving MaxConcurrentRuns out means no limit; a limit
+// of 0 or less would let no run start, so Epoxy refuses it rather than
+// guessing what was meant.
 func validateMaxConcurrentRuns(n *int32) error {
-	if n != nil && *n < 0 {
-		return glue.Errorf(glue.InvalidInput, "MaxConcurrentRuns must not be negative, got %d", *n)
+	if n == nil {
+		return nil
 	}
-	return nil
+	return atLeast("MaxConcurrentRuns", *n, 1)
+}
+
+// atLeast reports, in AWS's validation wording, a value below min.
+func atLeast(path string, v, min int32) error {
+	if v >= min {
+		return nil
+	}
+	return glue.Errorf(glue.InvalidInput, "1 validation error detected: Value %d at '%s' failed to satisfy constraint: Member must have value greater than or equal to %d", v, path, min)
 }
 
 // UpdateWorkflow changes a workflow's description, default run properties or
@@ -120,17 +132,6 @@ func (s *Service) loadWorkflow(ctx context.Context, tx store.Tx, name string, in
 	}
 	wf.Graph = glue.DeriveGraph(name, triggers)
 	return wf, nil
-}
-
-// ListWorkflows returns a page of workflows in name order.
-func (s *Service) ListWorkflows(ctx context.Context, opts glue.ListOptions) ([]*glue.Workflow, error) {
-	var out []*glue.Workflow
-	err := s.store.View(ctx, func(tx store.Tx) error {
-		var err error
-		out, err = tx.Workflows().List(ctx, opts)
-		return err
-	})
-	return out, err
 }
 
 // BatchGetWorkflows returns the named workflows that exist and the names of

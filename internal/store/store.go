@@ -61,6 +61,9 @@ type Collection[T any] interface {
 	Delete(ctx context.Context, name string) (bool, error)
 	// List returns entities in name order, starting after opts.After.
 	List(ctx context.Context, opts glue.ListOptions) ([]*T, error)
+	// Names returns the names List would return for opts, without reading
+	// or decoding the entities' documents.
+	Names(ctx context.Context, opts glue.ListOptions) ([]string, error)
 }
 
 // WorkflowRuns stores workflow runs.

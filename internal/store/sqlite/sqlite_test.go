@@ -106,3 +106,28 @@ func TestOpen_BadPath(t *testing.T) {
 	require.Error(t, err)
 	require.Nil(t, s)
 }
+
+// Ensure Names reads names only: a stored document that no longer decodes
+// breaks List but not Names.
+func TestCollection_NamesReadNoDocuments(t *testing.T) {
+	t.Parallel()
+	b := setup(t, filepath.Join(t.TempDir(), "epoxy.db"))
+	require.NoError(t, b.store.Update(b.ctx, func(tx store.Tx) error {
+		for _, n := range []string{"a", "b"} {
+			if err := tx.Jobs().Insert(b.ctx, n, &glue.Job{Name: n}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	_, err := b.store.write.ExecContext(b.ctx, `UPDATE resources SET doc = '{"Name":[7]}' WHERE kind = ? AND name = 'b'`, glue.KindJob)
+	require.NoError(t, err)
+	require.NoError(t, b.store.View(b.ctx, func(tx store.Tx) error {
+		_, err := tx.Jobs().List(b.ctx, glue.ListOptions{})
+		require.ErrorContains(t, err, "decode stored document")
+		names, err := tx.Jobs().Names(b.ctx, glue.ListOptions{After: "", Limit: 5})
+		require.NoError(t, err)
+		require.Equal(t, []string{"a", "b"}, names)
+		return nil
+	}))
+}

@@ -130,8 +130,29 @@ func (c *collection[T]) Delete(ctx context.Context, name string) (bool, error) {
 }
 
 func (c *collection[T]) List(ctx context.Context, opts glue.ListOptions) ([]*T, error) {
+	var out []*T
+	err := c.scan(ctx, "doc", opts, func(doc string) error {
+		v, err := decode[T](doc)
+		out = append(out, v)
+		return err
+	})
+	return out, err
+}
+
+func (c *collection[T]) Names(ctx context.Context, opts glue.ListOptions) ([]string, error) {
+	var out []string
+	err := c.scan(ctx, "name", opts, func(name string) error {
+		out = append(out, name)
+		return nil
+	})
+	return out, err
+}
+
+// scan runs the listing query for opts, selecting one column (doc or name)
+// of each matching row in name order, and hands each value to fn.
+func (c *collection[T]) scan(ctx context.Context, column string, opts glue.ListOptions, fn func(string) error) error {
 	q := strings.Builder{}
-	q.WriteString(`SELECT doc FROM resources r WHERE kind = ? AND name > ?`)
+	q.WriteString(`SELECT ` + column + ` FROM resources r WHERE kind = ? AND name > ?`)
 	args := []any{c.kind, opts.After}
 	if opts.Workflow != "" {
 		q.WriteString(` AND json_extract(doc, '$.WorkflowName') = ?`)
@@ -152,22 +173,19 @@ func (c *collection[T]) List(ctx context.Context, opts glue.ListOptions) ([]*T, 
 	}
 	rows, err := c.tx.QueryContext(ctx, q.String(), args...)
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", c.kind, err)
+		return fmt.Errorf("list %s: %w", c.kind, err)
 	}
 	defer rows.Close()
-	var out []*T
 	for rows.Next() {
-		var doc string
-		if err := rows.Scan(&doc); err != nil {
-			return nil, fmt.Errorf("list %s: %w", c.kind, err)
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return fmt.Errorf("list %s: %w", c.kind, err)
 		}
-		v, err := decode[T](doc)
-		if err != nil {
-			return nil, err
+		if err := fn(v); err != nil {
+			return err
 		}
-		out = append(out, v)
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 func decode[T any](doc string) (*T, error) {

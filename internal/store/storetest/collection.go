@@ -242,8 +242,7 @@ func testListPages[T any](t *testing.T, open OpenFunc, k kind[T]) {
 
 	b.view(t, func(tx store.Tx) error {
 		c := k.collection(tx)
-		all, err := c.List(ctx, glue.ListOptions{})
-		require.NoError(t, err)
+		all := listBoth(t, k, c, glue.ListOptions{})
 		require.Equal(t, want, names(k, all))
 		for _, v := range all {
 			require.Equal(t, "d-"+k.name(v), k.description(v), "each entity is the one stored under its name")
@@ -254,8 +253,7 @@ func testListPages[T any](t *testing.T, open OpenFunc, k kind[T]) {
 			after := ""
 			for pages := 0; ; pages++ {
 				require.Less(t, pages, len(want)+2, "paging terminates")
-				page, err := c.List(ctx, glue.ListOptions{After: after, Limit: limit})
-				require.NoError(t, err)
+				page := listBoth(t, k, c, glue.ListOptions{After: after, Limit: limit})
 				require.LessOrEqual(t, len(page), limit)
 				if len(page) == 0 {
 					break
@@ -266,19 +264,16 @@ func testListPages[T any](t *testing.T, open OpenFunc, k kind[T]) {
 			require.Equal(t, want, walked, "limit %d", limit)
 		}
 
-		page, err := c.List(ctx, glue.ListOptions{After: "ab"})
-		require.NoError(t, err)
+		page := listBoth(t, k, c, glue.ListOptions{After: "ab"})
 		i, found := slices.BinarySearch(want, "ab")
 		require.False(t, found)
 		require.Equal(t, want[i:], names(k, page), "After a name that does not exist")
 		require.Contains(t, names(k, page), "alpha", `"alpha" sorts after "ab"`)
 
-		page, err = c.List(ctx, glue.ListOptions{After: "a", Limit: 2})
-		require.NoError(t, err)
+		page = listBoth(t, k, c, glue.ListOptions{After: "a", Limit: 2})
 		require.Equal(t, []string{"a\tb", "a b"}, names(k, page), "After excludes the name itself")
 
-		page, err = c.List(ctx, glue.ListOptions{After: want[len(want)-1]})
-		require.NoError(t, err)
+		page = listBoth(t, k, c, glue.ListOptions{After: want[len(want)-1]})
 		require.Empty(t, page, "nothing after the last name")
 		return nil
 	})
@@ -335,18 +330,28 @@ func testTagFilter[T any](t *testing.T, open OpenFunc, k kind[T]) {
 	}
 	b.view(t, func(tx store.Tx) error {
 		for _, tt := range tests {
-			got, err := k.collection(tx).List(ctx, glue.ListOptions{Tags: tt.tags})
-			require.NoError(t, err)
+			got := listBoth(t, k, k.collection(tx), glue.ListOptions{Tags: tt.tags})
 			require.Equal(t, tt.want, nilIfEmpty(names(k, got)), "tags %v", tt.tags)
 		}
-		page, err := k.collection(tx).List(ctx, glue.ListOptions{Tags: map[string]string{"team": "data"}, Limit: 2})
-		require.NoError(t, err)
+		page := listBoth(t, k, k.collection(tx), glue.ListOptions{Tags: map[string]string{"team": "data"}, Limit: 2})
 		require.Equal(t, []string{"e1", "e2"}, names(k, page))
-		page, err = k.collection(tx).List(ctx, glue.ListOptions{Tags: map[string]string{"team": "data"}, After: "e2", Limit: 2})
-		require.NoError(t, err)
+		page = listBoth(t, k, k.collection(tx), glue.ListOptions{Tags: map[string]string{"team": "data"}, After: "e2", Limit: 2})
 		require.Equal(t, []string{"e5"}, names(k, page))
 		return nil
 	})
+}
+
+// listBoth lists with List and with Names and requires that both name the
+// same entities in the same order, so every listing test covers Names too.
+func listBoth[T any](t *testing.T, k kind[T], c store.Collection[T], opts glue.ListOptions) []*T {
+	t.Helper()
+	ctx := t.Context()
+	vs, err := c.List(ctx, opts)
+	require.NoError(t, err)
+	ns, err := c.Names(ctx, opts)
+	require.NoError(t, err)
+	require.Equal(t, nilIfEmpty(names(k, vs)), nilIfEmpty(ns), "Names agrees with List for %+v", opts)
+	return vs
 }
 
 func nilIfEmpty(s []string) []string {
