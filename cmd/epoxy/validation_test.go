@@ -125,6 +125,27 @@ func TestRunProperties_Limits(t *testing.T) {
 	got, err := b.client.GetWorkflow(ctx, &glue.GetWorkflowInput{Name: aws.String("w")})
 	require.NoError(t, err)
 	require.Len(t, got.Workflow.DefaultRunProperties, 1000)
+
+	// PutWorkflowRunProperties merges into the run: the merged map is bounded
+	// too, however many calls each stay within the limits.
+	_, err = b.client.UpdateWorkflow(ctx, &glue.UpdateWorkflowInput{Name: aws.String("w"), DefaultRunProperties: map[string]string{}})
+	require.NoError(t, err)
+	run, err := b.client.StartWorkflowRun(ctx, &glue.StartWorkflowRunInput{Name: aws.String("w")})
+	require.NoError(t, err)
+	half := func(prefix string) map[string]string {
+		m := map[string]string{}
+		for i := range 600 {
+			m[fmt.Sprintf("%s%04d", prefix, i)] = "v"
+		}
+		return m
+	}
+	_, err = b.client.PutWorkflowRunProperties(ctx, &glue.PutWorkflowRunPropertiesInput{Name: aws.String("w"), RunId: run.RunId, RunProperties: half("a")})
+	require.NoError(t, err)
+	_, err = b.client.PutWorkflowRunProperties(ctx, &glue.PutWorkflowRunPropertiesInput{Name: aws.String("w"), RunId: run.RunId, RunProperties: half("b")})
+	requireCode(t, err, "InvalidInputException", "RunProperties", "1200 entries", "at most 1000")
+	props, err := b.client.GetWorkflowRunProperties(ctx, &glue.GetWorkflowRunPropertiesInput{Name: aws.String("w"), RunId: run.RunId})
+	require.NoError(t, err)
+	require.Len(t, props.RunProperties, 600, "a refused merge changes nothing")
 }
 
 // Ensure MaxConcurrentRuns below 1 is refused on workflows (leaving it out

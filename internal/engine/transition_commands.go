@@ -179,5 +179,8 @@ func (m *machine) putRunProperties(ctx context.Context, tx store.Tx, name, runID
 		run.Run.WorkflowRunProperties = map[string]string{}
 	}
 	maps.Copy(run.Run.WorkflowRunProperties, props)
+	if err := glue.CheckRunProperties(run.Run.WorkflowRunProperties); err != nil {
+		return err
+	}
 	return tx.WorkflowRuns().Update(ctx, run)
 }

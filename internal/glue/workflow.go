@@ -68,3 +68,31 @@ type StartingEventBatchCondition struct {
 	BatchSize   *int32 `json:"BatchSize,omitempty"`
 	BatchWindow *int32 `json:"BatchWindow,omitempty"`
 }
+
+// Run property limits. Glue documents none for run properties; Epoxy
+// bounds them so no request can store (and every later GetWorkflowRun
+// return) an arbitrarily large map. 128 KiB matches the limit Glue documents
+// for a blueprint's parameters, the other free-form map a workflow carries.
+// The API checks each request member against them; PutWorkflowRunProperties
+// also checks a run's properties once merged (CheckRunProperties).
+const (
+	// MaxRunProperties is the most run properties a map may carry.
+	MaxRunProperties = 1000
+	// MaxRunPropertyBytes caps the UTF-8 bytes of a map's keys and values
+	// together.
+	MaxRunPropertyBytes = 128 << 10
+)
+
+// CheckRunProperties refuses a run's merged properties beyond the limits,
+// with InvalidInputException naming the member.
+func CheckRunProperties(props map[string]string) error {
+	size := 0
+	for k, v := range props {
+		size += len(k) + len(v)
+	}
+	if len(props) > MaxRunProperties || size > MaxRunPropertyBytes {
+		return Errorf(InvalidInput, "RunProperties: the run's properties would hold %d entries of %d bytes; at most %d entries and %d bytes are allowed",
+			len(props), size, MaxRunProperties, MaxRunPropertyBytes)
+	}
+	return nil
+}

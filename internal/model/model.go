@@ -12,6 +12,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"github.com/epoxy-run/epoxy/internal/glue"
 	"regexp"
 	"sync"
 )
@@ -174,22 +175,10 @@ type limit struct {
 	bytes int     // keys and values together, in UTF-8 bytes
 }
 
-// Run property limits. Glue documents none for run properties; Epoxy
-// bounds them so one request cannot store (and every later GetWorkflowRun
-// return) an arbitrarily large map. 128 KiB matches the limit Glue documents
-// for a blueprint's parameters, the other free-form map a workflow carries.
-const (
-	// MaxRunProperties is the most run properties one member may carry.
-	MaxRunProperties = 1000
-	// MaxRunPropertyBytes caps the UTF-8 bytes of one member's run
-	// property keys and values together.
-	MaxRunPropertyBytes = 128 << 10
-)
-
 // limits are Epoxy's bounds on map shapes, enforced on every request member
 // of the shape like the model's own constraints.
 var limits = map[string]limit{
-	"WorkflowRunProperties": {count: MaxRunProperties, bytes: MaxRunPropertyBytes},
+	"WorkflowRunProperties": {count: glue.MaxRunProperties, bytes: glue.MaxRunPropertyBytes},
 }
 
 // extensions widen a few model patterns for local use. Blueprint archives

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/epoxy-run/epoxy/internal/glue"
 	"github.com/epoxy-run/epoxy/internal/model"
 )
 
@@ -143,13 +144,13 @@ func TestDecodeInput_Constraints(t *testing.T) {
 			[]string{`Value null at 'Actions[0].Arguments["--gone"]' failed to satisfy constraint: Member must not be null`}},
 
 		// Run properties are bounded in count and total size.
-		{"run properties at count limit", "StartWorkflowRun", js(map[string]any{"Name": "w", "RunProperties": tagsOf(model.MaxRunProperties)}), nil},
-		{"run properties over count", "StartWorkflowRun", js(map[string]any{"Name": "w", "RunProperties": tagsOf(model.MaxRunProperties + 1)}),
+		{"run properties at count limit", "StartWorkflowRun", js(map[string]any{"Name": "w", "RunProperties": tagsOf(glue.MaxRunProperties)}), nil},
+		{"run properties over count", "StartWorkflowRun", js(map[string]any{"Name": "w", "RunProperties": tagsOf(glue.MaxRunProperties + 1)}),
 			[]string{"Value (map of 1001) at 'RunProperties' failed to satisfy constraint: Member must have length less than or equal to 1000"}},
-		{"run properties at size limit", "CreateWorkflow", js(map[string]any{"Name": "w", "DefaultRunProperties": map[string]string{"k": strings.Repeat("v", model.MaxRunPropertyBytes-1)}}), nil},
-		{"run properties over size", "UpdateWorkflow", js(map[string]any{"Name": "w", "DefaultRunProperties": map[string]string{"k": strings.Repeat("v", model.MaxRunPropertyBytes)}}),
+		{"run properties at size limit", "CreateWorkflow", js(map[string]any{"Name": "w", "DefaultRunProperties": map[string]string{"k": strings.Repeat("v", glue.MaxRunPropertyBytes-1)}}), nil},
+		{"run properties over size", "UpdateWorkflow", js(map[string]any{"Name": "w", "DefaultRunProperties": map[string]string{"k": strings.Repeat("v", glue.MaxRunPropertyBytes)}}),
 			[]string{"Value (map of 1) at 'DefaultRunProperties' failed to satisfy constraint: Member must have a total size of keys and values less than or equal to 131072 bytes"}},
-		{"run properties size counts bytes", "PutWorkflowRunProperties", js(map[string]any{"Name": "w", "RunId": "r", "RunProperties": map[string]string{"k": strings.Repeat("é", model.MaxRunPropertyBytes/2)}}),
+		{"run properties size counts bytes", "PutWorkflowRunProperties", js(map[string]any{"Name": "w", "RunId": "r", "RunProperties": map[string]string{"k": strings.Repeat("é", glue.MaxRunPropertyBytes/2)}}),
 			[]string{"at 'RunProperties' failed to satisfy constraint: Member must have a total size"}},
 
 		// Enums.
