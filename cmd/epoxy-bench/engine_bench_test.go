@@ -140,9 +140,15 @@ func (h *engineHarness) run(b *testing.B, workflow string) map[string]*glue.JobR
 	id, err := h.engine.StartWorkflowRun(ctx, workflow, nil)
 	require.NoError(b, err)
 	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(20 * time.Millisecond) {
-		r, err := h.engine.GetWorkflowRun(ctx, workflow, id, false)
-		require.NoError(b, err)
-		if r.Status != glue.WorkflowRunRunning {
+		var status glue.WorkflowRunStatus
+		require.NoError(b, h.store.View(ctx, func(tx store.Tx) error {
+			r, err := tx.WorkflowRuns().Get(ctx, workflow, id)
+			if err == nil {
+				status = r.Run.Status
+			}
+			return err
+		}))
+		if status != glue.WorkflowRunRunning {
 			break
 		}
 		require.True(b, time.Now().Before(deadline), "run %s did not end", id)

@@ -279,13 +279,13 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		minInterval = time.Minute
 	}
 	svc := service.New(service.Config{Store: st, Clock: clock, Logger: log, Region: cfg.Region, Account: cfg.AccountID,
-		Schedule: service.CronSchedules(minInterval), Firer: eng, LastRun: engine.LastRun})
+		Schedule: service.CronSchedules(minInterval), Firer: eng})
 	bps, err := newBlueprints(cfg, log, selfURL, files, st, svc, clock, s3)
 	if err != nil {
 		return nil, err
 	}
 	h, err := api.New(api.Config{Logger: log, TokenKey: key, Region: cfg.Region,
-		Workflows: svc, Triggers: svc, Jobs: svc, Crawlers: svc, Tags: svc, Runs: eng, Events: eng, Blueprints: bps})
+		Workflows: svc, Triggers: svc, Jobs: svc, Crawlers: svc, Tags: svc, Runs: eng, RunQueries: svc, Events: eng, Blueprints: bps})
 	if err != nil {
 		return nil, err
 	}

@@ -7,12 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/epoxy-run/epoxy/internal/engine"
 	"github.com/epoxy-run/epoxy/internal/glue"
 )
 
 type crawlPage struct {
-	items []*engine.CrawlerHistory
+	items []*glue.CrawlerHistory
 	seqs  []int64
 }
 
@@ -44,7 +43,7 @@ func (s *Server) listCrawls(ctx context.Context, svc RunService, in *listCrawlsI
 	}
 }
 
-func matchesAll(h *engine.CrawlerHistory, filters []crawlsFilter) (bool, error) {
+func matchesAll(h *glue.CrawlerHistory, filters []crawlsFilter) (bool, error) {
 	for i, f := range filters {
 		c, err := compareField(h, f)
 		if err != nil {
@@ -58,7 +57,7 @@ func matchesAll(h *engine.CrawlerHistory, filters []crawlsFilter) (bool, error) 
 }
 
 // compareField compares the crawl's field with the filter's value (-1, 0, 1).
-func compareField(h *engine.CrawlerHistory, f crawlsFilter) (int, error) {
+func compareField(h *glue.CrawlerHistory, f crawlsFilter) (int, error) {
 	switch f.FieldName {
 	case "CRAWL_ID":
 		return cmp.Compare(h.CrawlID, f.FieldValue), nil

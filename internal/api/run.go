@@ -4,29 +4,43 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/epoxy-run/epoxy/internal/engine"
 	"github.com/epoxy-run/epoxy/internal/glue"
 )
 
-// RunService is what the workflow-run, job-run and crawl operations need.
+// RunService is what the workflow-run, job-run and crawl operations need:
+// commands and queries.
 type RunService interface {
+	RunCommands
+	RunQueries
+}
+
+// RunCommands start, stop and change runs; the engine serves them.
+type RunCommands interface {
 	StartWorkflowRun(ctx context.Context, name string, props map[string]string) (string, error)
 	StopWorkflowRun(ctx context.Context, name, runID string) error
 	ResumeWorkflowRun(ctx context.Context, name, runID string, nodeIDs []string) (string, []string, error)
+	PutWorkflowRunProperties(ctx context.Context, name, runID string, props map[string]string) error
+	StartJobRun(ctx context.Context, req glue.JobRunRequest) (string, error)
+	BatchStopJobRun(ctx context.Context, job string, ids []string) ([]string, []glue.BatchStopError, error)
+	StartCrawler(ctx context.Context, name string) error
+	StopCrawler(ctx context.Context, name string) error
+}
+
+// RunQueries read runs; the service serves them.
+type RunQueries interface {
 	GetWorkflowRun(ctx context.Context, name, runID string, includeGraph bool) (*glue.WorkflowRun, error)
 	GetWorkflowRuns(ctx context.Context, name string, includeGraph bool, beforeSeq int64, limit int) ([]*glue.WorkflowRun, []int64, error)
 	GetWorkflowRunProperties(ctx context.Context, name, runID string) (map[string]string, error)
-	PutWorkflowRunProperties(ctx context.Context, name, runID string, props map[string]string) error
-
-	StartJobRun(ctx context.Context, req engine.JobRunRequest) (string, error)
 	GetJobRun(ctx context.Context, job, id string) (*glue.JobRun, error)
 	GetJobRuns(ctx context.Context, job string, beforeSeq int64, limit int) ([]*glue.JobRun, []int64, error)
-	BatchStopJobRun(ctx context.Context, job string, ids []string) ([]string, []engine.StopError, error)
+	CrawlerMetrics(ctx context.Context, names []string, opts glue.ListOptions) ([]*glue.CrawlerMetrics, error)
+	ListCrawls(ctx context.Context, crawler string, beforeSeq int64, limit int) ([]*glue.CrawlerHistory, []int64, error)
+}
 
-	StartCrawler(ctx context.Context, name string) error
-	StopCrawler(ctx context.Context, name string) error
-	CrawlerMetrics(ctx context.Context, names []string, opts glue.ListOptions) ([]*engine.CrawlerMetrics, error)
-	ListCrawls(ctx context.Context, crawler string, beforeSeq int64, limit int) ([]*engine.CrawlerHistory, []int64, error)
+// runService joins the engine's commands and the service's queries.
+type runService struct {
+	RunCommands
+	RunQueries
 }
 
 type startWorkflowRunIn struct {
@@ -143,8 +157,8 @@ type crawlerMetricsIn struct {
 }
 
 type crawlerMetricsOut struct {
-	CrawlerMetricsList []*engine.CrawlerMetrics `json:"CrawlerMetricsList"`
-	NextToken          *string                  `json:"NextToken,omitempty"`
+	CrawlerMetricsList []*glue.CrawlerMetrics `json:"CrawlerMetricsList"`
+	NextToken          *string                `json:"NextToken,omitempty"`
 }
 
 type listCrawlsIn struct {
@@ -161,8 +175,8 @@ type crawlsFilter struct {
 }
 
 type listCrawlsOut struct {
-	Crawls    []*engine.CrawlerHistory `json:"Crawls"`
-	NextToken *string                  `json:"NextToken,omitempty"`
+	Crawls    []*glue.CrawlerHistory `json:"Crawls"`
+	NextToken *string                `json:"NextToken,omitempty"`
 }
 
 func (s *Server) registerRuns(svc RunService) {
@@ -205,7 +219,7 @@ func (s *Server) registerRuns(svc RunService) {
 }
 
 func (s *Server) registerJobRuns(svc RunService) {
-	handle(s, "StartJobRun", func(ctx context.Context, in *engine.JobRunRequest) (*jobRunIDOut, error) {
+	handle(s, "StartJobRun", func(ctx context.Context, in *glue.JobRunRequest) (*jobRunIDOut, error) {
 		id, err := svc.StartJobRun(ctx, *in)
 		return &jobRunIDOut{id}, err
 	})
@@ -254,7 +268,7 @@ func (s *Server) registerCrawls(svc RunService) {
 		if err != nil {
 			return nil, err
 		}
-		ms, next := page(s, p, ms, func(m *engine.CrawlerMetrics) string { return m.CrawlerName })
+		ms, next := page(s, p, ms, func(m *glue.CrawlerMetrics) string { return m.CrawlerName })
 		return &crawlerMetricsOut{CrawlerMetricsList: nonNil(ms), NextToken: next}, nil
 	})
 	handle(s, "ListCrawls", func(ctx context.Context, in *listCrawlsIn) (*listCrawlsOut, error) {

@@ -43,7 +43,8 @@ type Config struct {
 	Jobs       JobService
 	Crawlers   CrawlerService
 	Tags       TagService
-	Runs       RunService
+	Runs       RunCommands
+	RunQueries RunQueries
 	Events     EventService
 	Blueprints BlueprintService
 }
@@ -89,8 +90,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Tags != nil {
 		s.registerTags(cfg.Tags)
 	}
-	if cfg.Runs != nil {
-		s.registerRuns(cfg.Runs)
+	if cfg.Runs != nil && cfg.RunQueries != nil {
+		s.registerRuns(runService{cfg.Runs, cfg.RunQueries})
 	}
 	if cfg.Events != nil {
 		s.registerEvents(cfg.Events)

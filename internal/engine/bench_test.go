@@ -107,7 +107,7 @@ func waitCompleted(tb testing.TB, e *Engine, wf, id string) {
 	tb.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		r, err := e.GetWorkflowRun(context.Background(), wf, id, false)
+		r, err := queries(e).GetWorkflowRun(context.Background(), wf, id, false)
 		require.NoError(tb, err)
 		if r.Status == glue.WorkflowRunCompleted {
 			return
@@ -144,7 +144,7 @@ func BenchmarkHop(b *testing.B) {
 func chainHops(tb testing.TB, e *Engine, x *noopExecutor, wf string) []time.Duration {
 	var ids []string
 	for i := range 50 {
-		runs, _, err := e.GetJobRuns(context.Background(), fmt.Sprintf("%s-j%03d", wf, i), 0, 1)
+		runs, _, err := queries(e).GetJobRuns(context.Background(), fmt.Sprintf("%s-j%03d", wf, i), 0, 1)
 		require.NoError(tb, err)
 		require.Len(tb, runs, 1)
 		ids = append(ids, runs[0].ID)

@@ -79,7 +79,7 @@ func (e *Engine) FireOnDemand(ctx context.Context, t *glue.Trigger) error {
 // StartJobRun starts a run of a job outside any trigger. A job at its
 // concurrency limit refuses with ConcurrentRunsExceededException, unless
 // queuing is enabled (on the request or the job), when the run waits.
-func (e *Engine) StartJobRun(ctx context.Context, req JobRunRequest) (string, error) {
+func (e *Engine) StartJobRun(ctx context.Context, req glue.JobRunRequest) (string, error) {
 	var id string
 	err := e.update(ctx, func(tx store.Tx) (err error) {
 		id, err = e.m.startJobRun(ctx, tx, req)
@@ -90,9 +90,9 @@ func (e *Engine) StartJobRun(ctx context.Context, req JobRunRequest) (string, er
 
 // BatchStopJobRun stops the given runs of a job and reports which could not
 // be stopped (unknown, or already ended).
-func (e *Engine) BatchStopJobRun(ctx context.Context, job string, ids []string) ([]string, []StopError, error) {
+func (e *Engine) BatchStopJobRun(ctx context.Context, job string, ids []string) ([]string, []glue.BatchStopError, error) {
 	var stopped, signal []string
-	var failed []StopError
+	var failed []glue.BatchStopError
 	err := e.update(ctx, func(tx store.Tx) (err error) {
 		stopped, failed, signal, err = e.m.stopJobRuns(ctx, tx, job, ids)
 		return err

@@ -4,8 +4,8 @@
 // one store transaction.
 //
 // Three parts, each in its own files:
-//   - the machine (transition_*.go, fire.go and the machine methods beside
-//     the commands) holds every state transition as a function of
+//   - the machine (machine.go, transition_*.go, and Evaluate in
+//     evaluate.go, pure) holds every state transition as a function of
 //     (ctx, tx, clock), with no goroutines and no executor;
 //   - the Dispatcher (dispatcher.go, recover.go) is a start/stop service:
 //     new job runs are rows in STARTING, an outbox it claims (→ RUNNING),
@@ -16,7 +16,8 @@
 //   - the Scheduler (scheduler.go) is a start/stop service firing schedules
 //     and event batches.
 //
-// The Engine itself is a thin facade for the API's commands. Uniqueness in
+// The Engine itself (commands.go) is a thin facade for the API's commands;
+// the read side of runs is package service's. Uniqueness in
 // the store (a trigger fires once per run key) does the deduplication, so a
 // crash at any point leaves a state the Dispatcher resumes from.
 package engine

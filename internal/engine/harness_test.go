@@ -13,6 +13,7 @@ import (
 
 	"github.com/epoxy-run/epoxy/internal/glue"
 	"github.com/epoxy-run/epoxy/internal/gluetest"
+	"github.com/epoxy-run/epoxy/internal/service"
 	"github.com/epoxy-run/epoxy/internal/store"
 	"github.com/epoxy-run/epoxy/internal/store/sqlite"
 	"github.com/stretchr/testify/require"
@@ -311,7 +312,7 @@ func (h *harness) startRun(workflow string) string {
 
 func (h *harness) run(workflow, id string) *glue.WorkflowRun {
 	h.t.Helper()
-	r, err := h.engine.GetWorkflowRun(h.ctx, workflow, id, true)
+	r, err := queries(h.engine).GetWorkflowRun(h.ctx, workflow, id, true)
 	require.NoError(h.t, err)
 	return r
 }
@@ -319,7 +320,7 @@ func (h *harness) run(workflow, id string) *glue.WorkflowRun {
 // runsOf returns a job's runs, oldest first.
 func (h *harness) runsOf(job string) []*glue.JobRun {
 	h.t.Helper()
-	runs, _, err := h.engine.GetJobRuns(h.ctx, job, 0, 0)
+	runs, _, err := queries(h.engine).GetJobRuns(h.ctx, job, 0, 0)
 	require.NoError(h.t, err)
 	slices.Reverse(runs)
 	return runs
@@ -353,4 +354,10 @@ func (h *harness) requireStatus(workflow, id string, want glue.WorkflowRunStatus
 	r := h.run(workflow, id)
 	require.Equal(h.t, want, r.Status)
 	return r
+}
+
+// queries is the read side of runs over the engine's store, as the API
+// serves it.
+func queries(e *Engine) *service.Service {
+	return service.New(service.Config{Store: e.store, Clock: e.m.clock})
 }

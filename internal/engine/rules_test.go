@@ -146,7 +146,7 @@ func TestRules_EndWinsOverLaterStop(t *testing.T) {
 	h := newHarness(t)
 	one := int32(1)
 	h.job("quick", func(j *glue.Job) { j.Timeout = &one })
-	id, err := h.engine.StartJobRun(h.ctx, JobRunRequest{JobName: "quick"})
+	id, err := h.engine.StartJobRun(h.ctx, glue.JobRunRequest{JobName: "quick"})
 	require.NoError(t, err)
 	h.pass()
 	h.exit(id, 0)
@@ -166,7 +166,7 @@ func TestRules_StopWorkflowRun(t *testing.T) {
 	h.workflow("wf", jobs("running"), when("next", "", glue.JobRunStopped, []string{"running"}, "after"))
 	id := h.startRun("wf")
 	h.pass()
-	_, err := h.engine.StartJobRun(h.ctx, JobRunRequest{JobName: "queued"})
+	_, err := h.engine.StartJobRun(h.ctx, glue.JobRunRequest{JobName: "queued"})
 	require.NoError(t, err)
 	require.NoError(t, h.engine.StopWorkflowRun(h.ctx, "wf", id))
 	h.requireStatus("wf", id, glue.WorkflowRunStopping)
@@ -183,10 +183,10 @@ func TestRules_ConcurrencyQueue(t *testing.T) {
 	h := newHarness(t)
 	yes := true
 	h.job("single", func(j *glue.Job) { j.ExecutionProperty.MaxConcurrentRuns = 1; j.JobRunQueuingEnabled = &yes })
-	first, err := h.engine.StartJobRun(h.ctx, JobRunRequest{JobName: "single"})
+	first, err := h.engine.StartJobRun(h.ctx, glue.JobRunRequest{JobName: "single"})
 	require.NoError(t, err)
 	h.pass()
-	second, err := h.engine.StartJobRun(h.ctx, JobRunRequest{JobName: "single"})
+	second, err := h.engine.StartJobRun(h.ctx, glue.JobRunRequest{JobName: "single"})
 	require.NoError(t, err)
 	h.pass()
 	h.requireState("single", glue.JobRunRunning, glue.JobRunWaiting)
@@ -197,7 +197,7 @@ func TestRules_ConcurrencyQueue(t *testing.T) {
 	require.Equal(t, 1, h.exec.startCount(second))
 
 	no := false
-	_, err = h.engine.StartJobRun(h.ctx, JobRunRequest{JobName: "single", JobRunQueuingEnabled: &no})
+	_, err = h.engine.StartJobRun(h.ctx, glue.JobRunRequest{JobName: "single", JobRunQueuingEnabled: &no})
 	require.True(t, glue.IsCode(err, glue.ConcurrentRunsExceeded), "%v", err)
 }
 
@@ -216,7 +216,7 @@ func TestRules_StandaloneTrigger(t *testing.T) {
 		w.State = glue.TriggerActivated
 		return tx.Triggers().Insert(ctx, "then", w)
 	})
-	byHand, err := h.engine.StartJobRun(h.ctx, JobRunRequest{JobName: "a"})
+	byHand, err := h.engine.StartJobRun(h.ctx, glue.JobRunRequest{JobName: "a"})
 	require.NoError(t, err)
 	h.pass()
 	h.exit(byHand, 0)

@@ -56,14 +56,14 @@ func addJob(ctx context.Context, tx store.Tx, name string) error {
 
 func (b *schedBundle) jobRuns(t *testing.T, job string) []*glue.JobRun {
 	t.Helper()
-	runs, _, err := b.engine.GetJobRuns(context.Background(), job, 0, 0)
+	runs, _, err := queries(b.engine).GetJobRuns(context.Background(), job, 0, 0)
 	require.NoError(t, err)
 	return runs
 }
 
 func (b *schedBundle) workflowRuns(t *testing.T, wf string) []*glue.WorkflowRun {
 	t.Helper()
-	runs, _, err := b.engine.GetWorkflowRuns(context.Background(), wf, false, 0, 0)
+	runs, _, err := queries(b.engine).GetWorkflowRuns(context.Background(), wf, false, 0, 0)
 	require.NoError(t, err)
 	return runs
 }
@@ -208,10 +208,10 @@ func TestSchedule_Crawler(t *testing.T) {
 	b.tick(t)
 	b.clock.Advance(2 * time.Minute)
 	b.tick(t)
-	var crawls []*CrawlerHistory
+	var crawls []*glue.CrawlerHistory
 	require.Eventually(t, func() bool {
 		var err error
-		crawls, _, err = b.engine.ListCrawls(context.Background(), "c", 0, 0)
+		crawls, _, err = queries(b.engine).ListCrawls(context.Background(), "c", 0, 0)
 		require.NoError(t, err)
 		return len(crawls) == 1 && crawls[0].State == "COMPLETED"
 	}, 10*time.Second, 10*time.Millisecond)

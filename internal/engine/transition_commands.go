@@ -16,7 +16,7 @@ import (
 // startJobRun starts a run of a job outside any trigger. A job at its
 // concurrency limit refuses with ConcurrentRunsExceededException, unless
 // queuing is enabled (on the request or the job), when the run waits.
-func (m *machine) startJobRun(ctx context.Context, tx store.Tx, req JobRunRequest) (string, error) {
+func (m *machine) startJobRun(ctx context.Context, tx store.Tx, req glue.JobRunRequest) (string, error) {
 	job, err := tx.Jobs().Get(ctx, req.JobName)
 	if err != nil {
 		return "", err
@@ -51,18 +51,18 @@ func (m *machine) startJobRun(ctx context.Context, tx store.Tx, req JobRunReques
 
 // stopJobRuns stops the given runs of a job; it returns those it stopped,
 // those it could not (unknown, or already ended) and the ids to signal.
-func (m *machine) stopJobRuns(ctx context.Context, tx store.Tx, job string, ids []string) (stopped []string, failed []StopError, signal []string, err error) {
+func (m *machine) stopJobRuns(ctx context.Context, tx store.Tx, job string, ids []string) (stopped []string, failed []glue.BatchStopError, signal []string, err error) {
 	for _, id := range ids {
 		r, err := tx.JobRuns().Get(ctx, job, id)
 		if glue.IsCode(err, glue.EntityNotFound) {
-			failed = append(failed, StopError{id, string(glue.EntityNotFound), err.Error()})
+			failed = append(failed, glue.BatchStopError{JobRunID: id, Code: string(glue.EntityNotFound), Message: err.Error()})
 			continue
 		}
 		if err != nil {
 			return nil, nil, nil, err
 		}
 		if r.JobRun.JobRunState.Terminal() {
-			failed = append(failed, StopError{id, string(glue.InvalidInput), fmt.Sprintf("Job run %s is already %s", id, r.JobRun.JobRunState)})
+			failed = append(failed, glue.BatchStopError{JobRunID: id, Code: string(glue.InvalidInput), Message: fmt.Sprintf("Job run %s is already %s", id, r.JobRun.JobRunState)})
 			continue
 		}
 		sig, err := m.stopJobRun(ctx, tx, r)

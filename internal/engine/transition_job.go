@@ -3,28 +3,11 @@ package engine
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/epoxy-run/epoxy/internal/glue"
 	"github.com/epoxy-run/epoxy/internal/store"
 )
-
-// machine applies Glue's run rules inside store transactions: every state
-// change of a workflow run, job run or crawl, and everything it causes
-// (retries, trigger evaluation, the runs that fire, the end of a workflow
-// run), is one of its methods. It has no goroutines and no executor: a
-// transition reads and writes only the transaction it is given and reads the
-// time from its clock, so each is a plain function of (ctx, tx, clock) that
-// the Dispatcher, the Scheduler and the Engine's commands apply, and tests
-// drive directly.
-type machine struct {
-	clock Clock
-	log   *slog.Logger
-}
-
-// now is the time recorded on state changes, in Glue's millisecond precision.
-func (m *machine) now() time.Time { return m.clock.Now().UTC().Truncate(time.Millisecond) }
 
 // promoteWaiting moves queued (WAITING) job runs to STARTING, oldest first,
 // while their job has fewer active runs than its limit. A run whose job was
@@ -217,4 +200,28 @@ func (m *machine) retryIfDue(ctx context.Context, tx store.Tx, rec *glue.JobRunR
 	next.JobRun.PredecessorRuns = rec.JobRun.PredecessorRuns
 	rec.Retried = true
 	return true, tx.JobRuns().Insert(ctx, next)
+}
+
+func applyRunOverrides(r *glue.JobRun, req glue.JobRunRequest) {
+	if req.MaxCapacity != nil {
+		r.MaxCapacity = req.MaxCapacity
+	}
+	if req.WorkerType != "" {
+		r.WorkerType, r.NumberOfWorkers = req.WorkerType, req.NumberOfWorkers
+	}
+	if req.ExecutionClass != "" {
+		r.ExecutionClass = req.ExecutionClass
+	}
+	if req.JobRunQueuingEnabled != nil {
+		r.JobRunQueuingEnabled = req.JobRunQueuingEnabled
+	}
+}
+
+// afterStop applies the consequences of a job run that ended STOPPED
+// without a process (it was still queued or starting).
+func (m *machine) afterStop(ctx context.Context, tx store.Tx, r *glue.JobRunRecord) error {
+	if r.WorkflowRunID != "" {
+		return m.settle(ctx, tx, r.WorkflowName, r.WorkflowRunID)
+	}
+	return m.fireStandalone(ctx, tx, NodeRef{glue.NodeJob, r.JobRun.JobName}, "jr:"+r.JobRun.ID, r.JobRun.TriggerName)
 }

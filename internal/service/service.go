@@ -32,9 +32,6 @@ type Firer interface {
 	FireOnDemand(ctx context.Context, t *glue.Trigger) error
 }
 
-// LastRunFunc returns a workflow's most recent run within tx, or nil.
-type LastRunFunc func(ctx context.Context, tx store.Tx, workflow string) (*glue.WorkflowRun, error)
-
 // Config configures a Service.
 type Config struct {
 	Store    store.Store
@@ -44,8 +41,6 @@ type Config struct {
 	Account  string
 	Schedule ScheduleValidator
 	Firer    Firer
-	// LastRun fills Workflow.LastRun; nil leaves it out.
-	LastRun LastRunFunc
 }
 
 // Service implements Glue's definition operations.
@@ -57,13 +52,12 @@ type Service struct {
 	account  string
 	schedule ScheduleValidator
 	firer    Firer
-	lastRun  LastRunFunc
 }
 
 // New returns a Service. Store, Clock, Region and Account are required.
 func New(cfg Config) *Service {
 	s := &Service{store: cfg.Store, clock: cfg.Clock, log: cfg.Logger, region: cfg.Region,
-		account: cfg.Account, schedule: cfg.Schedule, firer: cfg.Firer, lastRun: cfg.LastRun}
+		account: cfg.Account, schedule: cfg.Schedule, firer: cfg.Firer}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -118,10 +118,8 @@ func (s *Service) loadWorkflow(ctx context.Context, tx store.Tx, name string, in
 	if err != nil {
 		return nil, err
 	}
-	if s.lastRun != nil {
-		if wf.LastRun, err = s.lastRun(ctx, tx, name); err != nil {
-			return nil, err
-		}
+	if wf.LastRun, err = lastRun(ctx, tx, name); err != nil {
+		return nil, err
 	}
 	if !includeGraph {
 		return wf, nil

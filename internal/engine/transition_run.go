@@ -128,7 +128,7 @@ func (m *machine) resume(ctx context.Context, tx store.Tx, name, runID string, n
 	if err != nil {
 		return "", nil, err
 	}
-	oldJobRuns, oldCrawls, err := runMembers(ctx, tx, old.run)
+	oldJobRuns, oldCrawls, err := store.RunMembers(ctx, tx, old.run)
 	if err != nil {
 		return "", nil, err
 	}
@@ -288,117 +288,4 @@ func downstream(g *glue.WorkflowGraph) map[string]map[string]bool {
 		out[n.UniqueID] = seen
 	}
 	return out
-}
-
-// GetWorkflowRun returns a run with its statistics and, when asked, its
-// graph: the trigger snapshot with each job node's job runs and each
-// crawler node's crawls.
-func (e *Engine) GetWorkflowRun(ctx context.Context, name, runID string, includeGraph bool) (*glue.WorkflowRun, error) {
-	var out *glue.WorkflowRun
-	err := e.store.View(ctx, func(tx store.Tx) error {
-		if _, err := tx.Workflows().Get(ctx, name); err != nil {
-			return err
-		}
-		run, err := tx.WorkflowRuns().Get(ctx, name, runID)
-		if err != nil {
-			return err
-		}
-		out, err = RenderRun(ctx, tx, run, includeGraph)
-		return err
-	})
-	return out, err
-}
-
-// RenderRun turns a stored run into the API's WorkflowRun.
-func RenderRun(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord, includeGraph bool) (*glue.WorkflowRun, error) {
-	jobRuns, crawls, err := runMembers(ctx, tx, run)
-	if err != nil {
-		return nil, err
-	}
-	out := run.Run
-	out.Statistics = glue.ComputeStatistics(jobRuns, crawls)
-	if includeGraph {
-		out.Graph = runGraph(run, jobRuns, crawls)
-	}
-	return &out, nil
-}
-
-func runGraph(run *glue.WorkflowRunRecord, jobRuns []*glue.JobRunRecord, crawls []*glue.CrawlRecord) *glue.WorkflowGraph {
-	g := glue.DeriveGraph(run.Run.Name, run.Triggers)
-	for _, n := range g.Nodes {
-		switch n.Type {
-		case glue.NodeJob:
-			for _, r := range jobRuns {
-				if r.JobRun.JobName == n.Name {
-					if n.JobDetails == nil {
-						n.JobDetails = &glue.JobNodeDetails{}
-					}
-					jr := r.JobRun
-					n.JobDetails.JobRuns = append(n.JobDetails.JobRuns, &jr)
-				}
-			}
-		case glue.NodeCrawler:
-			for _, c := range crawls {
-				if c.CrawlerName == n.Name {
-					if n.CrawlerDetails == nil {
-						n.CrawlerDetails = &glue.CrawlerNodeDetails{}
-					}
-					n.CrawlerDetails.Crawls = append(n.CrawlerDetails.Crawls, c.Crawl())
-				}
-			}
-		}
-	}
-	return g
-}
-
-// GetWorkflowRuns returns a page of a workflow's runs, newest first.
-func (e *Engine) GetWorkflowRuns(ctx context.Context, name string, includeGraph bool, beforeSeq int64, limit int) ([]*glue.WorkflowRun, []int64, error) {
-	var out []*glue.WorkflowRun
-	var seqs []int64
-	err := e.store.View(ctx, func(tx store.Tx) error {
-		if _, err := tx.Workflows().Get(ctx, name); err != nil {
-			return err
-		}
-		runs, err := tx.WorkflowRuns().List(ctx, name, beforeSeq, limit)
-		if err != nil {
-			return err
-		}
-		for _, r := range runs {
-			wr, err := RenderRun(ctx, tx, r, includeGraph)
-			if err != nil {
-				return err
-			}
-			out = append(out, wr)
-			seqs = append(seqs, r.Seq)
-		}
-		return nil
-	})
-	return out, seqs, err
-}
-
-// GetWorkflowRunProperties returns a run's current properties.
-func (e *Engine) GetWorkflowRunProperties(ctx context.Context, name, runID string) (map[string]string, error) {
-	var props map[string]string
-	err := e.store.View(ctx, func(tx store.Tx) error {
-		run, err := tx.WorkflowRuns().Get(ctx, name, runID)
-		if err != nil {
-			return err
-		}
-		props = run.Run.WorkflowRunProperties
-		return nil
-	})
-	if props == nil {
-		props = map[string]string{}
-	}
-	return props, err
-}
-
-// LastRun returns a workflow's most recent run, with statistics, within tx;
-// nil when it has none.
-func LastRun(ctx context.Context, tx store.Tx, workflow string) (*glue.WorkflowRun, error) {
-	runs, err := tx.WorkflowRuns().List(ctx, workflow, 0, 1)
-	if err != nil || len(runs) == 0 {
-		return nil, err
-	}
-	return RenderRun(ctx, tx, runs[0], false)
 }

@@ -167,7 +167,7 @@ func memberSummaries(ctx context.Context, tx store.Tx, run *glue.WorkflowRunReco
 		return out, nil
 	}
 	carried := &glue.WorkflowRunRecord{CarriedJobRuns: run.CarriedJobRuns, CarriedCrawls: run.CarriedCrawls}
-	cj, cc, err := carriedMembers(ctx, tx, carried)
+	cj, cc, err := store.CarriedMembers(ctx, tx, carried)
 	if err != nil {
 		return nil, err
 	}
@@ -178,47 +178,6 @@ func memberSummaries(ctx context.Context, tx store.Tx, run *glue.WorkflowRunReco
 		out = append(out, glue.MemberSummary{ID: c.ID, Type: glue.NodeCrawler, Name: c.CrawlerName, State: string(c.State)})
 	}
 	return out, nil
-}
-
-// runMembers returns a run's job runs and crawls, including those a resumed
-// run carries over from the run it resumed.
-func runMembers(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord) ([]*glue.JobRunRecord, []*glue.CrawlRecord, error) {
-	jobRuns, err := tx.JobRuns().OfWorkflowRun(ctx, run.Run.WorkflowRunID)
-	if err != nil {
-		return nil, nil, err
-	}
-	crawls, err := tx.Crawls().OfWorkflowRun(ctx, run.Run.WorkflowRunID)
-	if err != nil {
-		return nil, nil, err
-	}
-	cj, cc, err := carriedMembers(ctx, tx, run)
-	if err != nil {
-		return nil, nil, err
-	}
-	return append(jobRuns, cj...), append(crawls, cc...), nil
-}
-
-// carriedMembers loads the job runs and crawls a resumed run carries over.
-func carriedMembers(ctx context.Context, tx store.Tx, run *glue.WorkflowRunRecord) ([]*glue.JobRunRecord, []*glue.CrawlRecord, error) {
-	var jobRuns []*glue.JobRunRecord
-	var crawls []*glue.CrawlRecord
-	for _, id := range run.CarriedJobRuns {
-		r, err := tx.JobRuns().ByID(ctx, id)
-		if err == nil {
-			jobRuns = append(jobRuns, r)
-		} else if !glue.IsCode(err, glue.EntityNotFound) {
-			return nil, nil, err
-		}
-	}
-	for _, id := range run.CarriedCrawls {
-		c, err := tx.Crawls().Get(ctx, id)
-		if err == nil {
-			crawls = append(crawls, c)
-		} else if !glue.IsCode(err, glue.EntityNotFound) {
-			return nil, nil, err
-		}
-	}
-	return jobRuns, crawls, nil
 }
 
 // settle brings a workflow run up to date within tx: it fires every trigger
@@ -271,7 +230,7 @@ func (m *machine) endRun(ctx context.Context, tx store.Tx, run *glue.WorkflowRun
 	if run.Run.CompletedOn.IsZero() {
 		run.Run.CompletedOn = m.now()
 	}
-	jobRuns, crawls, err := runMembers(ctx, tx, run)
+	jobRuns, crawls, err := store.RunMembers(ctx, tx, run)
 	if err != nil {
 		return err
 	}
