@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -19,7 +18,7 @@ func (t *tx) JobRuns() store.JobRuns { return jobRuns{runTable[glue.JobRunRecord
 func (t *tx) Crawls() store.Crawls   { return crawls{runTable[glue.CrawlRecord]{t.c, crawlSpec}} }
 func (t *tx) Firings() store.Firings { return firings{t.c} }
 
-// queryDocs runs a query selecting (seq, doc) and decodes every row,
+// queryDocs runs a query selecting (seq, doc_version, doc) and decodes every row,
 // handing each seq to setSeq.
 func queryDocs[T any](ctx context.Context, q *conn, setSeq func(*T, int64), query string, args ...any) ([]*T, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
@@ -30,11 +29,12 @@ func queryDocs[T any](ctx context.Context, q *conn, setSeq func(*T, int64), quer
 	var out []*T
 	for rows.Next() {
 		var seq int64
+		var version int
 		var doc string
-		if err := rows.Scan(&seq, &doc); err != nil {
+		if err := rows.Scan(&seq, &version, &doc); err != nil {
 			return nil, fmt.Errorf("scan: %w", err)
 		}
-		v, err := decode[T](doc)
+		v, err := decodeDoc[T](doc, version)
 		if err != nil {
 			return nil, err
 		}
@@ -64,11 +64,6 @@ func insertedSeq(res sql.Result, seq *int64, label, id string) error {
 	var err error
 	*seq, err = res.LastInsertId()
 	return err
-}
-
-func marshal(v any) (string, error) {
-	b, err := json.Marshal(v)
-	return string(b), err
 }
 
 func pageLimit(limit int) int {
@@ -133,7 +128,7 @@ func (j jobRuns) InStates(ctx context.Context, job string, states ...glue.JobRun
 
 func (j jobRuns) LatestTriggered(ctx context.Context, job string) (*glue.JobRunRecord, error) {
 	r, err := queryOne(ctx, j.tx, j.spec.setSeq, errNone,
-		`SELECT seq, doc FROM job_runs WHERE job = ? AND workflow_run_id = '' AND trigger_name != '' AND retried = 0 ORDER BY seq DESC LIMIT 1`, job)
+		`SELECT seq, doc_version, doc FROM job_runs WHERE job = ? AND workflow_run_id = '' AND trigger_name != '' AND retried = 0 ORDER BY seq DESC LIMIT 1`, job)
 	if errors.Is(err, errNone) {
 		return nil, nil
 	}

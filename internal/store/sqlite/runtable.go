@@ -45,10 +45,10 @@ func newRunSpec[T any](s runSpec[T]) *runSpec[T] {
 	for _, c := range append([]string{s.state}, s.extra...) {
 		sets = append(sets, c+" = ?")
 	}
-	s.insertSQL = `INSERT INTO ` + s.table + ` (` + strings.Join(cols, ", ") + `, doc) VALUES (` +
-		strings.Repeat("?, ", len(cols)) + `?) ON CONFLICT (id) DO NOTHING`
-	s.updateSQL = `UPDATE ` + s.table + ` SET ` + strings.Join(sets, ", ") + `, doc = ? WHERE id = ?`
-	s.selectSQL = `SELECT seq, doc FROM ` + s.table + ` WHERE `
+	s.insertSQL = `INSERT INTO ` + s.table + ` (` + strings.Join(cols, ", ") + `, doc, doc_version) VALUES (` +
+		strings.Repeat("?, ", len(cols)) + `?, ?) ON CONFLICT (id) DO NOTHING`
+	s.updateSQL = `UPDATE ` + s.table + ` SET ` + strings.Join(sets, ", ") + `, doc = ?, doc_version = ? WHERE id = ?`
+	s.selectSQL = `SELECT seq, doc_version, doc FROM ` + s.table + ` WHERE `
 	s.getSQL = s.selectSQL + s.owner + ` = ? AND id = ?`
 	s.byIDSQL = s.selectSQL + `id = ?`
 	s.listSQL = s.selectSQL + s.owner + ` = ? AND seq < ? ORDER BY seq DESC LIMIT ?`
@@ -74,13 +74,13 @@ type runTable[T any] struct {
 
 // Insert stores a new run and assigns its Seq.
 func (t runTable[T]) Insert(ctx context.Context, v *T) error {
-	doc, err := marshal(v)
+	doc, err := encodeDoc(v)
 	if err != nil {
 		return err
 	}
 	r := t.spec.row(v)
 	args := append([]any{r.id, r.owner, r.state}, r.extra...)
-	res, err := t.tx.ExecContext(ctx, t.spec.insertSQL, append(args, doc)...)
+	res, err := t.tx.ExecContext(ctx, t.spec.insertSQL, append(args, doc, docVersion)...)
 	if err != nil {
 		return fmt.Errorf("insert %s: %w", strings.ToLower(t.spec.label), err)
 	}
@@ -99,12 +99,12 @@ func (t runTable[T]) byID(ctx context.Context, id string) (*T, error) {
 
 // Update overwrites a stored run's document, state and extra columns.
 func (t runTable[T]) Update(ctx context.Context, v *T) error {
-	doc, err := marshal(v)
+	doc, err := encodeDoc(v)
 	if err != nil {
 		return err
 	}
 	r := t.spec.row(v)
-	args := append(append([]any{r.state}, r.extra...), doc, r.id)
+	args := append(append([]any{r.state}, r.extra...), doc, docVersion, r.id)
 	if _, err := t.tx.ExecContext(ctx, t.spec.updateSQL, args...); err != nil {
 		return fmt.Errorf("update %s: %w", strings.ToLower(t.spec.label), err)
 	}

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -77,22 +76,24 @@ type collection[T any] struct {
 
 func (c *collection[T]) Get(ctx context.Context, name string) (*T, error) {
 	var doc string
-	err := c.tx.QueryRowContext(ctx, `SELECT doc FROM resources WHERE kind = ? AND name = ?`, c.kind, name).Scan(&doc)
+	var version int
+	err := c.tx.QueryRowContext(ctx, `SELECT doc_version, doc FROM resources WHERE kind = ? AND name = ?`, c.kind, name).Scan(&version, &doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, glue.NotFound(c.kind, name)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", c.kind, err)
 	}
-	return decode[T](doc)
+	return decodeDoc[T](doc, version)
 }
 
 func (c *collection[T]) Insert(ctx context.Context, name string, v *T) error {
-	doc, err := json.Marshal(v)
+	doc, err := encodeDoc(v)
 	if err != nil {
 		return fmt.Errorf("insert %s: %w", c.kind, err)
 	}
-	res, err := c.tx.ExecContext(ctx, `INSERT INTO resources (kind, name, doc) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, c.kind, name, string(doc))
+	res, err := c.tx.ExecContext(ctx, `INSERT INTO resources (kind, name, doc, doc_version) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		c.kind, name, doc, docVersion)
 	if err != nil {
 		return fmt.Errorf("insert %s: %w", c.kind, err)
 	}
@@ -103,11 +104,11 @@ func (c *collection[T]) Insert(ctx context.Context, name string, v *T) error {
 }
 
 func (c *collection[T]) Replace(ctx context.Context, name string, v *T) error {
-	doc, err := json.Marshal(v)
+	doc, err := encodeDoc(v)
 	if err != nil {
 		return fmt.Errorf("replace %s: %w", c.kind, err)
 	}
-	res, err := c.tx.ExecContext(ctx, `UPDATE resources SET doc = ? WHERE kind = ? AND name = ?`, string(doc), c.kind, name)
+	res, err := c.tx.ExecContext(ctx, `UPDATE resources SET doc = ?, doc_version = ? WHERE kind = ? AND name = ?`, doc, docVersion, c.kind, name)
 	if err != nil {
 		return fmt.Errorf("replace %s: %w", c.kind, err)
 	}
@@ -131,7 +132,7 @@ func (c *collection[T]) Delete(ctx context.Context, name string) (bool, error) {
 
 func (c *collection[T]) List(ctx context.Context, opts glue.ListOptions) ([]*T, error) {
 	q := strings.Builder{}
-	q.WriteString(`SELECT doc FROM resources r WHERE kind = ? AND name > ?`)
+	q.WriteString(`SELECT doc_version, doc FROM resources r WHERE kind = ? AND name > ?`)
 	args := []any{c.kind, opts.After}
 	if opts.Workflow != "" {
 		q.WriteString(` AND json_extract(doc, '$.WorkflowName') = ?`)
@@ -157,23 +158,16 @@ func (c *collection[T]) List(ctx context.Context, opts glue.ListOptions) ([]*T, 
 	defer rows.Close()
 	var out []*T
 	for rows.Next() {
+		var version int
 		var doc string
-		if err := rows.Scan(&doc); err != nil {
+		if err := rows.Scan(&version, &doc); err != nil {
 			return nil, fmt.Errorf("list %s: %w", c.kind, err)
 		}
-		v, err := decode[T](doc)
+		v, err := decodeDoc[T](doc, version)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, v)
 	}
 	return out, rows.Err()
-}
-
-func decode[T any](doc string) (*T, error) {
-	v := new(T)
-	if err := json.Unmarshal([]byte(doc), v); err != nil {
-		return nil, fmt.Errorf("decode stored document: %w", err)
-	}
-	return v, nil
 }
