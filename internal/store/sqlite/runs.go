@@ -18,8 +18,8 @@ func (t *tx) JobRuns() store.JobRuns { return jobRuns{runTable[glue.JobRunRecord
 func (t *tx) Crawls() store.Crawls   { return crawls{runTable[glue.CrawlRecord]{t.c, crawlSpec}} }
 func (t *tx) Firings() store.Firings { return firings{t.c} }
 
-// queryDocs runs a query selecting (seq, doc_version, doc) and decodes every row,
-// handing each seq to setSeq.
+// queryDocs runs a query selecting (seq, doc_version, doc) and decodes
+// every row, handing each seq to setSeq.
 func queryDocs[T any](ctx context.Context, q *conn, setSeq func(*T, int64), query string, args ...any) ([]*T, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
