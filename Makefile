@@ -23,9 +23,11 @@ lint: ## gofmt, go vet and staticcheck
 generate: ## regenerate the embedded Glue model subset from ../shared/aws-model
 	go generate ./internal/model
 
-verify: ## check the embedded model subset is up to date
+verify: ## check the model subset is up to date, go.mod is tidy, migrations roll back and stored documents match their golden form
 	go run ./internal/model/gen -model ../shared/aws-model/glue-service-2.json -out /tmp/epoxy-subset.json
 	cmp /tmp/epoxy-subset.json internal/model/glue-subset.json
+	go mod tidy -diff
+	go test -count=1 -run 'TestMigrate_UpDownUp|TestDocuments_' ./internal/store/sqlite
 
 build: ## build ./epoxy
 	go build -o epoxy ./cmd/epoxy

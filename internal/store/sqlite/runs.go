@@ -3,22 +3,23 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/epoxy-run/epoxy/internal/glue"
 	"github.com/epoxy-run/epoxy/internal/store"
 )
 
-func (t *tx) WorkflowRuns() store.WorkflowRuns { return workflowRuns{t.c} }
-func (t *tx) JobRuns() store.JobRuns           { return jobRuns{t.c} }
-func (t *tx) Crawls() store.Crawls             { return crawls{t.c} }
-func (t *tx) Firings() store.Firings           { return firings{t.c} }
+func (t *tx) WorkflowRuns() store.WorkflowRuns {
+	return workflowRuns{runTable[glue.WorkflowRunRecord]{t.c, workflowRunSpec}}
+}
 
-// queryDocs runs a query selecting (seq, doc) and decodes every row,
-// handing each seq to setSeq.
+func (t *tx) JobRuns() store.JobRuns { return jobRuns{runTable[glue.JobRunRecord]{t.c, jobRunSpec}} }
+func (t *tx) Crawls() store.Crawls   { return crawls{runTable[glue.CrawlRecord]{t.c, crawlSpec}} }
+func (t *tx) Firings() store.Firings { return firings{t.c} }
+
+// queryDocs runs a query selecting (seq, doc_version, doc) and decodes
+// every row, handing each seq to setSeq.
 func queryDocs[T any](ctx context.Context, q *conn, setSeq func(*T, int64), query string, args ...any) ([]*T, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -28,11 +29,12 @@ func queryDocs[T any](ctx context.Context, q *conn, setSeq func(*T, int64), quer
 	var out []*T
 	for rows.Next() {
 		var seq int64
+		var version int
 		var doc string
-		if err := rows.Scan(&seq, &doc); err != nil {
+		if err := rows.Scan(&seq, &version, &doc); err != nil {
 			return nil, fmt.Errorf("scan: %w", err)
 		}
-		v, err := decode[T](doc)
+		v, err := decodeDoc[T](doc, version)
 		if err != nil {
 			return nil, err
 		}
@@ -64,19 +66,6 @@ func insertedSeq(res sql.Result, seq *int64, label, id string) error {
 	return err
 }
 
-func marshal(v any) (string, error) {
-	b, err := json.Marshal(v)
-	return string(b), err
-}
-
-func placeholders[S ~string](states []S) (string, []any) {
-	args := make([]any, len(states))
-	for i, s := range states {
-		args[i] = string(s)
-	}
-	return strings.TrimSuffix(strings.Repeat("?,", len(states)), ","), args
-}
-
 func pageLimit(limit int) int {
 	if limit <= 0 {
 		return -1
@@ -91,121 +80,55 @@ func beforeClause(before int64) int64 {
 	return before
 }
 
-type workflowRuns struct{ tx *conn }
+var workflowRunSpec = newRunSpec(runSpec[glue.WorkflowRunRecord]{
+	table: "workflow_runs", label: "Workflow run", owner: "workflow", state: "status",
+	row: func(r *glue.WorkflowRunRecord) runRow {
+		return runRow{id: r.Run.WorkflowRunID, owner: r.Run.Name, state: string(r.Run.Status), seq: &r.Seq}
+	},
+	setSeq: func(r *glue.WorkflowRunRecord, s int64) { r.Seq = s },
+})
 
-func setRunSeq(r *glue.WorkflowRunRecord, s int64) { r.Seq = s }
-
-func (w workflowRuns) Insert(ctx context.Context, r *glue.WorkflowRunRecord) error {
-	doc, err := marshal(r)
-	if err != nil {
-		return err
-	}
-	res, err := w.tx.ExecContext(ctx, `INSERT INTO workflow_runs (id, workflow, status, doc) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-		r.Run.WorkflowRunID, r.Run.Name, r.Run.Status, doc)
-	if err != nil {
-		return fmt.Errorf("insert workflow run: %w", err)
-	}
-	return insertedSeq(res, &r.Seq, "Workflow run", r.Run.WorkflowRunID)
-}
-
-func (w workflowRuns) Get(ctx context.Context, workflow, id string) (*glue.WorkflowRunRecord, error) {
-	return queryOne(ctx, w.tx, setRunSeq, glue.Errorf(glue.EntityNotFound, "Workflow run %s of workflow %s not found", id, workflow),
-		`SELECT seq, doc FROM workflow_runs WHERE workflow = ? AND id = ?`, workflow, id)
-}
-
-func (w workflowRuns) Update(ctx context.Context, r *glue.WorkflowRunRecord) error {
-	doc, err := marshal(r)
-	if err != nil {
-		return err
-	}
-	_, err = w.tx.ExecContext(ctx, `UPDATE workflow_runs SET status = ?, doc = ? WHERE id = ?`, r.Run.Status, doc, r.Run.WorkflowRunID)
-	if err != nil {
-		return fmt.Errorf("update workflow run: %w", err)
-	}
-	return nil
-}
-
-func (w workflowRuns) List(ctx context.Context, workflow string, beforeSeq int64, limit int) ([]*glue.WorkflowRunRecord, error) {
-	return queryDocs(ctx, w.tx, setRunSeq, `SELECT seq, doc FROM workflow_runs WHERE workflow = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
-		workflow, beforeClause(beforeSeq), pageLimit(limit))
+type workflowRuns struct {
+	runTable[glue.WorkflowRunRecord]
 }
 
 func (w workflowRuns) Active(ctx context.Context, workflow string) ([]*glue.WorkflowRunRecord, error) {
-	q := `SELECT seq, doc FROM workflow_runs WHERE status IN ('RUNNING', 'STOPPING')`
-	args := []any{}
-	if workflow != "" {
-		q += ` AND workflow = ?`
-		args = append(args, workflow)
-	}
-	return queryDocs(ctx, w.tx, setRunSeq, q+` ORDER BY seq`, args...)
+	return w.inStates(ctx, workflow, anys([]glue.WorkflowRunStatus{glue.WorkflowRunRunning, glue.WorkflowRunStopping}))
 }
 
 func (w workflowRuns) DeleteWorkflow(ctx context.Context, workflow string) error {
-	_, err := w.tx.ExecContext(ctx, `DELETE FROM workflow_runs WHERE workflow = ?`, workflow)
-	return err
+	return w.deleteOwner(ctx, workflow)
 }
 
-type jobRuns struct{ tx *conn }
+var jobRunSpec = newRunSpec(runSpec[glue.JobRunRecord]{
+	table: "job_runs", label: "Job run", owner: "job", state: "state",
+	extra: []string{"workflow_run_id", "trigger_name", "retried"},
+	row: func(r *glue.JobRunRecord) runRow {
+		return runRow{id: r.JobRun.ID, owner: r.JobRun.JobName, state: string(r.JobRun.JobRunState),
+			extra: []any{r.WorkflowRunID, r.JobRun.TriggerName, r.Retried}, seq: &r.Seq}
+	},
+	setSeq: func(r *glue.JobRunRecord, s int64) { r.Seq = s },
+})
 
-func setJobRunSeq(r *glue.JobRunRecord, s int64) { r.Seq = s }
-
-func (j jobRuns) Insert(ctx context.Context, r *glue.JobRunRecord) error {
-	doc, err := marshal(r)
-	if err != nil {
-		return err
-	}
-	res, err := j.tx.ExecContext(ctx, `INSERT INTO job_runs (id, job, workflow_run_id, trigger_name, state, retried, doc) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-		r.JobRun.ID, r.JobRun.JobName, r.WorkflowRunID, r.JobRun.TriggerName, r.JobRun.JobRunState, r.Retried, doc)
-	if err != nil {
-		return fmt.Errorf("insert job run: %w", err)
-	}
-	return insertedSeq(res, &r.Seq, "Job run", r.JobRun.ID)
-}
-
-func (j jobRuns) Get(ctx context.Context, job, id string) (*glue.JobRunRecord, error) {
-	return queryOne(ctx, j.tx, setJobRunSeq, glue.Errorf(glue.EntityNotFound, "Job run %s of job %s not found", id, job),
-		`SELECT seq, doc FROM job_runs WHERE job = ? AND id = ?`, job, id)
+type jobRuns struct {
+	runTable[glue.JobRunRecord]
 }
 
 func (j jobRuns) ByID(ctx context.Context, id string) (*glue.JobRunRecord, error) {
-	return queryOne(ctx, j.tx, setJobRunSeq, glue.Errorf(glue.EntityNotFound, "Job run %s not found", id),
-		`SELECT seq, doc FROM job_runs WHERE id = ?`, id)
-}
-
-func (j jobRuns) Update(ctx context.Context, r *glue.JobRunRecord) error {
-	doc, err := marshal(r)
-	if err != nil {
-		return err
-	}
-	_, err = j.tx.ExecContext(ctx, `UPDATE job_runs SET state = ?, retried = ?, doc = ? WHERE id = ?`, r.JobRun.JobRunState, r.Retried, doc, r.JobRun.ID)
-	if err != nil {
-		return fmt.Errorf("update job run: %w", err)
-	}
-	return nil
-}
-
-func (j jobRuns) List(ctx context.Context, job string, beforeSeq int64, limit int) ([]*glue.JobRunRecord, error) {
-	return queryDocs(ctx, j.tx, setJobRunSeq, `SELECT seq, doc FROM job_runs WHERE job = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
-		job, beforeClause(beforeSeq), pageLimit(limit))
+	return j.byID(ctx, id)
 }
 
 func (j jobRuns) OfWorkflowRun(ctx context.Context, runID string) ([]*glue.JobRunRecord, error) {
-	return queryDocs(ctx, j.tx, setJobRunSeq, `SELECT seq, doc FROM job_runs WHERE workflow_run_id = ? ORDER BY seq`, runID)
+	return j.where(ctx, "workflow_run_id", runID)
 }
 
 func (j jobRuns) InStates(ctx context.Context, job string, states ...glue.JobRunState) ([]*glue.JobRunRecord, error) {
-	ph, args := placeholders(states)
-	q := `SELECT seq, doc FROM job_runs WHERE state IN (` + ph + `)`
-	if job != "" {
-		q += ` AND job = ?`
-		args = append(args, job)
-	}
-	return queryDocs(ctx, j.tx, setJobRunSeq, q+` ORDER BY seq`, args...)
+	return j.inStates(ctx, job, anys(states))
 }
 
 func (j jobRuns) LatestTriggered(ctx context.Context, job string) (*glue.JobRunRecord, error) {
-	r, err := queryOne(ctx, j.tx, setJobRunSeq, errNone,
-		`SELECT seq, doc FROM job_runs WHERE job = ? AND workflow_run_id = '' AND trigger_name != '' AND retried = 0 ORDER BY seq DESC LIMIT 1`, job)
+	r, err := queryOne(ctx, j.tx, j.spec.setSeq, errNone,
+		`SELECT seq, doc_version, doc FROM job_runs WHERE job = ? AND workflow_run_id = '' AND trigger_name != '' AND retried = 0 ORDER BY seq DESC LIMIT 1`, job)
 	if errors.Is(err, errNone) {
 		return nil, nil
 	}
@@ -215,61 +138,37 @@ func (j jobRuns) LatestTriggered(ctx context.Context, job string) (*glue.JobRunR
 var errNone = errors.New("none")
 
 func (j jobRuns) DeleteJob(ctx context.Context, job string) error {
-	_, err := j.tx.ExecContext(ctx, `DELETE FROM job_runs WHERE job = ?`, job)
-	return err
+	return j.deleteOwner(ctx, job)
 }
 
-type crawls struct{ tx *conn }
+var crawlSpec = newRunSpec(runSpec[glue.CrawlRecord]{
+	table: "crawls", label: "Crawl", owner: "crawler", state: "state",
+	extra: []string{"workflow_run_id"},
+	row: func(c *glue.CrawlRecord) runRow {
+		return runRow{id: c.ID, owner: c.CrawlerName, state: string(c.State), extra: []any{c.WorkflowRunID}, seq: &c.Seq}
+	},
+	setSeq: func(c *glue.CrawlRecord, s int64) { c.Seq = s },
+})
 
-func setCrawlSeq(c *glue.CrawlRecord, s int64) { c.Seq = s }
-
-func (c crawls) Insert(ctx context.Context, r *glue.CrawlRecord) error {
-	doc, err := marshal(r)
-	if err != nil {
-		return err
-	}
-	res, err := c.tx.ExecContext(ctx, `INSERT INTO crawls (id, crawler, workflow_run_id, state, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-		r.ID, r.CrawlerName, r.WorkflowRunID, r.State, doc)
-	if err != nil {
-		return fmt.Errorf("insert crawl: %w", err)
-	}
-	return insertedSeq(res, &r.Seq, "Crawl", r.ID)
+type crawls struct {
+	runTable[glue.CrawlRecord]
 }
 
+// Get returns a crawl by id alone: crawl ids are unique across crawlers.
 func (c crawls) Get(ctx context.Context, id string) (*glue.CrawlRecord, error) {
-	return queryOne(ctx, c.tx, setCrawlSeq, glue.Errorf(glue.EntityNotFound, "Crawl %s not found", id),
-		`SELECT seq, doc FROM crawls WHERE id = ?`, id)
-}
-
-func (c crawls) Update(ctx context.Context, r *glue.CrawlRecord) error {
-	doc, err := marshal(r)
-	if err != nil {
-		return err
-	}
-	_, err = c.tx.ExecContext(ctx, `UPDATE crawls SET state = ?, doc = ? WHERE id = ?`, r.State, doc, r.ID)
-	if err != nil {
-		return fmt.Errorf("update crawl: %w", err)
-	}
-	return nil
-}
-
-func (c crawls) List(ctx context.Context, crawler string, beforeSeq int64, limit int) ([]*glue.CrawlRecord, error) {
-	return queryDocs(ctx, c.tx, setCrawlSeq, `SELECT seq, doc FROM crawls WHERE crawler = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
-		crawler, beforeClause(beforeSeq), pageLimit(limit))
+	return c.byID(ctx, id)
 }
 
 func (c crawls) OfWorkflowRun(ctx context.Context, runID string) ([]*glue.CrawlRecord, error) {
-	return queryDocs(ctx, c.tx, setCrawlSeq, `SELECT seq, doc FROM crawls WHERE workflow_run_id = ? ORDER BY seq`, runID)
+	return c.where(ctx, "workflow_run_id", runID)
 }
 
 func (c crawls) InStates(ctx context.Context, states ...glue.CrawlState) ([]*glue.CrawlRecord, error) {
-	ph, args := placeholders(states)
-	return queryDocs(ctx, c.tx, setCrawlSeq, `SELECT seq, doc FROM crawls WHERE state IN (`+ph+`) ORDER BY seq`, args...)
+	return c.inStates(ctx, "", anys(states))
 }
 
 func (c crawls) DeleteCrawler(ctx context.Context, crawler string) error {
-	_, err := c.tx.ExecContext(ctx, `DELETE FROM crawls WHERE crawler = ?`, crawler)
-	return err
+	return c.deleteOwner(ctx, crawler)
 }
 
 type firings struct{ tx *conn }

@@ -12,24 +12,15 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"runtime"
-	"sort"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/epoxy-run/epoxy/internal/store"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
-
-//go:embed migrations/*.sql
-var migrations embed.FS
 
 // Store is a store.Store on one SQLite database file.
 type Store struct {
@@ -62,7 +53,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
 	s := &Store{write: write, writeStmts: newStmtCache(write)}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, latest); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -110,57 +101,4 @@ func (s *Store) inTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fu
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
-}
-
-// migrate applies, in order and each in its own transaction, every embedded
-// migration not yet recorded in schema_migrations.
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	files, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	sort.Strings(files)
-	for _, f := range files {
-		if err := s.apply(ctx, f); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (s *Store) apply(ctx context.Context, file string) error {
-	name := strings.TrimSuffix(strings.TrimPrefix(file, "migrations/"), ".sql")
-	num, _, _ := strings.Cut(name, "_")
-	version, err := strconv.Atoi(num)
-	if err != nil {
-		return fmt.Errorf("migrate: %s: file name must start with a number", file)
-	}
-	body, err := migrations.ReadFile(file)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if n > 0 {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return fmt.Errorf("migrate %s: %w", name, err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-		version, name, time.Now().UTC().Format(time.RFC3339)); err != nil {
-		return fmt.Errorf("migrate %s: %w", name, err)
-	}
-	return tx.Commit()
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -77,22 +76,24 @@ type collection[T any] struct {
 
 func (c *collection[T]) Get(ctx context.Context, name string) (*T, error) {
 	var doc string
-	err := c.tx.QueryRowContext(ctx, `SELECT doc FROM resources WHERE kind = ? AND name = ?`, c.kind, name).Scan(&doc)
+	var version int
+	err := c.tx.QueryRowContext(ctx, `SELECT doc_version, doc FROM resources WHERE kind = ? AND name = ?`, c.kind, name).Scan(&version, &doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, glue.NotFound(c.kind, name)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", c.kind, err)
 	}
-	return decode[T](doc)
+	return decodeDoc[T](doc, version)
 }
 
 func (c *collection[T]) Insert(ctx context.Context, name string, v *T) error {
-	doc, err := json.Marshal(v)
+	doc, err := encodeDoc(v)
 	if err != nil {
 		return fmt.Errorf("insert %s: %w", c.kind, err)
 	}
-	res, err := c.tx.ExecContext(ctx, `INSERT INTO resources (kind, name, doc) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, c.kind, name, string(doc))
+	res, err := c.tx.ExecContext(ctx, `INSERT INTO resources (kind, name, doc, doc_version) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		c.kind, name, doc, docVersion)
 	if err != nil {
 		return fmt.Errorf("insert %s: %w", c.kind, err)
 	}
@@ -103,11 +104,11 @@ func (c *collection[T]) Insert(ctx context.Context, name string, v *T) error {
 }
 
 func (c *collection[T]) Replace(ctx context.Context, name string, v *T) error {
-	doc, err := json.Marshal(v)
+	doc, err := encodeDoc(v)
 	if err != nil {
 		return fmt.Errorf("replace %s: %w", c.kind, err)
 	}
-	res, err := c.tx.ExecContext(ctx, `UPDATE resources SET doc = ? WHERE kind = ? AND name = ?`, string(doc), c.kind, name)
+	res, err := c.tx.ExecContext(ctx, `UPDATE resources SET doc = ?, doc_version = ? WHERE kind = ? AND name = ?`, doc, docVersion, c.kind, name)
 	if err != nil {
 		return fmt.Errorf("replace %s: %w", c.kind, err)
 	}
@@ -131,8 +132,13 @@ func (c *collection[T]) Delete(ctx context.Context, name string) (bool, error) {
 
 func (c *collection[T]) List(ctx context.Context, opts glue.ListOptions) ([]*T, error) {
 	var out []*T
-	err := c.scan(ctx, "doc", opts, func(doc string) error {
-		v, err := decode[T](doc)
+	err := c.scan(ctx, "doc_version, doc", opts, func(rows *sql.Rows) error {
+		var version int
+		var doc string
+		if err := rows.Scan(&version, &doc); err != nil {
+			return fmt.Errorf("list %s: %w", c.kind, err)
+		}
+		v, err := decodeDoc[T](doc, version)
 		out = append(out, v)
 		return err
 	})
@@ -141,18 +147,22 @@ func (c *collection[T]) List(ctx context.Context, opts glue.ListOptions) ([]*T, 
 
 func (c *collection[T]) Names(ctx context.Context, opts glue.ListOptions) ([]string, error) {
 	var out []string
-	err := c.scan(ctx, "name", opts, func(name string) error {
+	err := c.scan(ctx, "name", opts, func(rows *sql.Rows) error {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return fmt.Errorf("list %s: %w", c.kind, err)
+		}
 		out = append(out, name)
 		return nil
 	})
 	return out, err
 }
 
-// scan runs the listing query for opts, selecting one column (doc or name)
-// of each matching row in name order, and hands each value to fn.
-func (c *collection[T]) scan(ctx context.Context, column string, opts glue.ListOptions, fn func(string) error) error {
+// scan runs the listing query for opts, selecting columns of each matching
+// row in name order, and hands each row to fn.
+func (c *collection[T]) scan(ctx context.Context, columns string, opts glue.ListOptions, fn func(*sql.Rows) error) error {
 	q := strings.Builder{}
-	q.WriteString(`SELECT ` + column + ` FROM resources r WHERE kind = ? AND name > ?`)
+	q.WriteString(`SELECT ` + columns + ` FROM resources r WHERE kind = ? AND name > ?`)
 	args := []any{c.kind, opts.After}
 	if opts.Workflow != "" {
 		q.WriteString(` AND json_extract(doc, '$.WorkflowName') = ?`)
@@ -177,21 +187,9 @@ func (c *collection[T]) scan(ctx context.Context, column string, opts glue.ListO
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return fmt.Errorf("list %s: %w", c.kind, err)
-		}
-		if err := fn(v); err != nil {
+		if err := fn(rows); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
-}
-
-func decode[T any](doc string) (*T, error) {
-	v := new(T)
-	if err := json.Unmarshal([]byte(doc), v); err != nil {
-		return nil, fmt.Errorf("decode stored document: %w", err)
-	}
-	return v, nil
 }

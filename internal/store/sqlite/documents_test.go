@@ -1,0 +1,243 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/store"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden documents in testdata/documents")
+
+// filler sets every stored member of a value, recursively, to a distinct
+// non-zero value, so a golden document shows how each member is stored.
+// Members tagged json:"-" (the store-assigned Seq) are left zero.
+type filler struct {
+	t *testing.T
+	n int
+	// open holds the struct types being filled, to refuse recursive types.
+	open map[reflect.Type]bool
+}
+
+var fillEpoch = time.Date(2026, 1, 2, 3, 4, 5, 678_000_000, time.UTC)
+
+func (f *filler) fill(v reflect.Value, path string) {
+	f.t.Helper()
+	f.n++
+	switch v.Type() {
+	case reflect.TypeFor[time.Time]():
+		v.Set(reflect.ValueOf(fillEpoch.Add(time.Duration(f.n) * time.Second)))
+		return
+	case reflect.TypeFor[json.RawMessage]():
+		v.SetBytes([]byte(`{"` + path + `":` + strconv.Itoa(f.n) + `}`))
+		return
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(path)
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		v.SetInt(int64(f.n))
+	case reflect.Uint, reflect.Uint32, reflect.Uint64:
+		v.SetUint(uint64(f.n))
+	case reflect.Float64:
+		v.SetFloat(float64(f.n) + 0.5)
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		f.fill(v.Elem(), path)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		f.fill(v.Index(0), path+"[0]")
+	case reflect.Map:
+		v.Set(reflect.MakeMap(v.Type()))
+		val := reflect.New(v.Type().Elem()).Elem()
+		f.fill(val, path+"[k]")
+		v.SetMapIndex(reflect.ValueOf(path+".key").Convert(v.Type().Key()), val)
+	case reflect.Struct:
+		if f.open[v.Type()] {
+			f.t.Fatalf("%s: %s contains itself; the golden test cannot fill it", path, v.Type())
+		}
+		f.open[v.Type()] = true
+		defer delete(f.open, v.Type())
+		for i := range v.NumField() {
+			if sf := v.Type().Field(i); sf.IsExported() && sf.Tag.Get("json") != "-" {
+				f.fill(v.Field(i), path+"."+sf.Name)
+			}
+		}
+	default:
+		f.t.Fatalf("%s: the golden test cannot fill a %s; teach filler.fill how", path, v.Type())
+	}
+}
+
+// filled returns a T with every stored member set.
+func filled[T any](t *testing.T) *T {
+	t.Helper()
+	v := new(T)
+	f := &filler{t: t, open: map[reflect.Type]bool{}}
+	f.fill(reflect.ValueOf(v).Elem(), reflect.TypeFor[T]().Name())
+	return v
+}
+
+// docKind is one kind of stored document for the golden test: how to store
+// and read back a value through the store, and where its row is.
+type docKind struct {
+	name string
+	// full has every member set; minimal only what identifies its row, so
+	// its document shows which members are stored when zero.
+	full, minimal any
+	insert        func(ctx context.Context, tx store.Tx, v any) error
+	get           func(ctx context.Context, tx store.Tx, v any) (any, error)
+	// row locates the value's row: the table and the WHERE clause on it.
+	row func(v any) (table, where string, args []any)
+}
+
+func definition[T any](t *testing.T, kind glue.Kind, coll func(store.Tx) store.Collection[T], name func(*T) string, minimal *T) docKind {
+	return docKind{
+		name: string(kind), full: filled[T](t), minimal: minimal,
+		insert: func(ctx context.Context, tx store.Tx, v any) error { return coll(tx).Insert(ctx, name(v.(*T)), v.(*T)) },
+		get: func(ctx context.Context, tx store.Tx, v any) (any, error) {
+			return coll(tx).Get(ctx, name(v.(*T)))
+		},
+		row: func(v any) (string, string, []any) {
+			return "resources", "kind = ? AND name = ?", []any{kind, name(v.(*T))}
+		},
+	}
+}
+
+func run[T any](t *testing.T, spec *runSpec[T], table func(store.Tx) runTable[T], minimal *T) docKind {
+	return docKind{
+		name: spec.table, full: filled[T](t), minimal: minimal,
+		insert: func(ctx context.Context, tx store.Tx, v any) error { return table(tx).Insert(ctx, v.(*T)) },
+		get: func(ctx context.Context, tx store.Tx, v any) (any, error) {
+			return table(tx).byID(ctx, spec.row(v.(*T)).id)
+		},
+		row: func(v any) (string, string, []any) { return spec.table, "id = ?", []any{spec.row(v.(*T)).id} },
+	}
+}
+
+func docKinds(t *testing.T) []docKind {
+	t.Helper()
+	return []docKind{
+		definition(t, glue.KindWorkflow, store.Tx.Workflows, func(w *glue.Workflow) string { return w.Name },
+			&glue.Workflow{Name: "w"}),
+		definition(t, glue.KindTrigger, store.Tx.Triggers, func(tr *glue.Trigger) string { return tr.Name },
+			&glue.Trigger{Name: "t"}),
+		definition(t, glue.KindJob, store.Tx.Jobs, func(j *glue.Job) string { return j.Name }, &glue.Job{Name: "j"}),
+		definition(t, glue.KindCrawler, store.Tx.Crawlers, func(c *glue.Crawler) string { return c.Name },
+			&glue.Crawler{Name: "c"}),
+		definition(t, glue.KindBlueprint, store.Tx.Blueprints, func(b *glue.BlueprintRecord) string { return b.Blueprint.Name },
+			&glue.BlueprintRecord{Blueprint: glue.Blueprint{Name: "b"}}),
+		run(t, workflowRunSpec, func(tx store.Tx) runTable[glue.WorkflowRunRecord] { return tx.WorkflowRuns().(workflowRuns).runTable },
+			&glue.WorkflowRunRecord{Run: glue.WorkflowRun{WorkflowRunID: "wr"}}),
+		run(t, jobRunSpec, func(tx store.Tx) runTable[glue.JobRunRecord] { return tx.JobRuns().(jobRuns).runTable },
+			&glue.JobRunRecord{JobRun: glue.JobRun{ID: "jr"}}),
+		run(t, crawlSpec, func(tx store.Tx) runTable[glue.CrawlRecord] { return tx.Crawls().(crawls).runTable },
+			&glue.CrawlRecord{ID: "cr"}),
+		run(t, blueprintRunSpec, func(tx store.Tx) runTable[glue.BlueprintRunRecord] {
+			return tx.BlueprintRuns().(blueprintRuns).runTable
+		},
+			&glue.BlueprintRunRecord{Run: glue.BlueprintRun{RunID: "br"}}),
+	}
+}
+
+// storedDoc reads a row's document and format version as they are stored.
+func storedDoc(t *testing.T, b *testBundle, k docKind, v any) (string, int) {
+	t.Helper()
+	table, where, args := k.row(v)
+	var doc string
+	var version int
+	require.NoError(t, b.store.read.QueryRowContext(b.ctx, `SELECT doc, doc_version FROM `+table+` WHERE `+where, args...).Scan(&doc, &version))
+	return doc, version
+}
+
+// golden returns the compact form of a golden document, rewriting the file
+// from stored first when -update is given.
+func golden(t *testing.T, file, stored string) string {
+	t.Helper()
+	if *updateGolden {
+		var pretty bytes.Buffer
+		require.NoError(t, json.Indent(&pretty, []byte(stored), "", "  "))
+		require.NoError(t, os.MkdirAll(filepath.Dir(file), 0o755))
+		require.NoError(t, os.WriteFile(file, append(pretty.Bytes(), '\n'), 0o644))
+	}
+	raw, err := os.ReadFile(file)
+	require.NoError(t, err, "run go test ./internal/store/sqlite -run Golden -update to create it")
+	var compact bytes.Buffer
+	require.NoError(t, json.Compact(&compact, raw))
+	return compact.String()
+}
+
+// Ensure the stored form of every kind of document is exactly the golden
+// one in testdata/documents/v1 (all members set, and only the identifying
+// ones), and that those golden documents, written into rows as version 1,
+// read back as the values that produced them. A change to a glue JSON tag,
+// an omitempty or the timestamp format that alters storage fails here:
+// decide then whether version 1 rows stay readable (see docVersion).
+func TestDocuments_Golden(t *testing.T) {
+	t.Parallel()
+	for _, k := range docKinds(t) {
+		for variant, v := range map[string]any{"full": k.full, "minimal": k.minimal} {
+			t.Run(k.name+"/"+variant, func(t *testing.T) {
+				t.Parallel()
+				b := setup(t, filepath.Join(t.TempDir(), "epoxy.db"))
+				require.NoError(t, b.store.Update(b.ctx, func(tx store.Tx) error { return k.insert(b.ctx, tx, v) }))
+				stored, version := storedDoc(t, b, k, v)
+				require.Equal(t, docVersion, version)
+				want := golden(t, filepath.Join("testdata", "documents", "v1", k.name+"."+variant+".json"), stored)
+				require.Equal(t, want, stored, "stored form of %s changed", k.name)
+
+				table, where, args := k.row(v)
+				_, err := b.store.write.ExecContext(b.ctx, `UPDATE `+table+` SET doc = ?, doc_version = 1 WHERE `+where,
+					append([]any{want}, args...)...)
+				require.NoError(t, err)
+				require.NoError(t, b.store.View(b.ctx, func(tx store.Tx) error {
+					got, err := k.get(b.ctx, tx, v)
+					require.NoError(t, err)
+					require.Equal(t, v, got, "golden %s reads back", k.name)
+					return nil
+				}))
+			})
+		}
+	}
+}
+
+// Ensure a row in a format version this Epoxy does not know fails to read
+// with an error that says so, for definitions and runs alike, instead of
+// being read as if it were the current format.
+func TestDocuments_UnknownVersion(t *testing.T) {
+	t.Parallel()
+	b := setup(t, filepath.Join(t.TempDir(), "epoxy.db"))
+	require.NoError(t, b.store.Update(b.ctx, func(tx store.Tx) error {
+		if err := tx.Jobs().Insert(b.ctx, "j", &glue.Job{Name: "j"}); err != nil {
+			return err
+		}
+		return tx.JobRuns().Insert(b.ctx, &glue.JobRunRecord{JobRun: glue.JobRun{ID: "jr", JobName: "j"}})
+	}))
+	for _, table := range []string{"resources", "job_runs"} {
+		_, err := b.store.write.ExecContext(b.ctx, `UPDATE `+table+` SET doc_version = ?`, docVersion+1)
+		require.NoError(t, err)
+	}
+	require.NoError(t, b.store.View(b.ctx, func(tx store.Tx) error {
+		_, err := tx.Jobs().Get(b.ctx, "j")
+		require.ErrorContains(t, err, "format version 2 is not one this Epoxy reads")
+		_, err = tx.Jobs().List(b.ctx, glue.ListOptions{})
+		require.ErrorContains(t, err, "format version 2")
+		_, err = tx.JobRuns().Get(b.ctx, "j", "jr")
+		require.ErrorContains(t, err, "format version 2")
+		_, err = tx.JobRuns().List(b.ctx, "j", 0, 0)
+		require.ErrorContains(t, err, "format version 2")
+		return nil
+	}))
+}
