@@ -18,26 +18,46 @@ func (t *tx) Crawls() store.Crawls             { return crawls{t.c} }
 func (t *tx) Firings() store.Firings           { return firings{t.c} }
 
 // queryDocs runs a query selecting (seq, doc) and decodes every row,
-// handing each seq to setSeq.
+// handing each seq to setSeq. Rows are copied out and the statement
+// closed before any document is decoded, so decoding never keeps a cursor
+// open.
 func queryDocs[T any](ctx context.Context, q *conn, setSeq func(*T, int64), query string, args ...any) ([]*T, error) {
+	raw, err := scanSeqDocs(ctx, q, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*T, 0, len(raw))
+	for _, r := range raw {
+		v, err := decode[T](r.doc)
+		if err != nil {
+			return nil, err
+		}
+		setSeq(v, r.seq)
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// seqDoc is one row of a run table, not yet decoded.
+type seqDoc struct {
+	seq int64
+	doc string
+}
+
+// scanSeqDocs runs a query selecting (seq, doc) and returns its rows.
+func scanSeqDocs(ctx context.Context, q *conn, query string, args ...any) ([]seqDoc, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
 	defer rows.Close()
-	var out []*T
+	var out []seqDoc
 	for rows.Next() {
-		var seq int64
-		var doc string
-		if err := rows.Scan(&seq, &doc); err != nil {
+		var r seqDoc
+		if err := rows.Scan(&r.seq, &r.doc); err != nil {
 			return nil, fmt.Errorf("scan: %w", err)
 		}
-		v, err := decode[T](doc)
-		if err != nil {
-			return nil, err
-		}
-		setSeq(v, seq)
-		out = append(out, v)
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }

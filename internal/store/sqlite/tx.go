@@ -150,24 +150,38 @@ func (c *collection[T]) List(ctx context.Context, opts glue.ListOptions) ([]*T, 
 		q.WriteString(` LIMIT ?`)
 		args = append(args, opts.Limit)
 	}
-	rows, err := c.tx.QueryContext(ctx, q.String(), args...)
+	docs, err := c.scanDocs(ctx, q.String(), args...)
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", c.kind, err)
+		return nil, err
 	}
-	defer rows.Close()
-	var out []*T
-	for rows.Next() {
-		var doc string
-		if err := rows.Scan(&doc); err != nil {
-			return nil, fmt.Errorf("list %s: %w", c.kind, err)
-		}
+	out := make([]*T, 0, len(docs))
+	for _, doc := range docs {
 		v, err := decode[T](doc)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, v)
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// scanDocs runs a query selecting doc and returns the documents, copied
+// out and the statement closed before any is decoded.
+func (c *collection[T]) scanDocs(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := c.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", c.kind, err)
+	}
+	defer rows.Close()
+	var docs []string
+	for rows.Next() {
+		var doc string
+		if err := rows.Scan(&doc); err != nil {
+			return nil, fmt.Errorf("list %s: %w", c.kind, err)
+		}
+		docs = append(docs, doc)
+	}
+	return docs, rows.Err()
 }
 
 func decode[T any](doc string) (*T, error) {
