@@ -57,7 +57,13 @@ func TestBench_Quick(t *testing.T) {
 	for _, r := range rep.Rows {
 		requireSane(t, r)
 	}
-	require.Len(t, rep.Targets, 8)
+	require.Len(t, rep.Targets, 9)
+	for _, m := range []struct{ measurement, metric string }{{idleGetLabel, "req/s"}, {busyGetLabel, "req/s"}, {keptLabel, "kept"}} {
+		r := rep.find("api", m.measurement, m.metric)
+		require.NotNil(t, r, "no %s figure for %s", m.metric, m.measurement)
+		require.Nil(t, r.Peer, "only Epoxy runs jobs")
+	}
+	require.Empty(t, rep.find("api", busyGetLabel, "req/s").Note, "every CPU-bound job ran to the end of the measurement")
 	if withMoto {
 		get := rep.find("api", "GetWorkflow, 16 clients", "req/s")
 		require.NotNil(t, get)

@@ -22,6 +22,7 @@ const onePage = 20
 // 16 concurrent clients. ListWorkflows is measured on one page of
 // workflows, then walking every page of the full set; reads run before
 // CreateWorkflow so that both targets list the same number of workflows.
+// On Epoxy, GetWorkflow is then measured beside CPU-bound jobs.
 func runAPI(ctx context.Context, b *bench, t *target) ([]metric, error) {
 	srv, err := b.open(ctx, t, nil)
 	if err != nil {
@@ -49,7 +50,11 @@ func runAPI(ctx context.Context, b *bench, t *target) ([]metric, error) {
 		}
 		out = append(out, ms...)
 	}
-	return out, nil
+	if t.role != "epoxy" {
+		return out, nil
+	}
+	ms, err := measureGetUnderCPU(ctx, b, srv, names)
+	return append(out, ms...), err
 }
 
 // apiStep measures one operation with a number of clients.
@@ -83,7 +88,11 @@ func clientsLabel(n int) string {
 // measureGet reads the stored workflows, each client walking through them
 // from its own offset.
 func measureGet(ctx context.Context, b *bench, srv *server, names []string, clients int) (string, []metric, error) {
-	label := "GetWorkflow, " + clientsLabel(clients)
+	return getLoad(ctx, b, srv, names, clients, "GetWorkflow, "+clientsLabel(clients))
+}
+
+// getLoad is measureGet under a given label.
+func getLoad(ctx context.Context, b *bench, srv *server, names []string, clients int, label string) (string, []metric, error) {
 	b.logf("  %s", label)
 	ms, err := runLoad(ctx, srv, clients, b.cfg.Duration, func(w int) opFunc {
 		i := w * 7

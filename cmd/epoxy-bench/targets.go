@@ -33,6 +33,8 @@ func evaluateTargets(r *report, sz sizes) []targetCheck {
 		out = append(out, check(fmt.Sprintf("%s page at %s runs within 2× of %s", which, count(large), count(small)),
 			fmt.Sprintf("p50 ratio, %s page, %s / %s runs", which, count(large), count(small)), v, func(v float64) bool { return v <= 2 }))
 	}
+	out = append(out, check(fmt.Sprintf("GetWorkflow keeps ≥ 50%% of its req/s with %d CPU-bound jobs running", busyJobs), "% kept, "+keptLabel,
+		epoxyValue(r.find("api", keptLabel, "kept")), func(v float64) bool { return v >= 50 }))
 	out = append(out, check("idle RSS ≤ 30 MB", "Epoxy idle RSS (MiB)",
 		epoxyValue(r.find("footprint", "idle, after the first answered request", "RSS")), func(v float64) bool { return v*1.048576 <= 30 }))
 	return out

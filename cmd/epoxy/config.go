@@ -55,6 +55,10 @@ type serveConfig struct {
 	// MaxConnections is the parsed number.
 	MaxConnectionsText string
 	MaxConnections     int
+	// RetentionText is how long ended run history is kept, as text;
+	// Retention is the parsed duration (0: forever).
+	RetentionText string
+	Retention     time.Duration
 }
 
 // flagSpec ties a flag to its environment variable and default.
@@ -81,6 +85,7 @@ func (c *serveConfig) specs() []flagSpec {
 		{&c.StopGraceText, "stop-grace", "EPOXY_STOP_GRACE", "10s", "time a stopped job has between SIGTERM and SIGKILL"},
 		{&c.AllowedHostsText, "allowed-hosts", "EPOXY_ALLOWED_HOSTS", "", "comma-separated host names accepted in Host headers besides localhost and IP addresses; * accepts any"},
 		{&c.MaxConnectionsText, "max-connections", "EPOXY_MAX_CONNECTIONS", "1024", "most API connections open at once; more wait to be accepted"},
+		{&c.RetentionText, "retention", "EPOXY_RETENTION", "90d", "how long ended runs and their logs are kept, in days (90d) or as a Go duration (36h); 0 keeps them forever"},
 	}
 }
 
@@ -140,10 +145,35 @@ func (c *serveConfig) validate() error {
 	if c.MaxLogBytes, err = strconv.ParseInt(c.MaxLogBytesText, 10, 64); err != nil || c.MaxLogBytes < 0 {
 		return fmt.Errorf("--max-log-bytes must be a number of bytes (0: no cap), got %q", c.MaxLogBytesText)
 	}
+	if c.Retention, err = parseRetention(c.RetentionText); err != nil {
+		return err
+	}
 	if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
 		return fmt.Errorf("--account-id must be 12 digits, got %q", c.AccountID)
 	}
 	return c.validateNetwork()
+}
+
+// maxRetentionDays is the longest retention in days (100 years); longer
+// is what 0 is for.
+const maxRetentionDays = 36500
+
+// parseRetention parses --retention: a number of days such as 90d, a Go
+// duration such as 36h, or 0 (keep forever).
+func parseRetention(s string) (time.Duration, error) {
+	bad := fmt.Errorf("--retention must be a number of days such as 90d, a duration such as 36h, or 0 to keep history forever, got %q", s)
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 || n > maxRetentionDays {
+			return 0, bad
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, bad
+	}
+	return d, nil
 }
 
 // validateNetwork checks the listening address, the connection limit and

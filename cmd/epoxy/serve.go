@@ -24,6 +24,7 @@ import (
 	"github.com/epoxy-run/epoxy/internal/engine"
 	"github.com/epoxy-run/epoxy/internal/executor"
 	"github.com/epoxy-run/epoxy/internal/objectstore"
+	"github.com/epoxy-run/epoxy/internal/retention"
 	"github.com/epoxy-run/epoxy/internal/safefs"
 	"github.com/epoxy-run/epoxy/internal/service"
 	"github.com/epoxy-run/epoxy/internal/store/sqlite"
@@ -152,6 +153,7 @@ type app struct {
 	store      *sqlite.Store
 	engine     *engine.Engine
 	blueprints *blueprint.Manager
+	retention  *retention.Service
 	handler    http.Handler
 	lock       *dataLock
 }
@@ -159,6 +161,7 @@ type app struct {
 // Close stops background work, then closes the store and the data
 // directory.
 func (a *app) Close() error {
+	a.retention.Stop()
 	a.blueprints.Stop()
 	return errors.Join(a.engine.Close(), a.store.Close(), a.files.Close(), a.lock.Release())
 }
@@ -296,7 +299,14 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		_ = eng.Close()
 		return nil, err
 	}
-	return &app{files: files, store: st, engine: eng, blueprints: bps, handler: api.NewHostGuard(h, allowedHosts(cfg))}, nil
+	ret := retention.New(retention.Config{Store: st, Files: files, Clock: clock, Logger: log.With("component", "retention"),
+		Retention: cfg.Retention})
+	if err := ret.Start(ctx); err != nil {
+		bps.Stop()
+		_ = eng.Close()
+		return nil, err
+	}
+	return &app{files: files, store: st, engine: eng, blueprints: bps, retention: ret, handler: api.NewHostGuard(h, allowedHosts(cfg))}, nil
 }
 
 // allowedHosts are the names the Host guard accepts besides IP addresses

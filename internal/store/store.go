@@ -42,6 +42,7 @@ type Tx interface {
 	Firings() Firings
 	Schedules() Schedules
 	Events() Events
+	Retention() Retention
 
 	// Tags returns the tags of a resource (an empty map when it has none).
 	Tags(ctx context.Context, r glue.Resource) (map[string]string, error)
@@ -190,4 +191,28 @@ type BlueprintRuns interface {
 	InStates(ctx context.Context, states ...glue.BlueprintRunState) ([]*glue.BlueprintRunRecord, error)
 	// DeleteBlueprint deletes every run of a blueprint.
 	DeleteBlueprint(ctx context.Context, blueprint string) error
+}
+
+// Retention deletes ended history completed before a cutoff, at most limit
+// rows a call, so that a caller deleting much history holds the writer in
+// short transactions. Nothing active is deleted, nor anything a stored
+// workflow run still refers to. Each method returns the ids it deleted.
+type Retention interface {
+	// ExpireWorkflowRuns deletes ended (COMPLETED, STOPPED or ERROR)
+	// workflow runs completed before cutoff whose job runs and crawls have
+	// all ended, with the firings recorded under them and the events they
+	// consumed. Their job runs and crawls are left to ExpireJobRuns and
+	// ExpireCrawls.
+	ExpireWorkflowRuns(ctx context.Context, cutoff time.Time, limit int) ([]string, error)
+	// ExpireJobRuns deletes ended job runs completed before cutoff that
+	// belong to no stored workflow run and that no stored workflow run
+	// carries, with the firings recorded under them.
+	ExpireJobRuns(ctx context.Context, cutoff time.Time, limit int) ([]string, error)
+	// ExpireCrawls deletes ended crawls completed before cutoff that belong
+	// to no stored workflow run and that no stored workflow run carries,
+	// with the firings recorded under them.
+	ExpireCrawls(ctx context.Context, cutoff time.Time, limit int) ([]string, error)
+	// ExpireBlueprintRuns deletes SUCCEEDED and FAILED blueprint runs
+	// completed before cutoff.
+	ExpireBlueprintRuns(ctx context.Context, cutoff time.Time, limit int) ([]string, error)
 }
