@@ -7,10 +7,13 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"time"
 
 	"github.com/epoxy-run/epoxy/internal/api"
 	"github.com/epoxy-run/epoxy/internal/auth"
+	"github.com/epoxy-run/epoxy/internal/executor"
 	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/logsapi"
 	"github.com/epoxy-run/epoxy/internal/metrics"
 	"github.com/epoxy-run/epoxy/internal/store"
 )
@@ -100,4 +103,11 @@ func serveMetrics(addr string, m *metrics.Metrics, log *slog.Logger) (stop func(
 	go func() { _ = srv.Serve(ln) }()
 	log.Info("serving metrics", "endpoint", endpointURL(ln.Addr())+"/metrics")
 	return func() { _ = srv.Close() }, nil
+}
+
+// jobLines reads job output for the Logs API from the data directory.
+func jobLines(dataDir string) logsapi.Lines {
+	return func(id, stream string, fn func(at time.Time, text string) bool) error {
+		return executor.ReadLines(dataDir, id, stream, func(l executor.LogLine) bool { return fn(l.Time, l.Text) })
+	}
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/epoxy-run/epoxy/internal/crawl"
 	"github.com/epoxy-run/epoxy/internal/engine"
 	"github.com/epoxy-run/epoxy/internal/executor"
+	"github.com/epoxy-run/epoxy/internal/logsapi"
 	"github.com/epoxy-run/epoxy/internal/metrics"
 	"github.com/epoxy-run/epoxy/internal/objectstore"
 	"github.com/epoxy-run/epoxy/internal/safefs"
@@ -308,7 +309,10 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	if err != nil {
 		return nil, err
 	}
-	front := api.NewFrontDoor(api.FrontDoorConfig{Routes: []api.Route{{Prefix: "AWSGlue", Service: "glue", Handler: h, Serves: h.Serves}},
+	logs := logsapi.New(logsapi.Config{Runs: logsapi.StoreRuns{Store: st}, Lines: jobLines(cfg.DataDir),
+		Region: cfg.Region, Account: cfg.AccountID, Clock: clock, Logger: log.With("component", "logs")})
+	front := api.NewFrontDoor(api.FrontDoorConfig{Routes: []api.Route{{Prefix: "AWSGlue", Service: "glue", Handler: h, Serves: h.Serves},
+		{Prefix: logsapi.TargetPrefix, Service: "logs", Handler: logs, Serves: logs.Serves}},
 		Guard: authGuard(keys, clock, log), Metrics: met.Handler(), Ready: storeReady(st), Observer: met, Logger: log, Clock: clock})
 	if err := eng.Start(ctx); err != nil {
 		return nil, err
