@@ -7,6 +7,7 @@
 #   compat/boto3_test.py  - boto3 (unittest)
 #   compat/boto3_workflow_test.py - boto3: a multi-job workflow run to COMPLETED
 #   compat/cli_blueprint_test.sh - the AWS CLI: blueprints registered and run
+#   compat/logs_test.sh   - the AWS CLI and boto3: job output through the Logs API
 #   compat/examples_test.sh - every script in examples/ (the README's snippets)
 # and prints, as its last line, "compat: N passed, M failed" (test cases of
 # both suites). Exits non-zero if anything failed, including a suite that
@@ -121,6 +122,7 @@ run_suite cli bash "$compat/cli_test.sh"
 run_suite boto3 python3 "$compat/boto3_test.py"
 run_suite boto3 python3 "$compat/boto3_workflow_test.py"
 run_suite cli-blueprint bash "$compat/cli_blueprint_test.sh"
+run_suite logs bash "$compat/logs_test.sh"
 run_suite examples bash "$compat/examples_test.sh"
 
 if ! kill -0 "$server_pid" 2>/dev/null; then

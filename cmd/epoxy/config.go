@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/epoxy-run/epoxy/internal/auth"
 )
 
 // serveConfig is the configuration of `epoxy serve`. Every flag has an
@@ -59,6 +61,15 @@ type serveConfig struct {
 	// Retention is the parsed duration (0: forever).
 	RetentionText string
 	Retention     time.Duration
+	// Auth is "none" or "sigv4": every API request must then be signed
+	// with a key of CredentialsFile (AWS shared-credentials format).
+	Auth            string
+	CredentialsFile string
+	// MetricsAddr, if set, is a second listener serving /metrics.
+	MetricsAddr string
+	// serviceKey is the key jobs and blueprint generators sign with when
+	// Auth is sigv4 (set by loadAuth).
+	serviceKey auth.Key
 }
 
 // flagSpec ties a flag to its environment variable and default.
@@ -86,6 +97,9 @@ func (c *serveConfig) specs() []flagSpec {
 		{&c.AllowedHostsText, "allowed-hosts", "EPOXY_ALLOWED_HOSTS", "", "comma-separated host names accepted in Host headers besides localhost and IP addresses; * accepts any"},
 		{&c.MaxConnectionsText, "max-connections", "EPOXY_MAX_CONNECTIONS", "1024", "most API connections open at once; more wait to be accepted"},
 		{&c.RetentionText, "retention", "EPOXY_RETENTION", "90d", "how long ended runs and their logs are kept, in days (90d) or as a Go duration (36h); 0 keeps them forever"},
+		{&c.Auth, "auth", "EPOXY_AUTH", "none", "authentication: none, or sigv4 (requests signed with a key of --credentials)"},
+		{&c.CredentialsFile, "credentials", "EPOXY_CREDENTIALS", "", "with --auth sigv4: file of accepted keys, in the AWS shared-credentials format"},
+		{&c.MetricsAddr, "metrics-addr", "EPOXY_METRICS_ADDR", "", "address of a second listener serving Prometheus metrics at /metrics"},
 	}
 }
 
@@ -194,10 +208,35 @@ func (c *serveConfig) validateNetwork() error {
 	if err != nil {
 		return fmt.Errorf("--addr must be host:port such as 127.0.0.1:4747, got %q", c.Addr)
 	}
-	if !isLoopback(host) && !c.InsecureNoAuth {
-		return fmt.Errorf("refusing to listen on %s: the address is reachable from other machines and Epoxy has no authentication yet. "+
-			"Listen on loopback (--addr 127.0.0.1:4747), or pass --insecure-no-auth (env EPOXY_INSECURE_NO_AUTH=true) "+
-			"to let anyone who can reach it use the API and run code", c.Addr)
+	if err := c.validateAuth(); err != nil {
+		return err
+	}
+	if !isLoopback(host) && c.Auth != authSigV4 && !c.InsecureNoAuth {
+		return fmt.Errorf("refusing to listen on %s without authentication: the address is reachable from other machines. "+
+			"Listen on loopback (--addr 127.0.0.1:4747), require signed requests (--auth sigv4 --credentials FILE), "+
+			"or pass --insecure-no-auth (env EPOXY_INSECURE_NO_AUTH=true) to let anyone who can reach it use the API and run code", c.Addr)
+	}
+	return nil
+}
+
+// validateAuth checks --auth, --credentials and --metrics-addr.
+func (c *serveConfig) validateAuth() error {
+	switch c.Auth {
+	case authNone:
+		if c.CredentialsFile != "" {
+			return fmt.Errorf("--credentials is used only with --auth sigv4")
+		}
+	case authSigV4:
+		if c.CredentialsFile == "" {
+			return fmt.Errorf("--auth sigv4 needs --credentials FILE (AWS shared-credentials format)")
+		}
+	default:
+		return fmt.Errorf("--auth must be none or sigv4, got %q", c.Auth)
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("--metrics-addr must be host:port such as 127.0.0.1:9464, got %q", c.MetricsAddr)
+		}
 	}
 	return nil
 }

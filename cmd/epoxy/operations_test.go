@@ -55,14 +55,8 @@ func callTarget(t *testing.T, url, op string) string {
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	req.Header.Set("X-Amz-Target", "AWSGlue."+op)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	var e struct {
-		Type string `json:"__type"`
-	}
-	_ = json.NewDecoder(resp.Body).Decode(&e)
-	return e.Type
+	_, code := sendRaw(t, req)
+	return code
 }
 
 // servedOperations asks a server wired as `epoxy serve` is which of ops it

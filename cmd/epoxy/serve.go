@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -23,10 +24,13 @@ import (
 	"github.com/epoxy-run/epoxy/internal/crawl"
 	"github.com/epoxy-run/epoxy/internal/engine"
 	"github.com/epoxy-run/epoxy/internal/executor"
+	"github.com/epoxy-run/epoxy/internal/logsapi"
+	"github.com/epoxy-run/epoxy/internal/metrics"
 	"github.com/epoxy-run/epoxy/internal/objectstore"
 	"github.com/epoxy-run/epoxy/internal/retention"
 	"github.com/epoxy-run/epoxy/internal/safefs"
 	"github.com/epoxy-run/epoxy/internal/service"
+	"github.com/epoxy-run/epoxy/internal/store"
 	"github.com/epoxy-run/epoxy/internal/store/sqlite"
 )
 
@@ -55,7 +59,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer app.Close()
 	srv := newHTTPServer(app.handler)
-	if host, _, _ := net.SplitHostPort(cfg.Addr); !isLoopback(host) {
+	if cfg.MetricsAddr != "" {
+		stop, err := serveMetrics(cfg.MetricsAddr, app.metrics, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
+	}
+	if host, _, _ := net.SplitHostPort(cfg.Addr); !isLoopback(host) && cfg.Auth != authSigV4 {
 		log.Warn("INSECURE: serving the Glue API WITHOUT AUTHENTICATION on a non-loopback address (--insecure-no-auth): "+
 			"anyone who can reach it can create and run jobs, that is run code as this user", "addr", cfg.Addr)
 	}
@@ -156,6 +168,7 @@ type app struct {
 	retention  *retention.Service
 	handler    http.Handler
 	lock       *dataLock
+	metrics    *metrics.Metrics
 }
 
 // Close stops background work, then closes the store and the data
@@ -177,7 +190,7 @@ var (
 // and returns the blueprint operations, whose layout generators get the
 // same environment as jobs (Glue and S3 endpoints pointing where Epoxy's
 // do) and create their entities through svc.
-func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, st *sqlite.Store, svc *service.Service, clock blueprint.Clock, s3 *objectstore.S3) (*blueprint.Manager, error) {
+func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, st store.Store, svc *service.Service, clock blueprint.Clock, s3 *objectstore.S3) (*blueprint.Manager, error) {
 	shim := files.Path(filepath.Join("runtime", "blueprint"))
 	if err := blueprint.InstallShim(shim); err != nil {
 		return nil, err
@@ -250,7 +263,14 @@ func privateDatabase(files *safefs.Root, name string) error {
 	return nil
 }
 
-func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, st *sqlite.Store, key []byte) (*app, error) {
+func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, db *sqlite.Store, key []byte) (*app, error) {
+	keys, err := loadAuth(cfg, key)
+	if err != nil {
+		return nil, err
+	}
+	met := metrics.New(version, buildRevision())
+	st := met.TimeStore(db)
+	met.WatchJobRuns(st)
 	var s3 *objectstore.S3
 	if cfg.S3Endpoint != "" {
 		var err error
@@ -273,7 +293,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		clock = cfg.clock
 	}
 	eng, err := engine.New(engine.Config{Store: st, Executor: exec, Crawler: crawler, Clock: clock,
-		Logger: log.With("component", "engine"), StopGrace: cfg.StopGrace, Tick: cfg.tick})
+		Logger: slog.New(met.EngineLog(log.Handler())).With("component", "engine"), StopGrace: cfg.StopGrace, Tick: cfg.tick})
 	if err != nil {
 		return nil, err
 	}
@@ -292,6 +312,11 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	if err != nil {
 		return nil, err
 	}
+	logs := logsapi.New(logsapi.Config{Runs: logsapi.StoreRuns{Store: st}, Lines: jobLines(cfg.DataDir),
+		Region: cfg.Region, Account: cfg.AccountID, Clock: clock, Logger: log.With("component", "logs")})
+	front := api.NewFrontDoor(api.FrontDoorConfig{Routes: []api.Route{{Prefix: "AWSGlue", Service: "glue", Handler: h, Serves: h.Serves},
+		{Prefix: logsapi.TargetPrefix, Service: "logs", Handler: logs, Serves: logs.Serves}},
+		Guard: authGuard(keys, clock, log), Metrics: met.Handler(), Ready: storeReady(st), Observer: met, Logger: log, Clock: clock})
 	if err := eng.Start(ctx); err != nil {
 		return nil, err
 	}
@@ -299,14 +324,14 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		_ = eng.Close()
 		return nil, err
 	}
-	ret := retention.New(retention.Config{Store: st, Files: files, Clock: clock, Logger: log.With("component", "retention"),
+	ret := retention.New(retention.Config{Store: db, Files: files, Clock: clock, Logger: log.With("component", "retention"),
 		Retention: cfg.Retention})
 	if err := ret.Start(ctx); err != nil {
 		bps.Stop()
 		_ = eng.Close()
 		return nil, err
 	}
-	return &app{files: files, store: st, engine: eng, blueprints: bps, retention: ret, handler: api.NewHostGuard(h, allowedHosts(cfg))}, nil
+	return &app{files: files, store: db, engine: eng, blueprints: bps, retention: ret, handler: api.NewHostGuard(front, allowedHosts(cfg)), metrics: met}, nil
 }
 
 // allowedHosts are the names the Host guard accepts besides IP addresses
@@ -339,11 +364,13 @@ func scriptFetcher(s3 *objectstore.S3) executor.ScriptFetcher {
 // the few variables they inherit from the server and their HOME, see
 // package executor) and of blueprint generators: every AWS SDK call reaches
 // Epoxy (Glue) or the configured S3 endpoint, never real AWS; credentials
-// are dummy ones, never the server's; the instance metadata service is off.
+// are dummy ones (with --auth sigv4, Epoxy's service key), never the
+// server's own; the instance metadata service is off.
 func jobEnv(cfg *serveConfig, selfURL string) []string {
 	env := []string{"AWS_ENDPOINT_URL=" + selfURL, "AWS_ENDPOINT_URL_GLUE=" + selfURL,
 		"AWS_REGION=" + cfg.Region, "AWS_DEFAULT_REGION=" + cfg.Region,
-		"AWS_ACCESS_KEY_ID=epoxy", "AWS_SECRET_ACCESS_KEY=epoxy", "AWS_EC2_METADATA_DISABLED=true",
+		"AWS_ACCESS_KEY_ID=" + cmp.Or(cfg.serviceKey.AccessKey, "epoxy"), "AWS_SECRET_ACCESS_KEY=" + cmp.Or(cfg.serviceKey.Secret, "epoxy"),
+		"AWS_EC2_METADATA_DISABLED=true",
 		"EPOXY_ENDPOINT=" + selfURL}
 	if cfg.S3Endpoint != "" {
 		env = append(env, "AWS_ENDPOINT_URL_S3="+cfg.S3Endpoint)

@@ -18,7 +18,7 @@ func (m *machine) newJobRunRecord(job *glue.Job, a glue.Action, trigger, workflo
 		WorkerType: job.WorkerType, NumberOfWorkers: job.NumberOfWorkers, GlueVersion: job.GlueVersion,
 		SecurityConfiguration: job.SecurityConfiguration, NotificationProperty: job.NotificationProperty,
 		JobMode: job.JobMode, JobRunQueuingEnabled: job.JobRunQueuingEnabled, ExecutionClass: job.ExecutionClass,
-		LogGroupName: "/aws-glue/jobs"}
+		LogGroupName: glue.LogGroupName(job.Command.Name)}
 	if a.Timeout != nil {
 		r.Timeout = a.Timeout
 	}

@@ -334,37 +334,39 @@ func (l *Local) adopt(p *process) *process {
 }
 
 // output is where a job's stdout and stderr go: the write ends of the
-// relay's pipes, or the log files themselves when there is no size cap.
+// relay's pipes.
 type output struct {
 	stdout, stderr *os.File
-	relay          chan struct{} // closed when the relay exited; nil without one
+	relay          chan struct{} // closed when the relay exited
 }
 
-// openOutput opens the job's log files and, with a size cap, starts the
-// output relay (python/epoxy_output_relay.py) that copies the job's pipes
-// into them. The relay is a process of its own, not a goroutine of the
-// server, so a job keeps writing to a live reader when the server is
-// killed; the log files stay ordinary appended files that `epoxy logs` can
-// read at any time.
+// openOutput opens the job's log files and their time files (see
+// TimesFile) and starts the output relay (python/epoxy_output_relay.py)
+// that copies the job's pipes into them, capped at MaxLogBytes, recording
+// when each line was written. The relay is a process of its own, not a
+// goroutine of the server, so a job keeps writing to a live reader when the
+// server is killed; the log files stay ordinary appended files holding
+// exactly what the job printed, that `epoxy logs` can read at any time.
 func (l *Local) openOutput(logDir string) (*output, error) {
-	stdout, err := openLog(filepath.Join(logDir, "stdout"))
-	if err != nil {
-		return nil, err
+	var files []*os.File
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
+	for _, name := range []string{"stdout", "stderr", TimesFile("stdout"), TimesFile("stderr")} {
+		f, err := openLog(filepath.Join(logDir, name))
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
 	}
-	stderr, err := openLog(filepath.Join(logDir, "stderr"))
-	if err != nil {
-		stdout.Close()
-		return nil, err
-	}
-	if l.cfg.MaxLogBytes <= 0 {
-		return &output{stdout: stdout, stderr: stderr}, nil
-	}
-	defer stdout.Close()
-	defer stderr.Close()
-	return l.startRelay(stdout, stderr)
+	return l.startRelay(files)
 }
 
-func (l *Local) startRelay(stdout, stderr *os.File) (*output, error) {
+// startRelay starts the relay on the log files (stdout, stderr and their
+// time files).
+func (l *Local) startRelay(logs []*os.File) (*output, error) {
 	outR, outW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -379,8 +381,8 @@ func (l *Local) startRelay(stdout, stderr *os.File) (*output, error) {
 	defer errR.Close()
 	cmd := exec.Command(l.cfg.Python, "-I", "-S", filepath.Join(l.pythonDir, "epoxy_output_relay.py"),
 		strconv.FormatInt(l.cfg.MaxLogBytes, 10))
-	cmd.ExtraFiles = []*os.File{outR, errR, stdout, stderr}
-	cmd.Stderr = stderr
+	cmd.ExtraFiles = append([]*os.File{outR, errR}, logs...)
+	cmd.Stderr = logs[1]
 	cmd.Env = []string{"PATH=" + defaultPath}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
@@ -409,9 +411,6 @@ func (o *output) closeWriters() {
 const relayGrace = 10 * time.Second
 
 func (o *output) wait() {
-	if o.relay == nil {
-		return
-	}
 	select {
 	case <-o.relay:
 	case <-time.After(relayGrace):
