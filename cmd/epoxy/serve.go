@@ -293,7 +293,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		clock = cfg.clock
 	}
 	eng, err := engine.New(engine.Config{Store: st, Executor: exec, Crawler: crawler, Clock: clock,
-		Logger: slog.New(met.EngineLog(log.Handler())).With("component", "engine"), StopGrace: cfg.StopGrace, Tick: cfg.tick})
+		Logger: log.With("component", "engine"), Observer: met.Engine(), StopGrace: cfg.StopGrace, Tick: cfg.tick})
 	if err != nil {
 		return nil, err
 	}

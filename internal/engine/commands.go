@@ -17,7 +17,7 @@ import (
 // MaxConcurrentRuns refuses with ConcurrentRunsExceededException.
 func (e *Engine) StartWorkflowRun(ctx context.Context, name string, props map[string]string) (string, error) {
 	var id string
-	err := e.update(ctx, func(tx store.Tx) error {
+	err := e.update(ctx, func(ctx context.Context, tx store.Tx) error {
 		run, err := e.m.startRun(ctx, tx, name, props, nil)
 		if run != nil {
 			id = run.Run.WorkflowRunID
@@ -33,7 +33,7 @@ func (e *Engine) StartWorkflowRun(ctx context.Context, name string, props map[st
 // STOPPING then STOPPED.
 func (e *Engine) StopWorkflowRun(ctx context.Context, name, runID string) error {
 	var signal []string
-	err := e.update(ctx, func(tx store.Tx) (err error) {
+	err := e.update(ctx, func(ctx context.Context, tx store.Tx) (err error) {
 		signal, err = e.m.stopRun(ctx, tx, name, runID)
 		return err
 	})
@@ -51,7 +51,7 @@ func (e *Engine) StopWorkflowRun(ctx context.Context, name, runID string) error 
 func (e *Engine) ResumeWorkflowRun(ctx context.Context, name, runID string, nodeIDs []string) (string, []string, error) {
 	var newID string
 	var restarted []string
-	err := e.update(ctx, func(tx store.Tx) (err error) {
+	err := e.update(ctx, func(ctx context.Context, tx store.Tx) (err error) {
 		newID, restarted, err = e.m.resume(ctx, tx, name, runID, nodeIDs)
 		return err
 	})
@@ -60,7 +60,7 @@ func (e *Engine) ResumeWorkflowRun(ctx context.Context, name, runID string, node
 
 // PutWorkflowRunProperties merges props into a run's properties key by key.
 func (e *Engine) PutWorkflowRunProperties(ctx context.Context, name, runID string, props map[string]string) error {
-	return e.store.Update(ctx, func(tx store.Tx) error { return e.m.putRunProperties(ctx, tx, name, runID, props) })
+	return e.m.apply(ctx, e.store, func(ctx context.Context, tx store.Tx) error { return e.m.putRunProperties(ctx, tx, name, runID, props) })
 }
 
 // FireOnDemand fires an ON_DEMAND trigger: for a workflow's start trigger it
@@ -70,7 +70,7 @@ func (e *Engine) FireOnDemand(ctx context.Context, t *glue.Trigger) error {
 		_, err := e.StartWorkflowRun(ctx, t.WorkflowName, nil)
 		return err
 	}
-	return e.update(ctx, func(tx store.Tx) error {
+	return e.update(ctx, func(ctx context.Context, tx store.Tx) error {
 		_, err := e.m.fireActions(ctx, tx, t, "", "", nil)
 		return err
 	})
@@ -81,7 +81,7 @@ func (e *Engine) FireOnDemand(ctx context.Context, t *glue.Trigger) error {
 // queuing is enabled (on the request or the job), when the run waits.
 func (e *Engine) StartJobRun(ctx context.Context, req glue.JobRunRequest) (string, error) {
 	var id string
-	err := e.update(ctx, func(tx store.Tx) (err error) {
+	err := e.update(ctx, func(ctx context.Context, tx store.Tx) (err error) {
 		id, err = e.m.startJobRun(ctx, tx, req)
 		return err
 	})
@@ -93,7 +93,7 @@ func (e *Engine) StartJobRun(ctx context.Context, req glue.JobRunRequest) (strin
 func (e *Engine) BatchStopJobRun(ctx context.Context, job string, ids []string) ([]string, []glue.BatchStopError, error) {
 	var stopped, signal []string
 	var failed []glue.BatchStopError
-	err := e.update(ctx, func(tx store.Tx) (err error) {
+	err := e.update(ctx, func(ctx context.Context, tx store.Tx) (err error) {
 		stopped, failed, signal, err = e.m.stopJobRuns(ctx, tx, job, ids)
 		return err
 	})
@@ -112,19 +112,19 @@ func (e *Engine) NotifyEvent(ctx context.Context, workflow, eventID string) (str
 	if eventID == "" {
 		eventID = glue.NewUUID()
 	}
-	err := e.update(ctx, func(tx store.Tx) error { return e.m.notifyEvent(ctx, tx, workflow, eventID) })
+	err := e.update(ctx, func(ctx context.Context, tx store.Tx) error { return e.m.notifyEvent(ctx, tx, workflow, eventID) })
 	return eventID, err
 }
 
 // StartCrawler starts a crawl of a READY crawler outside any workflow.
 func (e *Engine) StartCrawler(ctx context.Context, name string) error {
-	return e.update(ctx, func(tx store.Tx) error { return e.m.startCrawler(ctx, tx, name) })
+	return e.update(ctx, func(ctx context.Context, tx store.Tx) error { return e.m.startCrawler(ctx, tx, name) })
 }
 
 // StopCrawler cancels the running crawl of a crawler.
 func (e *Engine) StopCrawler(ctx context.Context, name string) error {
 	var crawlID string
-	err := e.update(ctx, func(tx store.Tx) (err error) {
+	err := e.update(ctx, func(ctx context.Context, tx store.Tx) (err error) {
 		crawlID, err = e.m.stopCrawler(ctx, tx, name)
 		return err
 	})

@@ -149,7 +149,7 @@ func (d *Dispatcher) runOnce(ctx context.Context) error {
 		return errors.Join(append(errs, err)...)
 	}
 	if waiting {
-		if err := d.store.Update(ctx, func(tx store.Tx) error { return d.m.promoteWaiting(ctx, tx) }); err != nil {
+		if err := d.m.apply(ctx, d.store, func(ctx context.Context, tx store.Tx) error { return d.m.promoteWaiting(ctx, tx) }); err != nil {
 			errs = append(errs, err)
 		}
 		d.Wake() // promoted runs are STARTING: the next pass launches them
@@ -243,7 +243,7 @@ func (d *Dispatcher) recordEndings(ctx context.Context) error {
 	d.mu.Unlock()
 	var errs []error
 	for i, e := range ended {
-		if err := d.store.Update(ctx, func(tx store.Tx) error { return d.record(ctx, tx, e) }); err != nil {
+		if err := d.m.apply(ctx, d.store, func(ctx context.Context, tx store.Tx) error { return d.record(ctx, tx, e) }); err != nil {
 			d.mu.Lock()
 			d.ended = append(d.ended, ended[i:]...)
 			d.mu.Unlock()
@@ -317,7 +317,7 @@ func (d *Dispatcher) launch(ctx context.Context, starting []*glue.JobRunRecord) 
 		return nil
 	}
 	var runs []claimedRun
-	err := d.store.Update(ctx, func(tx store.Tx) error {
+	err := d.m.apply(ctx, d.store, func(ctx context.Context, tx store.Tx) error {
 		var err error
 		runs, err = d.m.claim(ctx, tx, ids)
 		return err
@@ -356,7 +356,7 @@ func (d *Dispatcher) startProcesses(runs []claimedRun) []*started {
 // recordProcesses stores the started processes' pids in one transaction and
 // starts watching them.
 func (d *Dispatcher) recordProcesses(ctx context.Context, procs []*started) error {
-	err := d.store.Update(ctx, func(tx store.Tx) error {
+	err := d.m.apply(ctx, d.store, func(ctx context.Context, tx store.Tx) error {
 		for _, s := range procs {
 			if s.err == nil {
 				if err := d.m.recordProcess(ctx, tx, s.rec.JobRun.ID, s.proc.PID(), s.proc.StartTime()); err != nil {
@@ -368,8 +368,9 @@ func (d *Dispatcher) recordProcesses(ctx context.Context, procs []*started) erro
 	})
 	for _, s := range procs {
 		if s.err == nil {
-			d.log.Info("job run started", "job_run", s.rec.JobRun.ID, "job", s.rec.JobRun.JobName, "attempt", s.rec.JobRun.Attempt,
-				"workflow_run", s.rec.WorkflowRunID, "pid", s.proc.PID())
+			d.m.emit(ctx, Event{Kind: JobRunStarted, WorkflowRunID: s.rec.WorkflowRunID,
+				attrs: []any{"job_run", s.rec.JobRun.ID, "job", s.rec.JobRun.JobName, "attempt", s.rec.JobRun.Attempt,
+					"workflow_run", s.rec.WorkflowRunID, "pid", s.proc.PID()}})
 			d.watch(s.rec, s.proc)
 		}
 	}
@@ -389,7 +390,9 @@ func (d *Dispatcher) failUnstarted(ctx context.Context, procs []*started) error 
 		id := s.rec.JobRun.ID
 		d.log.Info("job run could not start", "job_run", id, "err", s.err)
 		res := glue.ProcessResult{ExitCode: -1, Error: s.err.Error()}
-		errs = append(errs, d.store.Update(ctx, func(tx store.Tx) error { return d.m.finishJob(ctx, tx, id, glue.JobRunFailed, res) }))
+		errs = append(errs, d.m.apply(ctx, d.store, func(ctx context.Context, tx store.Tx) error {
+			return d.m.finishJob(ctx, tx, id, glue.JobRunFailed, res)
+		}))
 		d.untrack(id)
 	}
 	return errors.Join(errs...)
@@ -429,7 +432,7 @@ func (d *Dispatcher) startCrawl(id string) {
 		cancel()
 		return
 	}
-	d.log.Info("crawl started", "crawl", id)
+	d.m.emit(d.ctx, Event{Kind: CrawlStarted, attrs: []any{"crawl", id}})
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()

@@ -69,6 +69,8 @@ type Config struct {
 	// Tick is how often the scheduler checks schedules and event batches
 	// (default one second).
 	Tick time.Duration
+	// Observer, if set, receives every Event the engine publishes.
+	Observer Observer
 }
 
 // Engine is the facade the API calls for runs: each command applies one
@@ -90,7 +92,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	m := &machine{clock: cfg.Clock, log: cfg.Logger}
+	m := &machine{clock: cfg.Clock, log: cfg.Logger, observer: cfg.Observer}
 	d := newDispatcher(cfg, m)
 	return &Engine{store: cfg.Store, m: m, disp: d, sched: newScheduler(cfg, m, d.Wake)}, nil
 }
@@ -121,8 +123,8 @@ func (e *Engine) Tick(ctx context.Context) error { return e.sched.runOnce(ctx) }
 
 // update runs fn in a store transaction and wakes the dispatcher after a
 // successful commit, since any change may have created work.
-func (e *Engine) update(ctx context.Context, fn func(store.Tx) error) error {
-	if err := e.store.Update(ctx, fn); err != nil {
+func (e *Engine) update(ctx context.Context, fn func(context.Context, store.Tx) error) error {
+	if err := e.m.apply(ctx, e.store, fn); err != nil {
 		return err
 	}
 	e.disp.Wake()

@@ -14,8 +14,9 @@ import (
 // the Dispatcher, the Scheduler and the Engine's commands apply, and tests
 // drive directly.
 type machine struct {
-	clock Clock
-	log   *slog.Logger
+	clock    Clock
+	log      *slog.Logger
+	observer Observer // nil: events are only logged
 }
 
 // now is the time recorded on state changes, in Glue's millisecond precision.

@@ -48,11 +48,11 @@ func (d *Dispatcher) recover(ctx context.Context) error {
 		errs = append(errs, d.adopt(ctx, r))
 	}
 	for _, c := range cancelling {
-		errs = append(errs, d.store.Update(ctx, func(tx store.Tx) error {
+		errs = append(errs, d.m.apply(ctx, d.store, func(ctx context.Context, tx store.Tx) error {
 			return d.m.finishCrawl(ctx, tx, c.ID, glue.CrawlCancelled, glue.CrawlResult{}, "")
 		}))
 	}
-	errs = append(errs, d.store.Update(ctx, func(tx store.Tx) error {
+	errs = append(errs, d.m.apply(ctx, d.store, func(ctx context.Context, tx store.Tx) error {
 		for _, r := range runs {
 			if err := d.m.settle(ctx, tx, r.Run.Name, r.Run.WorkflowRunID); err != nil {
 				return err
@@ -81,7 +81,7 @@ func (d *Dispatcher) adopt(ctx context.Context, r *glue.JobRunRecord) error {
 	proc, err := d.exec.Reattach(runSpec(r, job), r.PID, r.ProcessStart)
 	if errors.Is(err, glue.ErrNotStarted) {
 		d.log.Info("job run claimed by an earlier server never started; dispatching it again", "job_run", id)
-		return d.store.Update(ctx, func(tx store.Tx) error { return d.m.relaunch(ctx, tx, id) })
+		return d.m.apply(ctx, d.store, func(ctx context.Context, tx store.Tx) error { return d.m.relaunch(ctx, tx, id) })
 	}
 	if err != nil {
 		return fmt.Errorf("reattach job run %s: %w", id, err)

@@ -73,8 +73,8 @@ func (s *Scheduler) runOnce(ctx context.Context) error {
 
 // update applies fn in a transaction and wakes the dispatcher after it
 // commits, since a firing creates job runs and crawls.
-func (s *Scheduler) update(ctx context.Context, fn func(store.Tx) error) error {
-	if err := s.store.Update(ctx, fn); err != nil {
+func (s *Scheduler) update(ctx context.Context, fn func(context.Context, store.Tx) error) error {
+	if err := s.m.apply(ctx, s.store, fn); err != nil {
 		return err
 	}
 	s.wake()
@@ -105,7 +105,7 @@ func (s *Scheduler) fireSchedules(ctx context.Context) error {
 	}
 	for key := range known {
 		if _, ok := want[key]; !ok {
-			errs = append(errs, s.store.Update(ctx, func(tx store.Tx) error { return tx.Schedules().Delete(ctx, key) }))
+			errs = append(errs, s.m.apply(ctx, s.store, func(ctx context.Context, tx store.Tx) error { return tx.Schedules().Delete(ctx, key) }))
 		}
 	}
 	return errors.Join(errs...)
@@ -116,7 +116,7 @@ func (s *Scheduler) fireSchedules(ctx context.Context) error {
 func (s *Scheduler) fireSchedule(ctx context.Context, key, expr string, st *glue.ScheduleRecord) error {
 	now := s.clock.Now().UTC()
 	if st == nil || st.Expression != expr {
-		return s.store.Update(ctx, func(tx store.Tx) error {
+		return s.m.apply(ctx, s.store, func(ctx context.Context, tx store.Tx) error {
 			cur, err := tx.Schedules().Get(ctx, key)
 			if err != nil || (cur != nil && cur.Expression == expr) {
 				return err // another pass got here first
@@ -139,7 +139,7 @@ func (s *Scheduler) fireSchedule(ctx context.Context, key, expr string, st *glue
 		}
 		next = n
 	}
-	return s.update(ctx, func(tx store.Tx) error {
+	return s.update(ctx, func(ctx context.Context, tx store.Tx) error {
 		cur, err := tx.Schedules().Get(ctx, key)
 		if err != nil || cur == nil || cur.Expression != expr || !cur.LastFire.Before(next) {
 			return err // changed or handled by another pass meanwhile
@@ -151,7 +151,7 @@ func (s *Scheduler) fireSchedule(ctx context.Context, key, expr string, st *glue
 		if err := tx.Schedules().Put(ctx, &glue.ScheduleRecord{Key: key, Expression: expr, LastFire: next}); err != nil || !fresh {
 			return err
 		}
-		s.log.Info("schedule fired", "schedule", key, "fire_time", next)
+		s.m.emit(ctx, Event{Kind: ScheduleFired, FireTime: next, attrs: []any{"schedule", key, "fire_time", next}})
 		if name, ok := strings.CutPrefix(key, crawlerKey); ok {
 			return s.m.fireCrawlerSchedule(ctx, tx, name)
 		}
@@ -171,7 +171,7 @@ func (s *Scheduler) expireBatches(ctx context.Context) error {
 		return err
 	}
 	now := s.clock.Now()
-	return s.update(ctx, func(tx store.Tx) error {
+	return s.update(ctx, func(ctx context.Context, tx store.Tx) error {
 		for _, wf := range workflows {
 			t, err := eventTrigger(ctx, tx, wf)
 			if glue.IsCode(err, glue.EntityNotFound) || glue.IsCode(err, glue.InvalidInput) {

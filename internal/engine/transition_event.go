@@ -53,7 +53,7 @@ func (m *machine) startBatch(ctx context.Context, tx store.Tx, workflow string, 
 		ids[i], seqs[i] = ev.ID, ev.Seq
 	}
 	props := map[string]string{"aws:eventIds": "[" + strings.Join(ids, ",") + "]"}
-	m.log.Info("event batch started", "workflow", workflow, "events", len(batch))
+	m.emit(ctx, Event{Kind: EventBatchStarted, attrs: []any{"workflow", workflow, "events", len(batch)}})
 	runID, err := m.startOrRecord(ctx, tx, workflow, props, cond)
 	if err != nil {
 		return err

@@ -93,7 +93,8 @@ func (m *machine) startCrawl(ctx context.Context, tx store.Tx, name, trigger, wo
 // them ended at once (a deleted job, a job at its limit), which may let
 // further triggers fire.
 func (m *machine) fireActions(ctx context.Context, tx store.Tx, t *glue.Trigger, workflow, runID string, preds []glue.Predecessor) (bool, error) {
-	m.log.Info("trigger fired", "trigger", t.Name, "type", t.Type, "workflow", workflow, "workflow_run", runID, "actions", len(t.Actions))
+	m.emit(ctx, Event{Kind: TriggerFired, WorkflowRunID: runID,
+		attrs: []any{"trigger", t.Name, "type", t.Type, "workflow", workflow, "workflow_run", runID, "actions", len(t.Actions)}})
 	anyEnded := false
 	for _, a := range t.Actions {
 		var ended bool
@@ -235,9 +236,10 @@ func (m *machine) endRun(ctx context.Context, tx store.Tx, run *glue.WorkflowRun
 		return err
 	}
 	st := glue.ComputeStatistics(jobRuns, crawls)
-	m.log.Info("workflow run ended", "workflow", run.Run.Name, "workflow_run", run.Run.WorkflowRunID, "status", run.Run.Status,
-		"duration", run.Run.CompletedOn.Sub(run.Run.StartedOn), "total", st.TotalActions, "succeeded", st.SucceededActions,
-		"failed", st.FailedActions, "timeout", st.TimeoutActions, "stopped", st.StoppedActions, "errored", st.ErroredActions)
+	m.emit(ctx, Event{Kind: WorkflowRunEnded, WorkflowRunID: run.Run.WorkflowRunID, State: string(run.Run.Status),
+		attrs: []any{"workflow", run.Run.Name, "workflow_run", run.Run.WorkflowRunID, "status", run.Run.Status,
+			"duration", run.Run.CompletedOn.Sub(run.Run.StartedOn), "total", st.TotalActions, "succeeded", st.SucceededActions,
+			"failed", st.FailedActions, "timeout", st.TimeoutActions, "stopped", st.StoppedActions, "errored", st.ErroredActions}})
 	return tx.WorkflowRuns().Update(ctx, run)
 }
 

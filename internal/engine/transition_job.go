@@ -156,8 +156,9 @@ func (m *machine) endJobRunAt(ctx context.Context, tx store.Tx, rec *glue.JobRun
 	if state != glue.JobRunSucceeded {
 		r.ErrorMessage = msg
 	}
-	m.log.Info("job run ended", "job_run", r.ID, "job", r.JobName, "state", state, "attempt", r.Attempt,
-		"workflow_run", rec.WorkflowRunID, "duration", now.Sub(r.StartedOn), "error", r.ErrorMessage)
+	m.emit(ctx, Event{Kind: JobRunEnded, WorkflowRunID: rec.WorkflowRunID, State: string(state),
+		attrs: []any{"job_run", r.ID, "job", r.JobName, "state", state, "attempt", r.Attempt,
+			"workflow_run", rec.WorkflowRunID, "duration", now.Sub(r.StartedOn), "error", r.ErrorMessage}})
 	retry, err := m.retryIfDue(ctx, tx, rec)
 	if err != nil {
 		return err

@@ -32,7 +32,8 @@ func (m *machine) startRun(ctx context.Context, tx store.Tx, name string, props 
 	if err := tx.WorkflowRuns().Insert(ctx, run); err != nil {
 		return nil, err
 	}
-	m.log.Info("workflow run started", "workflow", name, "workflow_run", run.Run.WorkflowRunID)
+	m.emit(ctx, Event{Kind: WorkflowRunStarted, WorkflowRunID: run.Run.WorkflowRunID,
+		attrs: []any{"workflow", name, "workflow_run", run.Run.WorkflowRunID}})
 	for _, t := range triggers {
 		if !t.Type.IsStart() {
 			continue

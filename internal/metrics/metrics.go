@@ -1,7 +1,7 @@
 // Package metrics keeps Epoxy's Prometheus metrics: API requests, workflow
 // runs, job runs and crawls, dispatch and schedule latencies, store
-// transactions. The engine knows nothing of Prometheus: its events are
-// read from its log records (EngineLog) and its store is timed from
+// transactions. The engine knows nothing of Prometheus: it publishes its
+// events to an engine.Observer (EngineObserver) and its store is timed from
 // outside (Store).
 package metrics
 
