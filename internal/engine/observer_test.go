@@ -34,7 +34,7 @@ func (r *recorder) kinds() []EventKind {
 
 // Ensure events a transition emits are published only after its
 // transaction commits, and never for a transaction that fails.
-func TestEvents_PublishedAfterCommit(t *testing.T) {
+func TestObserver_PublishedAfterCommit(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	rec := &recorder{}
@@ -59,7 +59,7 @@ func TestEvents_PublishedAfterCommit(t *testing.T) {
 
 // Ensure a workflow run's events reach the observer in order, with the
 // states they ended in.
-func TestEvents_WorkflowRun(t *testing.T) {
+func TestObserver_WorkflowRun(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	rec := &recorder{}
