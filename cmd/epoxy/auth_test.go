@@ -301,3 +301,24 @@ func TestParseServeFlagsAuth(t *testing.T) {
 	require.NoError(t, err, "a non-loopback address with authentication needs no --insecure-no-auth")
 	require.Equal(t, authSigV4, cfg.Auth)
 }
+
+// Ensure `epoxy notify-event` signs with the configured AWS credentials, so
+// it works against a server with --auth sigv4, and without credentials is
+// refused as any unsigned request is.
+func TestAuthNotifyEventSigned(t *testing.T) {
+	b := setupAuth(t)
+	eventWorkflow(t, b, "on-event", nil)
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	var out bytes.Buffer
+	err := notifyEventCmd(context.Background(), []string{"--endpoint", b.url, "--workflow", "on-event", "--event-id", "e-1"}, &out, &out)
+	require.ErrorContains(t, err, "MissingAuthenticationTokenException")
+
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDCI")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "ci-secret")
+	require.NoError(t, notifyEventCmd(context.Background(), []string{"--endpoint", b.url, "--workflow", "on-event", "--event-id", "e-1"}, &out, &out))
+	require.Len(t, workflowRuns(t, b, "on-event"), 1, "the signed event started a run")
+}

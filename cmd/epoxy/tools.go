@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -13,6 +15,10 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 
 	"github.com/epoxy-run/epoxy/internal/cron"
 	"github.com/epoxy-run/epoxy/internal/executor"
@@ -264,6 +270,9 @@ func notifyEventCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	req.Header.Set("X-Amz-Target", "AWSGlue.NotifyEvent")
+	if err := signRequest(ctx, req, body); err != nil {
+		return fmt.Errorf("notify-event: %w", err)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("notify-event: %w", err)
@@ -280,4 +289,25 @@ func notifyEventCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	fmt.Fprintln(stdout, "event delivered to workflow", *workflow)
 	return nil
+}
+
+// signRequest signs req with SigV4 for the glue service when AWS
+// credentials are configured (the SDK's default chain: environment, shared
+// files), so NotifyEvent works against `epoxy serve --auth sigv4`; with no
+// credentials the request goes unsigned, as a server without --auth takes.
+func signRequest(ctx context.Context, req *http.Request, body []byte) error {
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
+	if err != nil {
+		return nil
+	}
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	if err != nil || !creds.HasKeys() {
+		return nil
+	}
+	region := cfg.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	sum := sha256.Sum256(body)
+	return v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "glue", region, time.Now())
 }
