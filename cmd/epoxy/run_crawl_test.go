@@ -146,6 +146,14 @@ func TestRunCrawl_LocalTarget(t *testing.T) {
 	require.Equal(t, types.CrawlerHistoryStateFailed, crawls[0].State)
 	require.Contains(t, aws.ToString(crawls[0].ErrorMessage), missing)
 
+	// An s3:// target fails when the server has no S3 endpoint, saying so.
+	s3Crawler(t, b, "no-endpoint", "s3://bucket/prefix/")
+	_, err = b.client.StartCrawler(ctx, &glue.StartCrawlerInput{Name: aws.String("no-endpoint")})
+	require.NoError(t, err)
+	c = waitCrawlerReady(t, b, "no-endpoint")
+	require.Equal(t, types.LastCrawlStatusFailed, c.LastCrawl.Status)
+	require.Contains(t, aws.ToString(c.LastCrawl.ErrorMessage), "no S3 endpoint is configured")
+
 	_, err = b.client.StartCrawler(ctx, &glue.StartCrawlerInput{Name: aws.String("missing")})
 	requireCode(t, err, "EntityNotFoundException")
 	_, err = b.client.ListCrawls(ctx, &glue.ListCrawlsInput{CrawlerName: aws.String("missing")})

@@ -24,6 +24,7 @@ func newTestLocal(t *testing.T, dataDir string, edit ...func(*Config)) *Local {
 	}
 	l, err := NewLocal(cfg)
 	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, l.Close()) })
 	return l
 }
 
