@@ -205,7 +205,7 @@ func (h *durHarness) kill() {
 	_ = h.srv.Process.Kill()
 	select {
 	case <-h.exited:
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute):
 		h.t.Errorf("epoxy serve (pid %d) did not exit after SIGKILL", h.srv.Process.Pid)
 	}
 	h.srv, h.exited, h.client = nil, nil, nil
