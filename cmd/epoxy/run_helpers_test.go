@@ -58,6 +58,25 @@ func scriptJob(t *testing.T, b *testBundle, name, script string, opts ...func(*g
 	require.NoError(t, err)
 }
 
+// queuedAtLimit creates the job "queued" (JobRunQueuingEnabled, one run at
+// a time, held by gate), runs it once standalone until RUNNING, and starts
+// a run of the workflow "waits", whose start trigger queues a second run
+// of it. It returns the gate, the first job run's id and the workflow
+// run's id.
+func queuedAtLimit(t *testing.T, b *testBundle) (gate, first, runID string) {
+	t.Helper()
+	dir := t.TempDir()
+	gate = filepath.Join(dir, "gate")
+	scriptJob(t, b, "queued", pyScript(t, dir, "blocked", gluetest.Gate(gate, "")), func(in *glue.CreateJobInput) {
+		in.JobRunQueuingEnabled = aws.Bool(true)
+	})
+	first = startJobRun(t, b, &glue.StartJobRunInput{JobName: aws.String("queued")})
+	waitJobRunState(t, b, "queued", first, types.JobRunStateRunning, runWait)
+	mustWorkflow(t, b, "waits")
+	mustTrigger(t, b, startTrigger("waits", "start", jobAction("queued")))
+	return gate, first, startRun(t, b, "waits", nil)
+}
+
 // withMaxConcurrent sets a job's ExecutionProperty.MaxConcurrentRuns.
 func withMaxConcurrent(n int32) func(*glue.CreateJobInput) {
 	return func(in *glue.CreateJobInput) {

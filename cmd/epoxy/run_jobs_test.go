@@ -59,17 +59,7 @@ func TestRunJobs_MaxConcurrentRuns(t *testing.T) {
 func TestRunJobs_TriggerQueuing(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	dir := t.TempDir()
-	gate := filepath.Join(dir, "gate")
-	scriptJob(t, b, "queued", pyScript(t, dir, "blocked", gluetest.Gate(gate, "")), func(in *glue.CreateJobInput) {
-		in.JobRunQueuingEnabled = aws.Bool(true)
-	})
-	first := startJobRun(t, b, &glue.StartJobRunInput{JobName: aws.String("queued")})
-	waitJobRunState(t, b, "queued", first, types.JobRunStateRunning, runWait)
-
-	mustWorkflow(t, b, "waits")
-	mustTrigger(t, b, startTrigger("waits", "start", jobAction("queued")))
-	runID := startRun(t, b, "waits", nil)
+	gate, _, runID := queuedAtLimit(t, b)
 	run := getRun(t, b, "waits", runID)
 	require.Equal(t, types.WorkflowRunStatusRunning, run.Status)
 	requireStats(t, types.WorkflowRunStatistics{TotalActions: 1, WaitingActions: 1}, run)

@@ -215,17 +215,7 @@ func TestRunScope_StopWhileWaiting(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
-	dir := t.TempDir()
-	gate := filepath.Join(dir, "gate")
-	scriptJob(t, b, "queued", pyScript(t, dir, "blocked", gluetest.Gate(gate, "")), func(in *glue.CreateJobInput) {
-		in.JobRunQueuingEnabled = aws.Bool(true)
-	})
-	first := startJobRun(t, b, &glue.StartJobRunInput{JobName: aws.String("queued")})
-	waitJobRunState(t, b, "queued", first, types.JobRunStateRunning, runWait)
-
-	mustWorkflow(t, b, "waits")
-	mustTrigger(t, b, startTrigger("waits", "start", jobAction("queued")))
-	runID := startRun(t, b, "waits", nil)
+	gate, first, runID := queuedAtLimit(t, b)
 	waiting := onlyJobRun(t, getRun(t, b, "waits", runID), "queued")
 	require.Equal(t, types.JobRunStateWaiting, waiting.JobRunState)
 
