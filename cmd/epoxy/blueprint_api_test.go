@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // lcCfg declares parameters in an order and with keys that GetBlueprint
@@ -43,7 +45,7 @@ def generate_layout(user_params, system_params):
 `
 
 func lcArchive(t testing.TB) []byte {
-	return bpArchive(t, "lc", lcCfg, map[string]string{"layout.py": lcLayout})
+	return gluetest.BlueprintZip(t, "lc", lcCfg, map[string]string{"layout.py": lcLayout})
 }
 
 // Ensure the definition operations behave as Glue's: CreateBlueprint
@@ -211,19 +213,19 @@ func TestBlueprint_RegistrationErrors(t *testing.T) {
 		name, location string
 		fragments      []string
 	}{
-		{"cfg-not-json", writeArchive(t, bpArchive(t, "lc", `{"layoutGenerator": "lc.layout.generate_layout",`, layout)),
+		{"cfg-not-json", writeArchive(t, gluetest.BlueprintZip(t, "lc", `{"layoutGenerator": "lc.layout.generate_layout",`, layout)),
 			[]string{"lc/blueprint.cfg", "invalid JSON"}},
-		{"cfg-not-object", writeArchive(t, bpArchive(t, "lc", `["lc.layout.generate_layout"]`, layout)),
+		{"cfg-not-object", writeArchive(t, gluetest.BlueprintZip(t, "lc", `["lc.layout.generate_layout"]`, layout)),
 			[]string{"lc/blueprint.cfg", "JSON object"}},
-		{"no-generator", writeArchive(t, bpArchive(t, "lc", `{"parameterSpec": {}}`, layout)),
+		{"no-generator", writeArchive(t, gluetest.BlueprintZip(t, "lc", `{"parameterSpec": {}}`, layout)),
 			[]string{"layoutGenerator is missing"}},
-		{"generator-not-dotted", writeArchive(t, bpArchive(t, "lc", `{"layoutGenerator": "generate_layout"}`, layout)),
+		{"generator-not-dotted", writeArchive(t, gluetest.BlueprintZip(t, "lc", `{"layoutGenerator": "generate_layout"}`, layout)),
 			[]string{"layoutGenerator", "generate_layout"}},
-		{"module-missing", writeArchive(t, bpArchive(t, "lc", `{"layoutGenerator": "lc.nolayout.generate_layout"}`, layout)),
+		{"module-missing", writeArchive(t, gluetest.BlueprintZip(t, "lc", `{"layoutGenerator": "lc.nolayout.generate_layout"}`, layout)),
 			[]string{"lc.nolayout.generate_layout", "lc/nolayout.py"}},
-		{"param-bad-type", writeArchive(t, bpArchive(t, "lc", `{"layoutGenerator": "lc.layout.generate_layout",
+		{"param-bad-type", writeArchive(t, gluetest.BlueprintZip(t, "lc", `{"layoutGenerator": "lc.layout.generate_layout",
 			"parameterSpec": {"N": {"type": "Number"}}}`, layout)), []string{"parameterSpec.N.type", "Number"}},
-		{"param-bad-default", writeArchive(t, bpArchive(t, "lc", `{"layoutGenerator": "lc.layout.generate_layout",
+		{"param-bad-default", writeArchive(t, gluetest.BlueprintZip(t, "lc", `{"layoutGenerator": "lc.layout.generate_layout",
 			"parameterSpec": {"N": {"type": "Integer", "defaultValue": "many"}}}`, layout)), []string{"parameterSpec.N.defaultValue"}},
 		{"location-missing", missing, []string{missing}},
 		{"s3-without-endpoint", "s3://bucket/blueprint.zip", []string{"s3://bucket/blueprint.zip", "S3 endpoint"}},
@@ -269,7 +271,7 @@ func TestBlueprintRun_GeneratorEnvironment(t *testing.T) {
 	t.Setenv("EPOXY_TEST_SERVER_SECRET", "hunter2")
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAREALKEY")
 	b := setup(t)
-	archive := bpArchive(t, "env", `{"layoutGenerator": "env.layout.generate_layout", "parameterSpec": {"WorkflowName": {"type": "String"}}}`,
+	archive := gluetest.BlueprintZip(t, "env", `{"layoutGenerator": "env.layout.generate_layout", "parameterSpec": {"WorkflowName": {"type": "String"}}}`,
 		map[string]string{"layout.py": envLayout})
 	registerBlueprint(t, b, "env", archive)
 	runBlueprint(t, b, "env", map[string]any{"WorkflowName": "env-wf"}, types.BlueprintRunStateSucceeded)

@@ -1,13 +1,8 @@
 package main
 
 import (
-	"archive/zip"
-	"bytes"
-	"compress/flate"
 	"crypto/rand"
 	"fmt"
-	"hash/crc32"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // Ensure hostile and oversized archives are refused through the API with
@@ -28,40 +25,42 @@ import (
 func TestBlueprint_HostileArchives(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	good := []bpEntry{{name: "lc/"}, bpFile("lc/blueprint.cfg", `{"layoutGenerator": "lc.layout.generate_layout"}`),
-		bpFile("lc/layout.py", lcLayout)}
-	with := func(extra ...bpEntry) []byte { return bpZip(t, append(append([]bpEntry{}, good...), extra...)...) }
+	good := []gluetest.Entry{gluetest.Folder("lc/"), gluetest.File("lc/blueprint.cfg", `{"layoutGenerator": "lc.layout.generate_layout"}`),
+		gluetest.File("lc/layout.py", lcLayout)}
+	with := func(extra ...gluetest.Entry) []byte {
+		return gluetest.Zip(t, append(append([]gluetest.Entry{}, good...), extra...)...)
+	}
 	// Unique names, so that a target found on disk can only come from here.
 	evil := fmt.Sprintf("epoxy-evil-%s", strings.ToLower(rand.Text()[:12]))
 	absTarget := filepath.Join(os.TempDir(), evil+"-abs")
 	mib := func(n int) []byte { return make([]byte, n<<20) }
 	random := make([]byte, 1<<20+100<<10)
 	_, _ = rand.Read(random)
-	sixParts := make([]bpEntry, 6)
+	sixParts := make([]gluetest.Entry, 6)
 	for i := range sixParts {
-		sixParts[i] = bpEntry{name: fmt.Sprintf("lc/part-%d.bin", i), body: mib(1)}
+		sixParts[i] = gluetest.Entry{Name: fmt.Sprintf("lc/part-%d.bin", i), Body: mib(1)}
 	}
-	tooBig := with(bpEntry{name: "lc/random.bin", body: random, stored: true})
+	tooBig := with(gluetest.Entry{Name: "lc/random.bin", Body: random, Stored: true})
 
 	for _, c := range []struct {
 		name      string
 		archive   []byte
 		fragments []string
 	}{
-		{"dotdot", with(bpFile("../"+evil, "escaped")), []string{`"../` + evil + `"`, `".." path elements are not allowed`}},
-		{"dotdot-nested", with(bpFile("lc/../../"+evil+"-nested", "escaped")), []string{`"lc/../../` + evil + `-nested"`, `".."`}},
-		{"absolute", with(bpFile(absTarget, "escaped")), []string{`"` + absTarget + `"`, "absolute paths are not allowed"}},
-		{"backslash", with(bpFile(`lc\..\..\`+evil+"-win", "escaped")), []string{"backslashes are not allowed"}},
-		{"symlink", with(bpEntry{name: "lc/passwd", body: []byte("/etc/passwd"), mode: fs.ModeSymlink | 0o777}),
+		{"dotdot", with(gluetest.File("../"+evil, "escaped")), []string{`"../` + evil + `"`, `".." path elements are not allowed`}},
+		{"dotdot-nested", with(gluetest.File("lc/../../"+evil+"-nested", "escaped")), []string{`"lc/../../` + evil + `-nested"`, `".."`}},
+		{"absolute", with(gluetest.File(absTarget, "escaped")), []string{`"` + absTarget + `"`, "absolute paths are not allowed"}},
+		{"backslash", with(gluetest.File(`lc\..\..\`+evil+"-win", "escaped")), []string{"backslashes are not allowed"}},
+		{"symlink", with(gluetest.Symlink("lc/passwd", "/etc/passwd")),
 			[]string{`"lc/passwd"`, "symbolic link"}},
-		{"bomb", with(bpEntry{name: "lc/zeros.bin", body: mib(6)}), []string{"unpacks to more than 5242880 bytes (5 MB)"}},
+		{"bomb", with(gluetest.Entry{Name: "lc/zeros.bin", Body: mib(6)}), []string{"unpacks to more than 5242880 bytes (5 MB)"}},
 		{"bomb-parts", with(sixParts...), []string{"unpacks to more than 5242880 bytes (5 MB)"}},
 		{"too-big", tooBig, []string{"larger than the limit of 1048576 bytes (1 MB) compressed"}},
-		{"bomb-lying-header", lyingBomb(t), []string{`"lc/zeros.bin"`}},
+		{"bomb-lying-header", gluetest.LyingBomb(t, "lc/zeros.bin", good...), []string{`"lc/zeros.bin"`}},
 		{"not-zip", []byte("this is not a zip archive\n"), []string{"not a readable ZIP file"}},
 		{"empty", []byte{}, []string{"not a readable ZIP file"}},
-		{"no-cfg", bpZip(t, bpEntry{name: "lc/"}, bpFile("lc/layout.py", lcLayout)), []string{"no blueprint.cfg"}},
-		{"cfg-too-deep", bpZip(t, bpFile("lc/sub/blueprint.cfg", `{"layoutGenerator": "lc.layout.generate_layout"}`), bpFile("lc/layout.py", lcLayout)),
+		{"no-cfg", gluetest.Zip(t, gluetest.Folder("lc/"), gluetest.File("lc/layout.py", lcLayout)), []string{"no blueprint.cfg"}},
+		{"cfg-too-deep", gluetest.Zip(t, gluetest.File("lc/sub/blueprint.cfg", `{"layoutGenerator": "lc.layout.generate_layout"}`), gluetest.File("lc/layout.py", lcLayout)),
 			[]string{"no blueprint.cfg", "lc/sub/blueprint.cfg"}},
 	} {
 		createBlueprint(t, b, c.name, writeArchive(t, c.archive))
@@ -88,33 +87,4 @@ func TestBlueprint_HostileArchives(t *testing.T) {
 	if m := regexp.MustCompile(`archive is (\d+) bytes`).FindStringSubmatch(msg); m != nil {
 		require.Equal(t, strconv.Itoa(len(tooBig)), m[1], "the size ErrorMessage gives for the archive: %s", msg)
 	}
-}
-
-// lyingBomb returns a valid blueprint archive plus an entry whose header
-// claims 100 bytes but which inflates to 6 MB of zeros, so only reading
-// with a budget (not the declared sizes) can stop it.
-func lyingBomb(t *testing.T) []byte {
-	t.Helper()
-	var packed bytes.Buffer
-	fw, err := flate.NewWriter(&packed, flate.BestCompression)
-	require.NoError(t, err)
-	_, err = fw.Write(make([]byte, 6<<20))
-	require.NoError(t, err)
-	require.NoError(t, fw.Close())
-	var buf bytes.Buffer
-	w := zip.NewWriter(&buf)
-	for _, e := range []bpEntry{{name: "lc/"}, bpFile("lc/blueprint.cfg", `{"layoutGenerator": "lc.layout.generate_layout"}`),
-		bpFile("lc/layout.py", lcLayout)} {
-		f, err := w.Create(e.name)
-		require.NoError(t, err)
-		_, err = f.Write(e.body)
-		require.NoError(t, err)
-	}
-	raw, err := w.CreateRaw(&zip.FileHeader{Name: "lc/zeros.bin", Method: zip.Deflate, CRC32: crc32.ChecksumIEEE(make([]byte, 100)),
-		CompressedSize64: uint64(packed.Len()), UncompressedSize64: 100})
-	require.NoError(t, err)
-	_, err = raw.Write(packed.Bytes())
-	require.NoError(t, err)
-	require.NoError(t, w.Close())
-	return buf.Bytes()
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // failsCfg and failsLayout are a blueprint whose generator misbehaves as
@@ -55,7 +57,7 @@ func TestBlueprintRun_GeneratorFailures(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
-	registerBlueprint(t, b, "fails", bpArchive(t, "fails", failsCfg, map[string]string{"layout.py": failsLayout}))
+	registerBlueprint(t, b, "fails", gluetest.BlueprintZip(t, "fails", failsCfg, map[string]string{"layout.py": failsLayout}))
 
 	var ids []string
 	for _, c := range []struct {
@@ -153,7 +155,7 @@ func TestBlueprintRun_Rollback(t *testing.T) {
 	b := setup(t)
 	ctx := context.Background()
 	registerBlueprint(t, b, "shapes", shapesArchive(t))
-	registerBlueprint(t, b, "collide", bpArchive(t, "collide", collideCfg, map[string]string{"layout.py": collideLayout}))
+	registerBlueprint(t, b, "collide", gluetest.BlueprintZip(t, "collide", collideCfg, map[string]string{"layout.py": collideLayout}))
 	mustWorkflow(t, b, "taken")
 	mustJob(t, b, "keep")
 	script := pyScript(t, t.TempDir(), "ok", "print('ok')\n")
@@ -207,7 +209,7 @@ func TestBlueprintRun_Rollback(t *testing.T) {
 	ids := []string{startBlueprintRun(t, b, "shapes", params), startBlueprintRun(t, b, "shapes", params)}
 	var winner string
 	var failed int
-	eventually(t, bpWait, func() bool {
+	gluetest.Eventually(t, bpWait, func() bool {
 		winner, failed = "", 0
 		for _, id := range ids {
 			switch run := getBlueprintRun(t, b, "shapes", id); run.State {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,15 +8,15 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // Helpers shared by the blueprint_*_test.go files: archives built in the
@@ -28,62 +27,11 @@ const (
 	// bpRole is the RoleArn of every blueprint run.
 	bpRole = "arn:aws:iam::123456789012:role/blueprints"
 	// bpWait bounds every wait in the blueprint tests (a registration, a
-	// blueprint run, the workflow runs it created, moto starting). It only
-	// catches hangs: waits end as soon as their condition holds, and python
-	// on a busy machine (other builds, -race) may take many seconds.
-	bpWait = 2 * time.Minute
+	// blueprint run, the workflow runs it created, moto starting).
+	bpWait = runWait
 	// bpPrelude is how every layout generator imports the library.
 	bpPrelude = "from awsglue.blueprint.workflow import *\nfrom awsglue.blueprint.job import *\nfrom awsglue.blueprint.crawler import *\n"
 )
-
-// bpEntry is one entry of a test archive, written exactly as given (hostile
-// names included).
-type bpEntry struct {
-	name   string
-	body   []byte
-	mode   fs.FileMode // 0: a regular file, or a folder when name ends in "/"
-	stored bool        // store instead of deflate
-}
-
-func bpFile(name, body string) bpEntry { return bpEntry{name: name, body: []byte(body)} }
-
-// bpZip returns a ZIP archive of entries.
-func bpZip(t testing.TB, entries ...bpEntry) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w := zip.NewWriter(&buf)
-	for _, e := range entries {
-		h := &zip.FileHeader{Name: e.name, Method: zip.Deflate}
-		if e.stored {
-			h.Method = zip.Store
-		}
-		if e.mode != 0 {
-			h.SetMode(e.mode)
-		}
-		fw, err := w.CreateHeader(h)
-		require.NoError(t, err)
-		_, err = fw.Write(e.body)
-		require.NoError(t, err)
-	}
-	require.NoError(t, w.Close())
-	return buf.Bytes()
-}
-
-// bpArchive returns the archive of a blueprint laid out as the samples are:
-// one top-level folder dir holding blueprint.cfg and files (name → body).
-func bpArchive(t testing.TB, dir, cfg string, files map[string]string) []byte {
-	t.Helper()
-	entries := []bpEntry{{name: dir + "/"}, bpFile(dir+"/blueprint.cfg", cfg)}
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		entries = append(entries, bpFile(dir+"/"+n, files[n]))
-	}
-	return bpZip(t, entries...)
-}
 
 // writeArchive writes data into a new temporary directory and returns the
 // file's absolute path.
@@ -119,19 +67,17 @@ func getBlueprint(t *testing.T, b *testBundle, name string, includeBlueprint, in
 // with the other outcome (ACTIVE instead of FAILED or the reverse).
 func waitBlueprintStatus(t *testing.T, b *testBundle, name string, want types.BlueprintStatus) *types.Blueprint {
 	t.Helper()
-	deadline := time.Now().Add(bpWait)
-	for {
-		bp := getBlueprint(t, b, name, true, true)
-		if bp.Status == want {
-			return bp
-		}
+	var bp *types.Blueprint
+	gluetest.Eventually(t, bpWait, func() bool {
+		bp = getBlueprint(t, b, name, true, true)
 		settled := bp.Status == types.BlueprintStatusActive || bp.Status == types.BlueprintStatusFailed
-		if settled || time.Now().After(deadline) {
+		if bp.Status != want && settled {
 			require.FailNowf(t, "blueprint did not reach the expected status", "blueprint %s: want %s, got %s (ErrorMessage %q)",
 				name, want, bp.Status, aws.ToString(bp.ErrorMessage))
 		}
-		time.Sleep(runPoll)
-	}
+		return bp.Status == want
+	}, "blueprint %s becomes %s; last seen %s", name, want, gluetest.Lazy(func() string { return string(bp.Status) }))
+	return bp
 }
 
 // registerBlueprint writes archive to a file, creates the blueprint from
@@ -183,19 +129,17 @@ func getBlueprintRun(t *testing.T, b *testBundle, name, runID string) *types.Blu
 // at once when the run ends in the other final state.
 func waitBlueprintRun(t *testing.T, b *testBundle, name, runID string, want types.BlueprintRunState) *types.BlueprintRun {
 	t.Helper()
-	deadline := time.Now().Add(bpWait)
-	for {
-		r := getBlueprintRun(t, b, name, runID)
-		if r.State == want {
-			return r
-		}
+	var r *types.BlueprintRun
+	gluetest.Eventually(t, bpWait, func() bool {
+		r = getBlueprintRun(t, b, name, runID)
 		final := r.State == types.BlueprintRunStateSucceeded || r.State == types.BlueprintRunStateFailed
-		if final || time.Now().After(deadline) {
+		if r.State != want && final {
 			require.FailNowf(t, "blueprint run did not reach the expected state", "blueprint %s run %s: want %s, got %s (ErrorMessage %q, RollbackErrorMessage %q)",
 				name, runID, want, r.State, aws.ToString(r.ErrorMessage), aws.ToString(r.RollbackErrorMessage))
 		}
-		time.Sleep(runPoll)
-	}
+		return r.State == want
+	}, "blueprint %s run %s reaches %s; last seen %s", name, runID, want, gluetest.Lazy(func() string { return string(r.State) }))
+	return r
 }
 
 // runBlueprint starts a run and waits until it is in state.

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // paramsCfg declares a parameter of every type, collections, defaults and
@@ -69,7 +71,7 @@ def generate_layout(user_params, system_params):
 func TestBlueprintRun_Parameters(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	registerBlueprint(t, b, "params", bpArchive(t, "params", paramsCfg, map[string]string{"layout.py": paramsLayout}))
+	registerBlueprint(t, b, "params", gluetest.BlueprintZip(t, "params", paramsCfg, map[string]string{"layout.py": paramsLayout}))
 	role := "arn:aws:iam::123456789012:role/r"
 	base := map[string]any{"WorkflowName": "typed", "Int": 7, "Dbl": 2.5, "Bool": true, "Uri": "s3://data/in/",
 		"Bucket": "my-bucket", "RoleArn": role, "RoleName": "r", "Ints": []int{1, 2, 3}}

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // shapesCfg and shapesLayout are a blueprint whose generator builds one of
@@ -73,7 +75,7 @@ def generate_layout(user_params, system_params):
 `
 
 func shapesArchive(t testing.TB) []byte {
-	return bpArchive(t, "shapes", shapesCfg, map[string]string{"layout.py": shapesLayout})
+	return gluetest.BlueprintZip(t, "shapes", shapesCfg, map[string]string{"layout.py": shapesLayout})
 }
 
 // Ensure a run of a chain layout goes RUNNING → SUCCEEDED and creates an

@@ -22,6 +22,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // startMoto starts moto's S3-compatible server on a free loopback port and
@@ -57,7 +59,7 @@ func startMoto(t *testing.T) string {
 
 	url := fmt.Sprintf("http://127.0.0.1:%d", port)
 	client := &http.Client{Timeout: time.Second}
-	eventually(t, bpWait, func() bool {
+	gluetest.Eventually(t, bpWait, func() bool {
 		resp, err := client.Get(url + "/")
 		if err != nil {
 			return false
@@ -110,7 +112,7 @@ func TestBlueprint_S3Location(t *testing.T) {
 	client := motoS3(url)
 	_, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("epoxy-bp")})
 	require.NoError(t, err)
-	archive := bpArchive(t, "s3bp", s3Cfg, map[string]string{"layout.py": s3Layout})
+	archive := gluetest.BlueprintZip(t, "s3bp", s3Cfg, map[string]string{"layout.py": s3Layout})
 	for key, body := range map[string][]byte{"bp/s3bp.zip": archive, "scripts/ok.py": []byte("print('from s3')\n")} {
 		_, err = client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("epoxy-bp"), Key: aws.String(key), Body: bytes.NewReader(body),
 			ChecksumAlgorithm: s3types.ChecksumAlgorithmCrc32})
@@ -151,7 +153,7 @@ func TestBlueprint_S3Location(t *testing.T) {
 	big := make([]byte, 1<<20+100<<10)
 	_, _ = rand.Read(big)
 	_, err = client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("epoxy-bp"), Key: aws.String("bp/big.zip"),
-		Body: bytes.NewReader(bpZip(t, bpEntry{name: "lc/random.bin", body: big, stored: true})), ChecksumAlgorithm: s3types.ChecksumAlgorithmCrc32})
+		Body: bytes.NewReader(gluetest.Zip(t, gluetest.Entry{Name: "lc/random.bin", Body: big, Stored: true})), ChecksumAlgorithm: s3types.ChecksumAlgorithmCrc32})
 	require.NoError(t, err)
 	createBlueprint(t, b, "s3-big", "s3://epoxy-bp/bp/big.zip")
 	failed = waitBlueprintStatus(t, b, "s3-big", types.BlueprintStatusFailed)

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // verArchive returns a blueprint whose workflow's Description is version
@@ -29,14 +31,14 @@ def generate_layout(user_params, system_params):
     description = " ".join(["` + version + `"] + ([user_params["Tag"]] if "Tag" in user_params else []))
     return Workflow(Name=user_params["WorkflowName"], Description=description, Entities=Entities(Jobs=[j]))
 `
-	return bpArchive(t, "ver", cfg, map[string]string{"layout.py": layout})
+	return gluetest.BlueprintZip(t, "ver", cfg, map[string]string{"layout.py": layout})
 }
 
 const verSpec = `{"WorkflowName": {"type": "String"}}`
 
 // brokenArchive is a blueprint whose blueprint.cfg is not JSON.
 func brokenArchive(t testing.TB) []byte {
-	return bpArchive(t, "ver", `{"layoutGenerator": "ver.layout.generate_layout",`, map[string]string{"layout.py": "x = 1\n"})
+	return gluetest.BlueprintZip(t, "ver", `{"layoutGenerator": "ver.layout.generate_layout",`, map[string]string{"layout.py": "x = 1\n"})
 }
 
 // Ensure UpdateBlueprint to a broken version ends FAILED with an

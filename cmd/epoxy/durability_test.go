@@ -8,8 +8,8 @@ package main
 //
 // Every job is the same small script. It appends "start <job> <run-id> <pid>
 // <unix-time>" to start.log when it begins and "<job> <run-id> <unix-time>" to
-// done.log when it has slept its --SLEEP seconds, each line with one O_APPEND
-// write, so the test knows what really executed, independently of what Epoxy
+// done.log when it has slept its --SLEEP seconds and found its --GATE file
+// (when it has one), each line with one O_APPEND write, so the test knows what really executed, independently of what Epoxy
 // recorded.
 
 import (
@@ -34,6 +34,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // durScript is the job script; %q placeholders are the two log files.
@@ -62,6 +64,8 @@ def append(path, line):
 name, run = arg("JOB_NAME"), arg("JOB_RUN_ID")
 append(START_LOG, "start %%s %%s %%d %%.6f" %% (name, run, os.getpid(), time.time()))
 time.sleep(float(arg("SLEEP") or "0.4"))
+while arg("GATE") and not os.path.exists(arg("GATE")):
+    time.sleep(0.02)
 append(DONE_LOG, "%%s %%s %%.6f" %% (name, run, time.time()))
 `
 
@@ -174,7 +178,7 @@ func (h *durHarness) start() {
 
 func (h *durHarness) waitHealthy() error {
 	hc := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		select {
 		case <-h.exited:
@@ -189,7 +193,7 @@ func (h *durHarness) waitHealthy() error {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return fmt.Errorf("no healthy answer from %s/healthz within 15 s", h.url)
+	return fmt.Errorf("no healthy answer from %s/healthz within a minute", h.url)
 }
 
 // kill sends SIGKILL to the running server and waits for it to exit. Job
@@ -201,7 +205,7 @@ func (h *durHarness) kill() {
 	_ = h.srv.Process.Kill()
 	select {
 	case <-h.exited:
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute):
 		h.t.Errorf("epoxy serve (pid %d) did not exit after SIGKILL", h.srv.Process.Pid)
 	}
 	h.srv, h.exited, h.client = nil, nil, nil
@@ -295,24 +299,30 @@ func (h *durHarness) doneAt(runID string) float64 {
 	return 0
 }
 
-// waitFor polls cond every 20 ms until it holds, failing after timeout.
+// waitFor polls cond until it holds, failing after timeout.
 func (h *durHarness) waitFor(what string, timeout time.Duration, cond func() bool) {
 	h.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			h.t.Fatalf("timed out after %s waiting for %s", timeout, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	gluetest.Eventually(h.t, timeout, cond, "%s", what)
 }
 
+// job creates a job whose runs sleep for sleep seconds.
 func (h *durHarness) job(name string, sleep float64) {
+	h.t.Helper()
+	h.jobWith(name, map[string]string{"--SLEEP": strconv.FormatFloat(sleep, 'f', 2, 64)})
+}
+
+// gatedJob creates a job whose runs end once the file gate exists.
+func (h *durHarness) gatedJob(name, gate string) {
+	h.t.Helper()
+	h.jobWith(name, map[string]string{"--SLEEP": "0", "--GATE": gate})
+}
+
+func (h *durHarness) jobWith(name string, args map[string]string) {
 	h.t.Helper()
 	_, err := h.client.CreateJob(context.Background(), &glue.CreateJobInput{
 		Name: aws.String(name), Role: aws.String("arn:aws:iam::123456789012:role/glue"),
 		Command:          &types.JobCommand{Name: aws.String("pythonshell"), ScriptLocation: aws.String(h.script)},
-		DefaultArguments: map[string]string{"--SLEEP": strconv.FormatFloat(sleep, 'f', 2, 64)},
+		DefaultArguments: args,
 		// A run that the restart policy fails (its process was lost) is retried.
 		MaxRetries: 1,
 	})
@@ -394,20 +404,17 @@ func (h *durHarness) serverState() string {
 // waitCompleted polls GetWorkflowRun until the run is COMPLETED.
 func (h *durHarness) waitCompleted(workflow, runID string, timeout time.Duration) *types.WorkflowRun {
 	h.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		run := h.getRun(workflow, runID)
-		switch run.Status {
-		case types.WorkflowRunStatusCompleted:
-			return run
-		case types.WorkflowRunStatusStopped, types.WorkflowRunStatusError:
+	var run *types.WorkflowRun
+	gluetest.Eventually(h.t, timeout, func() bool {
+		run = h.getRun(workflow, runID)
+		if run.Status == types.WorkflowRunStatusStopped || run.Status == types.WorkflowRunStatusError {
 			h.t.Fatalf("workflow run %s ended %s: %s", runID, run.Status, aws.ToString(run.ErrorMessage))
 		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("workflow run %s still %s after %s; statistics %+v", runID, run.Status, timeout, run.Statistics)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return run.Status == types.WorkflowRunStatusCompleted
+	}, "workflow run %s COMPLETED; last seen %s", runID, gluetest.Lazy(func() string {
+		return fmt.Sprintf("%s, statistics %+v", run.Status, run.Statistics)
+	}))
+	return run
 }
 
 // durJobNodes returns the run graph's JOB nodes by job name.
@@ -584,7 +591,7 @@ func TestDurability_KillDuringWorkflow(t *testing.T) {
 
 	// Kill during the fan-out: j00 and two fan-out jobs have finished, others
 	// are running (or about to).
-	h.waitFor("3 finished jobs", 20*time.Second, func() bool { return len(durLines(h.doneLog)) >= 3 })
+	h.waitFor("3 finished jobs", runWait, func() bool { return len(durLines(h.doneLog)) >= 3 })
 	require.Less(t, len(durLines(h.doneLog)), 20)
 	t.Logf("kill -9 #1 after %d finished jobs (%s)", len(durLines(h.doneLog)), time.Since(began).Round(time.Millisecond))
 	h.kill()
@@ -592,13 +599,13 @@ func TestDurability_KillDuringWorkflow(t *testing.T) {
 	require.Equal(t, types.WorkflowRunStatusRunning, h.getRun(wf, runID).Status, "the run goes on after a restart")
 
 	// Kill during the chain after the fan-in.
-	h.waitFor("13 finished jobs", 30*time.Second, func() bool { return len(durLines(h.doneLog)) >= 13 })
+	h.waitFor("13 finished jobs", runWait, func() bool { return len(durLines(h.doneLog)) >= 13 })
 	require.Less(t, len(durLines(h.doneLog)), 20)
 	t.Logf("kill -9 #2 after %d finished jobs (%s)", len(durLines(h.doneLog)), time.Since(began).Round(time.Millisecond))
 	h.kill()
 	h.start()
 
-	run := h.waitCompleted(wf, runID, 60*time.Second)
+	run := h.waitCompleted(wf, runID, runWait)
 	t.Logf("run COMPLETED after %s", time.Since(began).Round(time.Millisecond))
 	require.NotNil(t, run.CompletedOn)
 
@@ -663,8 +670,8 @@ func TestDurability_KillDuringWorkflow(t *testing.T) {
 	h.checkExecutions(nodes, succeeded)
 }
 
-// TestDurability_KillWhileJobRunning kills the server while a 3-second job
-// runs. The job's process outlives the server; the restarted server adopts
+// TestDurability_KillWhileJobRunning kills the server while a job runs,
+// held by a gate file the test opens. The job's process outlives the server; the restarted server adopts
 // it, whether it is still running at the restart or ended while no server
 // was up (its bootstrap left its exit status): the job run ends SUCCEEDED,
 // as one attempt, and the trigger watching it fires once.
@@ -689,7 +696,8 @@ func TestDurability_KillWhileJobRunning(t *testing.T) {
 			const wf = "adopt"
 			_, err := h.client.CreateWorkflow(ctx, &glue.CreateWorkflowInput{Name: aws.String(wf)})
 			require.NoError(t, err)
-			h.job("long", 3)
+			gate := filepath.Join(t.TempDir(), "gate")
+			h.gatedJob("long", gate)
 			h.job("next", 0.3)
 			h.onDemandStart(wf, "start", "long")
 			h.after(wf, "then", []string{"long"}, "next")
@@ -698,26 +706,25 @@ func TestDurability_KillWhileJobRunning(t *testing.T) {
 			require.NoError(t, err)
 			runID := aws.ToString(started.RunId)
 
-			h.waitFor("the long job to start", 15*time.Second, func() bool { return len(h.starts()) >= 1 })
+			h.waitFor("the long job to start", runWait, func() bool { return len(h.starts()) >= 1 })
 			long := h.starts()[0]
 			require.Equal(t, "long", long.job)
-			time.Sleep(500 * time.Millisecond) // well inside the 3 s sleep
 			h.kill()
-			killedAt := time.Now()
 			require.True(t, durProcessRunning(long.pid), "the job's process outlives the server")
 
 			if tc.finishWhenUp {
 				h.start()
-				require.True(t, durProcessRunning(long.pid), "restarted before the job ended (took %s)", time.Since(killedAt))
+				require.True(t, durProcessRunning(long.pid), "the job waits for its gate")
 				require.Empty(t, h.dones(), "the job is still running")
+				gluetest.OpenGate(t, gate)
 			} else {
-				h.waitFor("the long job to end", 10*time.Second, func() bool { return !durProcessRunning(long.pid) })
+				gluetest.OpenGate(t, gate)
+				h.waitFor("the long job to end", runWait, func() bool { return !durProcessRunning(long.pid) })
 				require.Equal(t, map[string][]string{long.run: {"long"}}, h.dones())
-				time.Sleep(time.Second) // the server stays down a while after the job ended
 				h.start()
 			}
 
-			run := h.waitCompleted(wf, runID, 30*time.Second)
+			run := h.waitCompleted(wf, runID, runWait)
 			nodes := durJobNodes(t, run)
 			require.Len(t, nodes, 2)
 			lastLong, failed := durNodeOutcome(t, "long", "start", nodes["long"])

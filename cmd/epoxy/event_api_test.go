@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 func eventWorkflow(t *testing.T, b *testBundle, name string, cond *types.EventBatchingCondition) {
@@ -46,7 +48,7 @@ func TestEvents_ThroughTheAPI(t *testing.T) {
 	eventWorkflow(t, b, "by-window", &types.EventBatchingCondition{BatchSize: aws.Int32(50), BatchWindow: aws.Int32(60)})
 	require.Equal(t, 200, post(t, b, "AWSGlue.NotifyEvent", `{"Name":"by-window"}`).status)
 	clock.Advance(61 * time.Second)
-	require.Eventually(t, func() bool { return len(workflowRuns(t, b, "by-window")) == 1 }, 10*time.Second, 20*time.Millisecond)
+	gluetest.Eventually(t, runWait, func() bool { return len(workflowRuns(t, b, "by-window")) == 1 }, "the expired batch started a run")
 	runs = workflowRuns(t, b, "by-window")
 	require.Equal(t, int32(60), *runs[0].StartingEventBatchCondition.BatchWindow)
 

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/epoxy-run/epoxy/internal/executor"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // runJob creates a pythonshell job running body and starts a run of it.
@@ -44,8 +46,8 @@ os.replace(%q + ".tmp", %q)
 	var plain, daemon int
 	_, err := fmt.Sscanf(readTestFile(t, pids), "%d %d", &plain, &daemon)
 	require.NoError(t, err)
-	eventually(t, runWait, func() bool { return processGone(plain) }, "background child %d still runs", plain)
-	eventually(t, runWait, func() bool { return processGone(daemon) }, "setsid daemon %d still runs", daemon)
+	gluetest.Eventually(t, runWait, func() bool { return gluetest.ProcessGone(plain) }, "background child %d still runs", plain)
+	gluetest.Eventually(t, runWait, func() bool { return gluetest.ProcessGone(daemon) }, "setsid daemon %d still runs", daemon)
 }
 
 // Output over --max-log-bytes is cut with a marker line, followed by the
@@ -113,15 +115,15 @@ sys.stderr.write("bye\n")
 	go func() {
 		done <- run(context.Background(), []string{"logs", id, "--data", b.cfg.DataDir, "--follow"}, &out, &out)
 	}()
-	eventually(t, runWait, func() bool { return strings.Contains(out.String(), "before the gate") }, "no output followed")
+	gluetest.Eventually(t, runWait, func() bool { return strings.Contains(out.String(), "before the gate") }, "no output followed")
 	select {
 	case err := <-done:
 		t.Fatalf("logs --follow returned while the job still runs: %v", err)
 	default:
 	}
-	openGate(t, gate)
+	gluetest.OpenGate(t, gate)
 	waitJobRunState(t, b, "follow", id, types.JobRunStateSucceeded, runWait)
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		select {
 		case err := <-done:
 			require.NoError(t, err)

@@ -90,7 +90,7 @@ if not os.path.exists(%q):
 	mustTrigger(t, b, startTrigger("resumable", "start", jobAction("a")))
 	mustTrigger(t, b, condTrigger("resumable", "after-a", "", []types.Condition{jobCond("a", types.JobRunStateSucceeded)}, jobAction("b")))
 	mustWorkflow(t, b, "slow")
-	scriptJob(t, b, "gated", pyScript(t, dir, "gated", gateScript(gate, "")), func(in *glue.CreateJobInput) { in.Timeout = aws.Int32(7000) })
+	scriptJob(t, b, "gated", pyScript(t, dir, "gated", gluetest.Gate(gate, "")), func(in *glue.CreateJobInput) { in.Timeout = aws.Int32(7000) })
 	mustTrigger(t, b, startTrigger("slow", "start-slow", jobAction("gated")))
 	scriptJob(t, b, "standalone", ok)
 
@@ -103,7 +103,7 @@ if not os.path.exists(%q):
 	waitJobRunState(t, b, "standalone", standalone, types.JobRunStateSucceeded, runWait)
 	slow := startRun(t, b, "slow", nil)
 	var gated string
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		runs := allJobRuns(t, b, "gated")
 		if len(runs) == 1 && runs[0].JobRunState == types.JobRunStateRunning {
 			gated = aws.ToString(runs[0].Id)
@@ -143,7 +143,7 @@ if not os.path.exists(%q):
 
 	// Once everything has ended and the retention has passed again, all
 	// of it goes, the carried job run with the run carrying it.
-	openGate(t, gate)
+	gluetest.OpenGate(t, gate)
 	waitRunStatus(t, b, "slow", slow, types.WorkflowRunStatusCompleted, runWait)
 	clock.Advance(48 * time.Hour)
 	res = runOnce(t, b)

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // Ensure concurrency limits hold under concurrent requests: of many
@@ -24,7 +26,7 @@ func TestRunConcurrency_LimitsUnderRace(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	gate := filepath.Join(dir, "gate")
-	script := pyScript(t, dir, "blocked", gateScript(gate, ""))
+	script := pyScript(t, dir, "blocked", gluetest.Gate(gate, ""))
 	_, err := b.client.CreateWorkflow(ctx, &glue.CreateWorkflowInput{Name: aws.String("one"), MaxConcurrentRuns: aws.Int32(1)})
 	require.NoError(t, err)
 	scriptJob(t, b, "wf-job", script)
@@ -74,7 +76,7 @@ func TestRunConcurrency_LimitsUnderRace(t *testing.T) {
 	})
 	require.Len(t, jobRuns, 1, "exactly one job run starts")
 
-	openGate(t, gate)
+	gluetest.OpenGate(t, gate)
 	waitRunStatus(t, b, "one", runs[0], types.WorkflowRunStatusCompleted, runWait)
 	waitJobRunState(t, b, "solo", jobRuns[0], types.JobRunStateSucceeded, runWait)
 	out, err := b.client.GetWorkflowRuns(ctx, &glue.GetWorkflowRunsInput{Name: aws.String("one")})
@@ -105,7 +107,7 @@ boto3.client("glue").put_workflow_run_properties(Name=args["WORKFLOW_NAME"], Run
 		scriptJob(t, b, name, putter)
 		actions = append(actions, jobAction(name))
 	}
-	scriptJob(t, b, "hold", pyScript(t, dir, "hold", gateScript(gate, "")))
+	scriptJob(t, b, "hold", pyScript(t, dir, "hold", gluetest.Gate(gate, "")))
 	actions = append(actions, jobAction("hold"))
 	mustTrigger(t, b, startTrigger("busy", "start", actions...))
 
@@ -127,7 +129,7 @@ boto3.client("glue").put_workflow_run_properties(Name=args["WORKFLOW_NAME"], Run
 	for err := range errs {
 		require.NoError(t, err)
 	}
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		run := getRun(t, b, "busy", runID)
 		done := 0
 		for i := range 3 {
@@ -140,7 +142,7 @@ boto3.client("glue").put_workflow_run_properties(Name=args["WORKFLOW_NAME"], Run
 		}
 		return done == 3
 	}, "the putting jobs did not finish")
-	openGate(t, gate)
+	gluetest.OpenGate(t, gate)
 	waitRunStatus(t, b, "busy", runID, types.WorkflowRunStatusCompleted, runWait)
 
 	got, err := b.client.GetWorkflowRunProperties(ctx, &glue.GetWorkflowRunPropertiesInput{Name: aws.String("busy"), RunId: aws.String(runID)})

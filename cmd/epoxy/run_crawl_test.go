@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // crawlTree writes files (relative paths) into a new temporary directory
@@ -51,7 +53,7 @@ func getCrawler(t *testing.T, b *testBundle, name string) *types.Crawler {
 func waitCrawlerReady(t *testing.T, b *testBundle, name string) *types.Crawler {
 	t.Helper()
 	var c *types.Crawler
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		c = getCrawler(t, b, name)
 		return c.State == types.CrawlerStateReady && c.LastCrawl != nil
 	}, "crawler %s did not return to READY", name)
@@ -144,6 +146,14 @@ func TestRunCrawl_LocalTarget(t *testing.T) {
 	require.Equal(t, types.CrawlerHistoryStateFailed, crawls[0].State)
 	require.Contains(t, aws.ToString(crawls[0].ErrorMessage), missing)
 
+	// An s3:// target fails when the server has no S3 endpoint, saying so.
+	s3Crawler(t, b, "no-endpoint", "s3://bucket/prefix/")
+	_, err = b.client.StartCrawler(ctx, &glue.StartCrawlerInput{Name: aws.String("no-endpoint")})
+	require.NoError(t, err)
+	c = waitCrawlerReady(t, b, "no-endpoint")
+	require.Equal(t, types.LastCrawlStatusFailed, c.LastCrawl.Status)
+	require.Contains(t, aws.ToString(c.LastCrawl.ErrorMessage), "no S3 endpoint is configured")
+
 	_, err = b.client.StartCrawler(ctx, &glue.StartCrawlerInput{Name: aws.String("missing")})
 	requireCode(t, err, "EntityNotFoundException")
 	_, err = b.client.ListCrawls(ctx, &glue.ListCrawlsInput{CrawlerName: aws.String("missing")})
@@ -204,7 +214,7 @@ func TestRunCrawl_RunningAndStop(t *testing.T) {
 	_, err := b.client.StartCrawler(ctx, &glue.StartCrawlerInput{Name: aws.String("held")})
 	require.NoError(t, err)
 	require.Equal(t, types.CrawlerStateRunning, getCrawler(t, b, "held").State)
-	eventually(t, runWait, func() bool { return fake.held.Load() > 0 }, "the crawl never listed its target")
+	gluetest.Eventually(t, runWait, func() bool { return fake.held.Load() > 0 }, "the crawl never listed its target")
 	require.Equal(t, types.CrawlerStateRunning, getCrawler(t, b, "held").State)
 	crawls := listCrawls(t, b, "held")
 	require.Len(t, crawls, 1)
@@ -293,7 +303,7 @@ func TestRunCrawl_StopWorkflowRunCancelsCrawl(t *testing.T) {
 		jobAction("after")))
 
 	runID := startRun(t, b, "crawl-stop", nil)
-	eventually(t, runWait, func() bool { return fake.held.Load() > 0 }, "the crawl never listed its target")
+	gluetest.Eventually(t, runWait, func() bool { return fake.held.Load() > 0 }, "the crawl never listed its target")
 	_, err := b.client.StopWorkflowRun(ctx, &glue.StopWorkflowRunInput{Name: aws.String("crawl-stop"), RunId: aws.String(runID)})
 	require.NoError(t, err)
 	run := waitRunStatus(t, b, "crawl-stop", runID, types.WorkflowRunStatusStopped, runWait)
@@ -322,7 +332,7 @@ func TestRunCrawl_StopCrawlerInsideWorkflow(t *testing.T) {
 		jobAction("cleanup")))
 
 	runID := startRun(t, b, "crawl-cancel", nil)
-	eventually(t, runWait, func() bool { return fake.held.Load() > 0 }, "the crawl never listed its target")
+	gluetest.Eventually(t, runWait, func() bool { return fake.held.Load() > 0 }, "the crawl never listed its target")
 	_, err := b.client.StartCrawler(ctx, &glue.StartCrawlerInput{Name: aws.String("stuck")})
 	requireCode(t, err, "CrawlerRunningException")
 	_, err = b.client.StopCrawler(ctx, &glue.StopCrawlerInput{Name: aws.String("stuck")})
@@ -356,7 +366,7 @@ func TestRunCrawl_StandaloneTriggers(t *testing.T) {
 	_, err := b.client.StartTrigger(ctx, &glue.StartTriggerInput{Name: aws.String("crawl-now")})
 	require.NoError(t, err)
 	var jr types.JobRun
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		runs := allJobRuns(t, b, "after-crawl")
 		if len(runs) == 1 {
 			jr = runs[0]
@@ -369,7 +379,7 @@ func TestRunCrawl_StandaloneTriggers(t *testing.T) {
 
 	_, err = b.client.StartCrawler(ctx, &glue.StartCrawlerInput{Name: aws.String("solo")})
 	require.NoError(t, err)
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		crawls := listCrawls(t, b, "solo")
 		return len(crawls) == 2 && crawls[0].State == types.CrawlerHistoryStateCompleted
 	}, "the second crawl did not complete")

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // Helpers shared by the run_*_test.go files: they drive real workflow runs,
@@ -22,10 +24,11 @@ import (
 
 const (
 	runRole = "arn:aws:iam::123456789012:role/glue"
-	// runWait bounds every wait for a run, job run or crawl to reach a state.
-	runWait = 30 * time.Second
-	// runPoll is how often the waits poll.
-	runPoll = 50 * time.Millisecond
+	// runWait bounds every wait for a run, job run or crawl to reach a
+	// state. It only catches hangs: waits end as soon as their condition
+	// holds, and python on a busy machine (other builds, -race) may take
+	// many seconds to start.
+	runWait = 2 * time.Minute
 )
 
 var (
@@ -42,32 +45,6 @@ func pyScript(t *testing.T, dir, name, body string) string {
 	return p
 }
 
-// gateScript returns the body of a script that waits until the file gate
-// exists (giving up after a minute) and then exits 0. When pidDir is not
-// empty, it first writes its pid to pidDir/<JOB_RUN_ID>.pid.
-func gateScript(gate, pidDir string) string {
-	return fmt.Sprintf(`import os, sys, time
-from awsglue.utils import getResolvedOptions
-args = getResolvedOptions(sys.argv, ["JOB_RUN_ID"])
-pid_dir = %q
-if pid_dir:
-    with open(os.path.join(pid_dir, args["JOB_RUN_ID"] + ".pid.tmp"), "w") as f:
-        f.write(str(os.getpid()))
-    os.replace(os.path.join(pid_dir, args["JOB_RUN_ID"] + ".pid.tmp"), os.path.join(pid_dir, args["JOB_RUN_ID"] + ".pid"))
-deadline = time.time() + 60
-while not os.path.exists(%q):
-    if time.time() > deadline:
-        sys.exit("the gate never opened")
-    time.sleep(0.02)
-`, pidDir, gate)
-}
-
-// openGate creates the file a gateScript waits for.
-func openGate(t *testing.T, gate string) {
-	t.Helper()
-	require.NoError(t, os.WriteFile(gate, nil, 0o644))
-}
-
 // scriptJob creates a pythonshell job that runs script; opts adjust the
 // request first.
 func scriptJob(t *testing.T, b *testBundle, name, script string, opts ...func(*glue.CreateJobInput)) {
@@ -79,6 +56,25 @@ func scriptJob(t *testing.T, b *testBundle, name, script string, opts ...func(*g
 	}
 	_, err := b.client.CreateJob(context.Background(), in)
 	require.NoError(t, err)
+}
+
+// queuedAtLimit creates the job "queued" (JobRunQueuingEnabled, one run at
+// a time, held by gate), runs it once standalone until RUNNING, and starts
+// a run of the workflow "waits", whose start trigger queues a second run
+// of it. It returns the gate, the first job run's id and the workflow
+// run's id.
+func queuedAtLimit(t *testing.T, b *testBundle) (gate, first, runID string) {
+	t.Helper()
+	dir := t.TempDir()
+	gate = filepath.Join(dir, "gate")
+	scriptJob(t, b, "queued", pyScript(t, dir, "blocked", gluetest.Gate(gate, "")), func(in *glue.CreateJobInput) {
+		in.JobRunQueuingEnabled = aws.Bool(true)
+	})
+	first = startJobRun(t, b, &glue.StartJobRunInput{JobName: aws.String("queued")})
+	waitJobRunState(t, b, "queued", first, types.JobRunStateRunning, runWait)
+	mustWorkflow(t, b, "waits")
+	mustTrigger(t, b, startTrigger("waits", "start", jobAction("queued")))
+	return gate, first, startRun(t, b, "waits", nil)
 }
 
 // withMaxConcurrent sets a job's ExecutionProperty.MaxConcurrentRuns.
@@ -146,18 +142,15 @@ func terminalRunStatus(s types.WorkflowRunStatus) bool {
 // status, and when timeout passes.
 func waitRunStatus(t *testing.T, b *testBundle, workflow, runID string, status types.WorkflowRunStatus, timeout time.Duration) *types.WorkflowRun {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		run := getRun(t, b, workflow, runID)
-		if run.Status == status {
-			return run
+	var run *types.WorkflowRun
+	gluetest.Eventually(t, timeout, func() bool {
+		run = getRun(t, b, workflow, runID)
+		if run.Status != status && terminalRunStatus(run.Status) {
+			require.FailNowf(t, "workflow run ended in another status", "want %s, got %s; %s", status, run.Status, describeRun(run))
 		}
-		if terminalRunStatus(run.Status) || time.Now().After(deadline) {
-			require.FailNowf(t, "workflow run did not reach the expected status",
-				"want %s, got %s; %s", status, run.Status, describeRun(run))
-		}
-		time.Sleep(runPoll)
-	}
+		return run.Status == status
+	}, "workflow %s run %s reaches %s; last seen %s", workflow, runID, status, gluetest.Lazy(func() string { return describeRun(run) }))
+	return run
 }
 
 // describeRun summarises a run's job runs and crawls for failure messages.
@@ -193,18 +186,16 @@ func terminalJobRunState(s types.JobRunState) bool {
 // at once when the run ends in another state, and when timeout passes.
 func waitJobRunState(t *testing.T, b *testBundle, job, id string, state types.JobRunState, timeout time.Duration) *types.JobRun {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		r := getJobRun(t, b, job, id)
-		if r.JobRunState == state {
-			return r
-		}
-		if terminalJobRunState(r.JobRunState) || time.Now().After(deadline) {
-			require.FailNowf(t, "job run did not reach the expected state", "job %s run %s: want %s, got %s (%s)",
+	var r *types.JobRun
+	gluetest.Eventually(t, timeout, func() bool {
+		r = getJobRun(t, b, job, id)
+		if r.JobRunState != state && terminalJobRunState(r.JobRunState) {
+			require.FailNowf(t, "job run ended in another state", "job %s run %s: want %s, got %s (%s)",
 				job, id, state, r.JobRunState, aws.ToString(r.ErrorMessage))
 		}
-		time.Sleep(runPoll)
-	}
+		return r.JobRunState == state
+	}, "job %s run %s reaches %s; last seen %s", job, id, state, gluetest.Lazy(func() string { return string(r.JobRunState) }))
+	return r
 }
 
 func getJobRun(t *testing.T, b *testBundle, job, id string) *types.JobRun {
@@ -236,18 +227,6 @@ func allJobRuns(t *testing.T, b *testBundle, job string) []types.JobRun {
 		out = append(out, page.JobRuns...)
 	}
 	return out
-}
-
-// eventually polls cond until it holds, failing after timeout.
-func eventually(t *testing.T, timeout time.Duration, cond func() bool, format string, args ...any) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			require.FailNowf(t, "condition not met in time", format, args...)
-		}
-		time.Sleep(runPoll)
-	}
 }
 
 // graphNode returns the node of the given type and name.
@@ -293,7 +272,7 @@ func requireStats(t *testing.T, want types.WorkflowRunStatistics, run *types.Wor
 func readPID(t *testing.T, path string) int {
 	t.Helper()
 	var pid int
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return false
@@ -302,21 +281,6 @@ func readPID(t *testing.T, path string) int {
 		return err == nil && pid > 0
 	}, "no pid in %s", path)
 	return pid
-}
-
-// processGone reports whether pid no longer runs: it has no /proc entry, or
-// it is a zombie waiting for its parent (it no longer executes).
-func processGone(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return true
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 || i+2 >= len(s) {
-		return false
-	}
-	return s[i+2] == 'Z' || s[i+2] == 'X'
 }
 
 // requireNotBefore asserts that later is not before earlier.

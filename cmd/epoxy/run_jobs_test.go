@@ -27,7 +27,7 @@ func TestRunJobs_MaxConcurrentRuns(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	gate := filepath.Join(dir, "gate")
-	scriptJob(t, b, "one-at-a-time", pyScript(t, dir, "blocked", gateScript(gate, "")))
+	scriptJob(t, b, "one-at-a-time", pyScript(t, dir, "blocked", gluetest.Gate(gate, "")))
 
 	first := startJobRun(t, b, &glue.StartJobRunInput{JobName: aws.String("one-at-a-time")})
 	_, err := b.client.StartJobRun(ctx, &glue.StartJobRunInput{JobName: aws.String("one-at-a-time")})
@@ -48,7 +48,7 @@ func TestRunJobs_MaxConcurrentRuns(t *testing.T) {
 	require.Contains(t, strings.ToLower(aws.ToString(refused.ErrorMessage)), "concurrent")
 	require.Equal(t, types.JobRunStateWaiting, getJobRun(t, b, "one-at-a-time", queued).JobRunState, "still waiting")
 
-	openGate(t, gate)
+	gluetest.OpenGate(t, gate)
 	done := waitJobRunState(t, b, "one-at-a-time", first, types.JobRunStateSucceeded, runWait)
 	next := waitJobRunState(t, b, "one-at-a-time", queued, types.JobRunStateSucceeded, runWait)
 	requireNotBefore(t, next.StartedOn, done.CompletedOn, "the queued run starts after the first ends")
@@ -59,23 +59,13 @@ func TestRunJobs_MaxConcurrentRuns(t *testing.T) {
 func TestRunJobs_TriggerQueuing(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	dir := t.TempDir()
-	gate := filepath.Join(dir, "gate")
-	scriptJob(t, b, "queued", pyScript(t, dir, "blocked", gateScript(gate, "")), func(in *glue.CreateJobInput) {
-		in.JobRunQueuingEnabled = aws.Bool(true)
-	})
-	first := startJobRun(t, b, &glue.StartJobRunInput{JobName: aws.String("queued")})
-	waitJobRunState(t, b, "queued", first, types.JobRunStateRunning, runWait)
-
-	mustWorkflow(t, b, "waits")
-	mustTrigger(t, b, startTrigger("waits", "start", jobAction("queued")))
-	runID := startRun(t, b, "waits", nil)
+	gate, _, runID := queuedAtLimit(t, b)
 	run := getRun(t, b, "waits", runID)
 	require.Equal(t, types.WorkflowRunStatusRunning, run.Status)
 	requireStats(t, types.WorkflowRunStatistics{TotalActions: 1, WaitingActions: 1}, run)
 	require.Equal(t, types.JobRunStateWaiting, onlyJobRun(t, run, "queued").JobRunState)
 
-	openGate(t, gate)
+	gluetest.OpenGate(t, gate)
 	run = waitRunStatus(t, b, "waits", runID, types.WorkflowRunStatusCompleted, runWait)
 	requireStats(t, types.WorkflowRunStatistics{TotalActions: 1, SucceededActions: 1}, run)
 }
@@ -138,11 +128,7 @@ func TestRunJobs_RetrySucceeds(t *testing.T) {
 	marker := filepath.Join(dir, "marker")
 	ok := pyScript(t, dir, "ok", "print('ok')\n")
 	mustWorkflow(t, b, "second-try")
-	scriptJob(t, b, "flaky", pyScript(t, dir, "flaky", fmt.Sprintf(`import os
-if not os.path.exists(%q):
-    open(%q, "w").close()
-    raise RuntimeError("transient")
-`, marker, marker)), func(in *glue.CreateJobInput) { in.MaxRetries = 3 })
+	scriptJob(t, b, "flaky", pyScript(t, dir, "flaky", gluetest.FailsFirstRun(marker)), func(in *glue.CreateJobInput) { in.MaxRetries = 3 })
 	scriptJob(t, b, "if-ok", ok)
 	scriptJob(t, b, "if-failed", ok)
 	mustTrigger(t, b, startTrigger("second-try", "start", jobAction("flaky")))
@@ -159,7 +145,7 @@ if not os.path.exists(%q):
 	require.Equal(t, aws.ToString(firstTry.Id), aws.ToString(last.PreviousRunId))
 	require.Equal(t, int32(0), firstTry.Attempt)
 	require.Equal(t, types.JobRunStateFailed, firstTry.JobRunState)
-	require.Contains(t, aws.ToString(firstTry.ErrorMessage), "transient")
+	require.Contains(t, aws.ToString(firstTry.ErrorMessage), gluetest.FirstRunError)
 
 	require.Len(t, allJobRuns(t, b, "if-ok"), 1)
 	require.Empty(t, allJobRuns(t, b, "if-failed"), "an intermediate failed attempt fires nothing")
@@ -188,7 +174,7 @@ func TestRunJobs_Timeout(t *testing.T) {
 	ok := pyScript(t, dir, "ok", "print('ok')\n")
 	pastDeadline := func(job string) {
 		t.Helper()
-		eventually(t, runWait, func() bool {
+		gluetest.Eventually(t, runWait, func() bool {
 			for _, r := range allJobRuns(t, b, job) {
 				if r.JobRunState == types.JobRunStateRunning {
 					return true
@@ -285,7 +271,7 @@ func TestRunJobs_JobRunAPI(t *testing.T) {
 
 	// BatchStopJobRun.
 	pidDir := t.TempDir()
-	scriptJob(t, b, "long", pyScript(t, dir, "long", gateScript(filepath.Join(dir, "never"), pidDir)))
+	scriptJob(t, b, "long", pyScript(t, dir, "long", gluetest.Gate(filepath.Join(dir, "never"), pidDir)))
 	running := startJobRun(t, b, &glue.StartJobRunInput{JobName: aws.String("long")})
 	pid := readPID(t, filepath.Join(pidDir, running+".pid"))
 	waitJobRunState(t, b, "long", running, types.JobRunStateRunning, runWait)
@@ -301,7 +287,7 @@ func TestRunJobs_JobRunAPI(t *testing.T) {
 	require.NotEmpty(t, aws.ToString(out.Errors[0].ErrorDetail.ErrorCode))
 	stopped := waitJobRunState(t, b, "long", running, types.JobRunStateStopped, runWait)
 	require.NotNil(t, stopped.CompletedOn)
-	eventually(t, 5*time.Second, func() bool { return processGone(pid) }, "process %d still runs", pid)
+	gluetest.Eventually(t, runWait, func() bool { return gluetest.ProcessGone(pid) }, "process %d still runs", pid)
 
 	// Stopping a run that already ended is an error entry, not a failure.
 	out, err = b.client.BatchStopJobRun(ctx, &glue.BatchStopJobRunInput{JobName: aws.String("quick"), JobRunIds: []string{ids[0]}})
@@ -340,7 +326,7 @@ func TestRunJobs_StandaloneTriggers(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "by-hand", aws.ToString(out.Name))
 	var firstRun types.JobRun
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		runs := allJobRuns(t, b, "first")
 		if len(runs) == 1 {
 			firstRun = runs[0]
@@ -351,7 +337,7 @@ func TestRunJobs_StandaloneTriggers(t *testing.T) {
 	require.Equal(t, "by-hand", aws.ToString(firstRun.TriggerName))
 
 	var secondRun types.JobRun
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		runs := allJobRuns(t, b, "second")
 		if len(runs) == 1 {
 			secondRun = runs[0]
@@ -374,7 +360,7 @@ func TestRunJobs_StandaloneTriggers(t *testing.T) {
 	require.NoError(t, err)
 	_, err = b.client.StartTrigger(ctx, &glue.StartTriggerInput{Name: aws.String("by-hand")})
 	require.NoError(t, err)
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		runs := allJobRuns(t, b, "first")
 		return len(runs) == 3 && runs[0].JobRunState == types.JobRunStateSucceeded
 	}, "the ON_DEMAND trigger fires again")

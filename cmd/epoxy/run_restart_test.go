@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/epoxy-run/epoxy/internal/executor"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // openServer starts Epoxy on cfg's data directory like setupWith, but
@@ -89,19 +91,19 @@ time.sleep(60)
 	victimPID := readPID(t, filepath.Join(dir, aws.ToString(v.Id)+".pid"))
 
 	shutdown()
-	openGate(t, filepath.Join(dir, finishRun+".gate"))
+	gluetest.OpenGate(t, filepath.Join(dir, finishRun+".gate"))
 	require.NoError(t, syscall.Kill(victimPID, syscall.SIGKILL))
-	eventually(t, runWait, func() bool { return processGone(victimPID) }, "victim %d still runs", victimPID)
+	gluetest.Eventually(t, runWait, func() bool { return gluetest.ProcessGone(victimPID) }, "victim %d still runs", victimPID)
 	// f ends, leaving its outcome, before the restart.
 	status := filepath.Join(executor.RunDir(cfg.DataDir, aws.ToString(f.Id)), "status-*.json")
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		found, _ := filepath.Glob(status)
 		return len(found) == 1
 	}, "f left no outcome in %s", status)
 
 	b2, _ := openServer(t, cfg)
 	// a ends only now, while the new server watches it.
-	openGate(t, filepath.Join(dir, adoptRun+".gate"))
+	gluetest.OpenGate(t, filepath.Join(dir, adoptRun+".gate"))
 
 	run := waitRunStatus(t, b2, "adopt", adoptRun, types.WorkflowRunStatusCompleted, runWait)
 	requireStats(t, types.WorkflowRunStatistics{TotalActions: 2, SucceededActions: 2}, run)

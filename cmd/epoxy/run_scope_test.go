@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // runGateScript waits until dir/<key>.gate exists, where key is the
@@ -35,7 +37,7 @@ while not os.path.exists(gate):
 func waitRunningIn(t *testing.T, b *testBundle, workflow, runID, job string) types.JobRun {
 	t.Helper()
 	var jr types.JobRun
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		runs := nodeJobRuns(t, getRun(t, b, workflow, runID), job)
 		if len(runs) == 1 && runs[0].JobRunState == types.JobRunStateRunning {
 			jr = runs[0]
@@ -80,7 +82,7 @@ open(os.path.join(%q, run_id + ".b"), "w").write(%q)
 		Command: &types.JobCommand{Name: aws.String("pythonshell"), ScriptLocation: aws.String(writer("v2"))}}})
 	require.NoError(t, err)
 
-	openGate(t, filepath.Join(dir, first+".gate"))
+	gluetest.OpenGate(t, filepath.Join(dir, first+".gate"))
 	run := waitRunStatus(t, b, "snap", first, types.WorkflowRunStatusCompleted, runWait)
 	requireStats(t, types.WorkflowRunStatistics{TotalActions: 2, SucceededActions: 2}, run)
 	require.Equal(t, types.JobRunStateSucceeded, onlyJobRun(t, run, "b").JobRunState, "the run fires the trigger as it was when the run started")
@@ -91,7 +93,7 @@ open(os.path.join(%q, run_id + ".b"), "w").write(%q)
 	require.Equal(t, "v2", string(got), "the job's definition is read when its action starts")
 
 	second := startRun(t, b, "snap", nil)
-	openGate(t, filepath.Join(dir, second+".gate"))
+	gluetest.OpenGate(t, filepath.Join(dir, second+".gate"))
 	run = waitRunStatus(t, b, "snap", second, types.WorkflowRunStatusCompleted, runWait)
 	requireStats(t, types.WorkflowRunStatistics{TotalActions: 3, SucceededActions: 3}, run)
 	require.Equal(t, "after-a", aws.ToString(onlyJobRun(t, run, "x").TriggerName))
@@ -129,7 +131,7 @@ func TestRunScope_RunIsolation(t *testing.T) {
 	waitRunningIn(t, b, "iso", one, "a")
 	waitRunningIn(t, b, "iso", two, "a")
 
-	openGate(t, filepath.Join(dir, one+".gate"))
+	gluetest.OpenGate(t, filepath.Join(dir, one+".gate"))
 	run := waitRunStatus(t, b, "iso", one, types.WorkflowRunStatusCompleted, runWait)
 	requireStats(t, types.WorkflowRunStatistics{TotalActions: 2, SucceededActions: 2}, run)
 	other := getRun(t, b, "iso", two)
@@ -139,7 +141,7 @@ func TestRunScope_RunIsolation(t *testing.T) {
 
 	// A run of a started by StartJobRun fires no workflow trigger.
 	direct := startJobRun(t, b, &glue.StartJobRunInput{JobName: aws.String("a")})
-	openGate(t, filepath.Join(dir, direct+".gate"))
+	gluetest.OpenGate(t, filepath.Join(dir, direct+".gate"))
 	waitJobRunState(t, b, "a", direct, types.JobRunStateSucceeded, runWait)
 
 	// A run of a started by a standalone trigger fires the standalone
@@ -147,7 +149,7 @@ func TestRunScope_RunIsolation(t *testing.T) {
 	_, err := b.client.StartTrigger(ctx, &glue.StartTriggerInput{Name: aws.String("kick-a")})
 	require.NoError(t, err)
 	var kicked string
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		for _, r := range allJobRuns(t, b, "a") {
 			if aws.ToString(r.TriggerName) == "kick-a" {
 				kicked = aws.ToString(r.Id)
@@ -156,16 +158,16 @@ func TestRunScope_RunIsolation(t *testing.T) {
 		}
 		return false
 	}, "kick-a started nothing")
-	openGate(t, filepath.Join(dir, kicked+".gate"))
+	gluetest.OpenGate(t, filepath.Join(dir, kicked+".gate"))
 	waitJobRunState(t, b, "a", kicked, types.JobRunStateSucceeded, runWait)
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		runs := allJobRuns(t, b, "outsider")
 		return len(runs) == 1 && runs[0].JobRunState == types.JobRunStateSucceeded
 	}, "the standalone trigger did not fire for a trigger-started run")
 	require.Len(t, allJobRuns(t, b, "b"), 1, "runs outside the workflow fire none of its triggers")
 	require.Empty(t, nodeJobRuns(t, getRun(t, b, "iso", two), "b"))
 
-	openGate(t, filepath.Join(dir, two+".gate"))
+	gluetest.OpenGate(t, filepath.Join(dir, two+".gate"))
 	run = waitRunStatus(t, b, "iso", two, types.WorkflowRunStatusCompleted, runWait)
 	requireStats(t, types.WorkflowRunStatistics{TotalActions: 2, SucceededActions: 2}, run)
 	require.Len(t, allJobRuns(t, b, "b"), 2)
@@ -213,17 +215,7 @@ func TestRunScope_StopWhileWaiting(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
-	dir := t.TempDir()
-	gate := filepath.Join(dir, "gate")
-	scriptJob(t, b, "queued", pyScript(t, dir, "blocked", gateScript(gate, "")), func(in *glue.CreateJobInput) {
-		in.JobRunQueuingEnabled = aws.Bool(true)
-	})
-	first := startJobRun(t, b, &glue.StartJobRunInput{JobName: aws.String("queued")})
-	waitJobRunState(t, b, "queued", first, types.JobRunStateRunning, runWait)
-
-	mustWorkflow(t, b, "waits")
-	mustTrigger(t, b, startTrigger("waits", "start", jobAction("queued")))
-	runID := startRun(t, b, "waits", nil)
+	gate, first, runID := queuedAtLimit(t, b)
 	waiting := onlyJobRun(t, getRun(t, b, "waits", runID), "queued")
 	require.Equal(t, types.JobRunStateWaiting, waiting.JobRunState)
 
@@ -233,7 +225,7 @@ func TestRunScope_StopWhileWaiting(t *testing.T) {
 	requireStats(t, types.WorkflowRunStatistics{TotalActions: 1, StoppedActions: 1}, run)
 	require.Equal(t, types.JobRunStateStopped, onlyJobRun(t, run, "queued").JobRunState)
 
-	openGate(t, gate)
+	gluetest.OpenGate(t, gate)
 	waitJobRunState(t, b, "queued", first, types.JobRunStateSucceeded, runWait)
 	// The first run's end is what would promote a queued run; once it is
 	// recorded, the stopped run must still be STOPPED.

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // Ensure a chain a → b → c through conditional triggers runs every job once,
@@ -394,7 +396,7 @@ func TestRunWorkflow_Stop(t *testing.T) {
 
 	runID := startRun(t, b, "stoppable", nil)
 	var jobRunID string
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		runs := nodeJobRuns(t, getRun(t, b, "stoppable", runID), "sleeper")
 		if len(runs) == 1 && runs[0].JobRunState == types.JobRunStateRunning {
 			jobRunID = aws.ToString(runs[0].Id)
@@ -404,7 +406,7 @@ func TestRunWorkflow_Stop(t *testing.T) {
 	}, "sleeper never ran")
 	var pid, child int
 	pidFile := filepath.Join(dir, jobRunID+".pid")
-	eventually(t, runWait, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		raw, err := os.ReadFile(pidFile)
 		return err == nil && len(raw) > 0
 	}, "no pid file")
@@ -412,8 +414,8 @@ func TestRunWorkflow_Stop(t *testing.T) {
 	require.NoError(t, err)
 	_, err = fmt.Sscanf(string(raw), "%d %d", &pid, &child)
 	require.NoError(t, err)
-	require.False(t, processGone(pid))
-	require.False(t, processGone(child))
+	require.False(t, gluetest.ProcessGone(pid))
+	require.False(t, gluetest.ProcessGone(child))
 
 	// A RUNNING run cannot be resumed.
 	sleeperNode := graphNode(t, getRun(t, b, "stoppable", runID).Graph, types.NodeTypeJob, "sleeper")
@@ -437,7 +439,7 @@ func TestRunWorkflow_Stop(t *testing.T) {
 	jr := onlyJobRun(t, run, "sleeper")
 	require.Equal(t, types.JobRunStateStopped, jr.JobRunState)
 	require.NotNil(t, jr.CompletedOn)
-	eventually(t, 5*time.Second, func() bool { return processGone(pid) && processGone(child) },
+	gluetest.Eventually(t, runWait, func() bool { return gluetest.ProcessGone(pid) && gluetest.ProcessGone(child) },
 		"processes %d and %d still run after the stop", pid, child)
 
 	require.Empty(t, allJobRuns(t, b, "next"), "nothing downstream starts")
@@ -473,11 +475,7 @@ func TestRunWorkflow_Resume(t *testing.T) {
 	dir := t.TempDir()
 	ok := pyScript(t, dir, "ok", "print('ok')\n")
 	marker := filepath.Join(dir, "fixed")
-	flaky := pyScript(t, dir, "flaky", fmt.Sprintf(`import os, sys
-if not os.path.exists(%q):
-    open(%q, "w").close()
-    raise RuntimeError("first run fails")
-`, marker, marker))
+	flaky := pyScript(t, dir, "flaky", gluetest.FailsFirstRun(marker))
 	mustWorkflow(t, b, "resumable")
 	scriptJob(t, b, "a", ok)
 	scriptJob(t, b, "b", flaky)
@@ -564,13 +562,13 @@ func TestRunWorkflow_MaxConcurrentRuns(t *testing.T) {
 	gate := filepath.Join(dir, "gate")
 	_, err := b.client.CreateWorkflow(ctx, &glue.CreateWorkflowInput{Name: aws.String("single"), MaxConcurrentRuns: aws.Int32(1)})
 	require.NoError(t, err)
-	scriptJob(t, b, "blocked", pyScript(t, dir, "blocked", gateScript(gate, "")))
+	scriptJob(t, b, "blocked", pyScript(t, dir, "blocked", gluetest.Gate(gate, "")))
 	mustTrigger(t, b, startTrigger("single", "start", jobAction("blocked")))
 
 	first := startRun(t, b, "single", nil)
 	_, err = b.client.StartWorkflowRun(ctx, &glue.StartWorkflowRunInput{Name: aws.String("single")})
 	requireCode(t, err, "ConcurrentRunsExceededException")
-	openGate(t, gate)
+	gluetest.OpenGate(t, gate)
 	done := waitRunStatus(t, b, "single", first, types.WorkflowRunStatusCompleted, runWait)
 	node := aws.ToString(graphNode(t, done.Graph, types.NodeTypeJob, "blocked").UniqueId)
 
@@ -578,7 +576,7 @@ func TestRunWorkflow_MaxConcurrentRuns(t *testing.T) {
 	second := startRun(t, b, "single", nil)
 	_, err = b.client.ResumeWorkflowRun(ctx, &glue.ResumeWorkflowRunInput{Name: aws.String("single"), RunId: aws.String(first), NodeIds: []string{node}})
 	requireCode(t, err, "ConcurrentRunsExceededException")
-	openGate(t, gate)
+	gluetest.OpenGate(t, gate)
 	waitRunStatus(t, b, "single", second, types.WorkflowRunStatusCompleted, runWait)
 	out, err := b.client.ResumeWorkflowRun(ctx, &glue.ResumeWorkflowRunInput{Name: aws.String("single"), RunId: aws.String(first), NodeIds: []string{node}})
 	require.NoError(t, err)
@@ -672,11 +670,7 @@ func TestRunWorkflow_ResumeFanIn(t *testing.T) {
 	mustWorkflow(t, b, "join")
 	scriptJob(t, b, "a", ok)
 	scriptJob(t, b, "b", ok)
-	scriptJob(t, b, "c", pyScript(t, dir, "flaky", fmt.Sprintf(`import os
-if not os.path.exists(%q):
-    open(%q, "w").close()
-    raise RuntimeError("first run fails")
-`, marker, marker)))
+	scriptJob(t, b, "c", pyScript(t, dir, "flaky", gluetest.FailsFirstRun(marker)))
 	scriptJob(t, b, "d", ok)
 	mustTrigger(t, b, startTrigger("join", "start", jobAction("a")))
 	mustTrigger(t, b, condTrigger("join", "split", "", []types.Condition{jobCond("a", types.JobRunStateSucceeded)}, jobAction("b"), jobAction("c")))

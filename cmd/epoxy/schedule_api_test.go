@@ -38,7 +38,7 @@ func quickJob(t *testing.T, b *testBundle, name string) {
 func waitJobRuns(t *testing.T, b *testBundle, job string, n int, state types.JobRunState) []types.JobRun {
 	t.Helper()
 	var runs []types.JobRun
-	require.Eventually(t, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		out, err := b.client.GetJobRuns(context.Background(), &glue.GetJobRunsInput{JobName: aws.String(job)})
 		require.NoError(t, err)
 		runs = out.JobRuns
@@ -51,7 +51,7 @@ func waitJobRuns(t *testing.T, b *testBundle, job string, n int, state types.Job
 			}
 		}
 		return true
-	}, 20*time.Second, 20*time.Millisecond, "want %d %s runs of %s", n, state, job)
+	}, "want %d %s runs of %s", n, state, job)
 	return runs
 }
 
@@ -73,7 +73,7 @@ func TestSchedule_StandaloneTriggerStartsJob(t *testing.T) {
 	require.NoError(t, err)
 	waitScheduleForgotten(t, b, "trigger:every5")
 	clock.Advance(10 * time.Minute)
-	time.Sleep(200 * time.Millisecond) // several scheduler passes: none may fire
+	require.NoError(t, b.app.engine.Tick(ctx)) // a pass past two fire times: it fires nothing
 	waitJobRuns(t, b, "tick", 1, types.JobRunStateSucceeded)
 }
 
@@ -88,11 +88,11 @@ func TestSchedule_WorkflowStart(t *testing.T) {
 		StartOnCreation: true, Schedule: aws.String("cron(* * * * ? *)"), Actions: []types.Action{{JobName: aws.String("load")}}})
 	waitScheduleNoted(t, b, "trigger:nightly-start")
 	clock.Advance(70 * time.Second)
-	require.Eventually(t, func() bool {
+	gluetest.Eventually(t, runWait, func() bool {
 		out, err := b.client.GetWorkflowRuns(ctx, &glue.GetWorkflowRunsInput{Name: aws.String("nightly")})
 		require.NoError(t, err)
 		return len(out.Runs) == 1 && out.Runs[0].Status == types.WorkflowRunStatusCompleted
-	}, 20*time.Second, 20*time.Millisecond)
+	}, "one COMPLETED run of nightly")
 }
 
 // Ensure Glue's 5-minute floor is enforced unless the server allows
@@ -160,12 +160,12 @@ func scheduleState(t *testing.T, b *testBundle, key string) *domain.ScheduleReco
 // moving the clock afterwards crosses its next fire time.
 func waitScheduleNoted(t *testing.T, b *testBundle, key string) {
 	t.Helper()
-	require.Eventually(t, func() bool { return scheduleState(t, b, key) != nil }, 10*time.Second, 10*time.Millisecond)
+	gluetest.Eventually(t, runWait, func() bool { return scheduleState(t, b, key) != nil }, "the scheduler noted %s", key)
 }
 
 // waitScheduleForgotten waits until the scheduler has dropped a schedule
 // that was switched off.
 func waitScheduleForgotten(t *testing.T, b *testBundle, key string) {
 	t.Helper()
-	require.Eventually(t, func() bool { return scheduleState(t, b, key) == nil }, 10*time.Second, 10*time.Millisecond)
+	gluetest.Eventually(t, runWait, func() bool { return scheduleState(t, b, key) == nil }, "the scheduler forgot %s", key)
 }

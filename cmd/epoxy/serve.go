@@ -164,6 +164,7 @@ type app struct {
 	files      *safefs.Root
 	store      *sqlite.Store
 	engine     *engine.Engine
+	executor   *executor.Local
 	blueprints *blueprint.Manager
 	retention  *retention.Service
 	handler    http.Handler
@@ -176,14 +177,29 @@ type app struct {
 func (a *app) Close() error {
 	a.retention.Stop()
 	a.blueprints.Stop()
-	return errors.Join(a.engine.Close(), a.store.Close(), a.files.Close(), a.lock.Release())
+	return errors.Join(a.engine.Close(), a.executor.Close(), a.store.Close(), a.files.Close(), a.lock.Release())
 }
 
-// The blueprint manager serves the API's blueprint operations, and creates
-// a run's entities through the service.
+// What wire plugs into what: the API's operations are served by the
+// service (definitions and run queries), the engine (run commands and
+// events) and the blueprint manager; the engine fires triggers for the
+// service; the blueprint manager creates a run's entities through the
+// service; one S3 client serves scripts, crawls and blueprint archives.
 var (
-	_ api.BlueprintService = (*blueprint.Manager)(nil)
-	_ blueprint.Creator    = (*service.Service)(nil)
+	_ api.WorkflowService      = (*service.Service)(nil)
+	_ api.TriggerService       = (*service.Service)(nil)
+	_ api.JobService           = (*service.Service)(nil)
+	_ api.CrawlerService       = (*service.Service)(nil)
+	_ api.TagService           = (*service.Service)(nil)
+	_ api.RunQueries           = (*service.Service)(nil)
+	_ api.RunCommands          = (*engine.Engine)(nil)
+	_ api.EventService         = (*engine.Engine)(nil)
+	_ api.BlueprintService     = (*blueprint.Manager)(nil)
+	_ service.Firer            = (*engine.Engine)(nil)
+	_ blueprint.Creator        = (*service.Service)(nil)
+	_ executor.ScriptFetcher   = (*objectstore.S3)(nil)
+	_ crawl.Lister             = (*objectstore.S3)(nil)
+	_ blueprint.ArchiveFetcher = (*objectstore.S3)(nil)
 )
 
 // newBlueprints installs the awsglue.blueprint shim in the data directory
@@ -197,10 +213,8 @@ func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, files *sa
 	}
 	bc := blueprint.Config{Store: st, Creator: svc, Files: files, Clock: clock, Logger: log.With("component", "blueprints"),
 		System: blueprint.SystemParams{Region: cfg.Region, AccountID: cfg.AccountID},
-		Runner: &blueprint.Runner{Python: cfg.Python, ShimDir: shim, Env: executor.ProcessEnv(cfg.DataDir, os.Environ(), jobEnv(cfg, selfURL), "")}}
-	if s3 != nil {
-		bc.S3 = s3
-	}
+		Runner: &blueprint.Runner{Python: cfg.Python, ShimDir: shim, Env: executor.ProcessEnv(cfg.DataDir, os.Environ(), jobEnv(cfg, selfURL), "")},
+		S3:     s3}
 	return blueprint.NewManager(bc), nil
 }
 
@@ -271,7 +285,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	met := metrics.New(version, buildRevision())
 	st := met.TimeStore(db)
 	met.WatchJobRuns(st)
-	var s3 *objectstore.S3
+	s3 := objectstore.Disabled()
 	if cfg.S3Endpoint != "" {
 		var err error
 		if s3, err = objectstore.New(ctx, cfg.S3Endpoint, cfg.Region); err != nil {
@@ -279,15 +293,12 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		}
 	}
 	exec, err := executor.NewLocal(executor.Config{DataDir: cfg.DataDir, Python: cfg.Python, ETLRunner: strings.Fields(cfg.ETLRunner),
-		Env: jobEnv(cfg, selfURL), Scripts: scriptFetcher(s3), MaxLogBytes: cfg.MaxLogBytes,
+		Env: jobEnv(cfg, selfURL), Scripts: s3, MaxLogBytes: cfg.MaxLogBytes,
 		Logger: log.With("component", "executor")})
 	if err != nil {
 		return nil, err
 	}
-	crawler := &crawl.Crawler{}
-	if s3 != nil {
-		crawler.S3 = s3
-	}
+	crawler := &crawl.Crawler{S3: s3}
 	var clock interface{ Now() time.Time } = systemClock{}
 	if cfg.clock != nil {
 		clock = cfg.clock
@@ -331,7 +342,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		_ = eng.Close()
 		return nil, err
 	}
-	return &app{files: files, store: db, engine: eng, blueprints: bps, retention: ret, handler: api.NewHostGuard(front, allowedHosts(cfg)), metrics: met}, nil
+	return &app{files: files, store: db, engine: eng, executor: exec, blueprints: bps, retention: ret, handler: api.NewHostGuard(front, allowedHosts(cfg)), metrics: met}, nil
 }
 
 // allowedHosts are the names the Host guard accepts besides IP addresses
@@ -349,15 +360,6 @@ func allowedHosts(cfg *serveConfig) []string {
 		}
 	}
 	return names
-}
-
-// scriptFetcher returns s3 as an executor.ScriptFetcher, or nil (not a
-// typed nil) when no S3 endpoint is configured.
-func scriptFetcher(s3 *objectstore.S3) executor.ScriptFetcher {
-	if s3 == nil {
-		return nil
-	}
-	return s3
 }
 
 // jobEnv is what Epoxy sets in the environment of job processes (beside

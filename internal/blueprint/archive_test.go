@@ -1,17 +1,15 @@
 package blueprint_test
 
 import (
-	"archive/zip"
-	"bytes"
-	"compress/flate"
 	"crypto/rand"
-	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 
 	"github.com/epoxy-run/epoxy/internal/blueprint"
 )
@@ -34,7 +32,7 @@ const folderCfg = `{
 // order kept.
 func TestInspect_FolderLayout(t *testing.T) {
 	t.Parallel()
-	archive := blueprintZip(t, "conv", folderCfg, map[string]string{
+	archive := gluetest.BlueprintZip(t, "conv", folderCfg, map[string]string{
 		"layout.py":     "def generate_layout(u, s): pass\n",
 		"conversion.py": "print('etl')\n",
 	})
@@ -77,9 +75,9 @@ func TestInspect_FolderLayout(t *testing.T) {
 // "./" names.
 func TestInspect_RootLayout(t *testing.T) {
 	t.Parallel()
-	d, err := blueprint.Inspect(buildZip(t,
-		file("./blueprint.cfg", "\ufeff"+`{"layoutGenerator": "layout.generate_layout"}`),
-		file("layout.py", "def generate_layout(u, s): pass\n"),
+	d, err := blueprint.Inspect(gluetest.Zip(t,
+		gluetest.File("./blueprint.cfg", "\ufeff"+`{"layoutGenerator": "layout.generate_layout"}`),
+		gluetest.File("layout.py", "def generate_layout(u, s): pass\n"),
 	))
 	require.NoError(t, err)
 	require.Equal(t, "", d.Root)
@@ -87,9 +85,9 @@ func TestInspect_RootLayout(t *testing.T) {
 	require.Equal(t, "{}", d.ParameterSpec)
 	require.Empty(t, d.Params)
 
-	d, err = blueprint.Inspect(buildZip(t,
-		file("blueprint.cfg", `{"layoutGenerator": "pkg.gen.make", "parameterSpec": null}`),
-		file("pkg/gen/__init__.py", "def make(u, s): pass\n"),
+	d, err = blueprint.Inspect(gluetest.Zip(t,
+		gluetest.File("blueprint.cfg", `{"layoutGenerator": "pkg.gen.make", "parameterSpec": null}`),
+		gluetest.File("pkg/gen/__init__.py", "def make(u, s): pass\n"),
 	))
 	require.NoError(t, err)
 	require.Equal(t, "pkg.gen.make", d.LayoutGenerator)
@@ -98,65 +96,39 @@ func TestInspect_RootLayout(t *testing.T) {
 // zeros returns n zero bytes: they deflate about 1000:1.
 func zeros(n int) string { return string(make([]byte, n)) }
 
-// lyingBomb returns an archive whose entry declares 100 bytes but inflates
-// to 6 MB.
-func lyingBomb(t *testing.T) []byte {
-	t.Helper()
-	var compressed bytes.Buffer
-	fw, err := flate.NewWriter(&compressed, flate.BestCompression)
-	require.NoError(t, err)
-	_, err = fw.Write(make([]byte, 6<<20))
-	require.NoError(t, err)
-	require.NoError(t, fw.Close())
-
-	var buf bytes.Buffer
-	w := zip.NewWriter(&buf)
-	cfg, err := w.Create("conv/blueprint.cfg")
-	require.NoError(t, err)
-	_, err = cfg.Write([]byte(minimalCfg))
-	require.NoError(t, err)
-	raw, err := w.CreateRaw(&zip.FileHeader{Name: "conv/bomb.bin", Method: zip.Deflate,
-		CRC32: crc32.ChecksumIEEE(make([]byte, 100)), CompressedSize64: uint64(compressed.Len()), UncompressedSize64: 100})
-	require.NoError(t, err)
-	_, err = raw.Write(compressed.Bytes())
-	require.NoError(t, err)
-	require.NoError(t, w.Close())
-	return buf.Bytes()
-}
-
 // hostileArchives are refused both by Inspect and by Extract.
 func hostileArchives(t *testing.T) map[string]struct {
 	archive []byte
 	want    string
 } {
-	layout := file("conv/layout.py", "def generate_layout(u, s): pass\n")
-	cfg := file("conv/blueprint.cfg", minimalCfg)
+	layout := gluetest.File("conv/layout.py", "def generate_layout(u, s): pass\n")
+	cfg := gluetest.File("conv/blueprint.cfg", minimalCfg)
 	random := make([]byte, blueprint.MaxArchiveSize)
 	_, _ = rand.Read(random)
-	sixMB := make([]zipEntry, 0, 8)
+	sixMB := make([]gluetest.Entry, 0, 8)
 	sixMB = append(sixMB, cfg, layout)
 	for i := range 6 {
-		sixMB = append(sixMB, file("conv/data"+string(rune('a'+i))+".bin", zeros(1<<20)))
+		sixMB = append(sixMB, gluetest.File("conv/data"+string(rune('a'+i))+".bin", zeros(1<<20)))
 	}
 	type tc = struct {
 		archive []byte
 		want    string
 	}
 	return map[string]tc{
-		"too big compressed": {buildZip(t, cfg, layout, zipEntry{name: "conv/noise.bin", body: random}),
+		"too big compressed": {gluetest.Zip(t, cfg, layout, gluetest.Entry{Name: "conv/noise.bin", Body: random}),
 			"larger than the limit of 1048576 bytes (1 MB) compressed"},
-		"zip bomb":              {buildZip(t, cfg, layout, file("conv/bomb.bin", zeros(6<<20))), "unpacks to more than 5242880 bytes (5 MB)"},
-		"bomb across entries":   {buildZip(t, sixMB...), "unpacks to more than 5242880 bytes (5 MB)"},
-		"lying sizes":           {lyingBomb(t), `entry "conv/bomb.bin"`},
-		"dot-dot":               {buildZip(t, cfg, layout, file("../evil", "x")), `entry "../evil": ".." path elements are not allowed`},
-		"nested dot-dot":        {buildZip(t, cfg, layout, file("conv/../../evil", "x")), `entry "conv/../../evil": ".." path elements are not allowed`},
-		"absolute":              {buildZip(t, cfg, layout, file("/abs", "x")), `entry "/abs": absolute paths are not allowed`},
-		"drive letter":          {buildZip(t, cfg, layout, file("C:/evil", "x")), `entry "C:/evil": absolute paths (drive letters) are not allowed`},
-		"backslash":             {buildZip(t, cfg, layout, file(`..\evil`, "x")), `entry "..\\evil": backslashes are not allowed`},
-		"symlink":               {buildZip(t, cfg, layout, symlink("conv/link", "/etc/passwd")), `entry "conv/link" is a symbolic link`},
-		"duplicate":             {buildZip(t, cfg, layout, layout), `duplicate entries "conv/layout.py" and "conv/layout.py"`},
-		"duplicate after clean": {buildZip(t, cfg, layout, file("conv//layout.py", "x")), `duplicate entries "conv/layout.py" and "conv//layout.py"`},
-		"file inside a file":    {buildZip(t, cfg, layout, file("conv/layout.py/x", "x")), `entry "conv/layout.py/x" is inside "conv/layout.py", which is a file`},
+		"zip bomb":              {gluetest.Zip(t, cfg, layout, gluetest.File("conv/bomb.bin", zeros(6<<20))), "unpacks to more than 5242880 bytes (5 MB)"},
+		"bomb across entries":   {gluetest.Zip(t, sixMB...), "unpacks to more than 5242880 bytes (5 MB)"},
+		"lying sizes":           {gluetest.LyingBomb(t, "conv/bomb.bin", cfg), `entry "conv/bomb.bin"`},
+		"dot-dot":               {gluetest.Zip(t, cfg, layout, gluetest.File("../evil", "x")), `entry "../evil": ".." path elements are not allowed`},
+		"nested dot-dot":        {gluetest.Zip(t, cfg, layout, gluetest.File("conv/../../evil", "x")), `entry "conv/../../evil": ".." path elements are not allowed`},
+		"absolute":              {gluetest.Zip(t, cfg, layout, gluetest.File("/abs", "x")), `entry "/abs": absolute paths are not allowed`},
+		"drive letter":          {gluetest.Zip(t, cfg, layout, gluetest.File("C:/evil", "x")), `entry "C:/evil": absolute paths (drive letters) are not allowed`},
+		"backslash":             {gluetest.Zip(t, cfg, layout, gluetest.File(`..\evil`, "x")), `entry "..\\evil": backslashes are not allowed`},
+		"symlink":               {gluetest.Zip(t, cfg, layout, gluetest.Symlink("conv/link", "/etc/passwd")), `entry "conv/link" is a symbolic link`},
+		"duplicate":             {gluetest.Zip(t, cfg, layout, layout), `duplicate entries "conv/layout.py" and "conv/layout.py"`},
+		"duplicate after clean": {gluetest.Zip(t, cfg, layout, gluetest.File("conv//layout.py", "x")), `duplicate entries "conv/layout.py" and "conv//layout.py"`},
+		"file inside a file":    {gluetest.Zip(t, cfg, layout, gluetest.File("conv/layout.py/x", "x")), `entry "conv/layout.py/x" is inside "conv/layout.py", which is a file`},
 	}
 }
 
@@ -177,7 +149,7 @@ func TestInspect_Hostile(t *testing.T) {
 func TestInspect_Failures(t *testing.T) {
 	t.Parallel()
 	layout := map[string]string{"layout.py": "def generate_layout(u, s): pass\n"}
-	withCfg := func(cfg string) []byte { return blueprintZip(t, "conv", cfg, layout) }
+	withCfg := func(cfg string) []byte { return gluetest.BlueprintZip(t, "conv", cfg, layout) }
 	withParam := func(param string) []byte {
 		return withCfg(`{"layoutGenerator": "conv.layout.generate_layout", "parameterSpec": {"P": ` + param + `}}`)
 	}
@@ -188,9 +160,9 @@ func TestInspect_Failures(t *testing.T) {
 	}{
 		{"not a zip", []byte("hello, I am not a zip"), "blueprint archive is not a readable ZIP file"},
 		{"empty input", nil, "blueprint archive is not a readable ZIP file"},
-		{"no blueprint.cfg", buildZip(t, file("conv/layout.py", "")), "no blueprint.cfg at its root or directly inside a top-level folder"},
-		{"blueprint.cfg too deep", buildZip(t, file("a/b/blueprint.cfg", minimalCfg)), "(a/b/blueprint.cfg is nested too deeply)"},
-		{"two configs", buildZip(t, file("a/blueprint.cfg", minimalCfg), file("b/blueprint.cfg", minimalCfg)),
+		{"no blueprint.cfg", gluetest.Zip(t, gluetest.File("conv/layout.py", "")), "no blueprint.cfg at its root or directly inside a top-level folder"},
+		{"blueprint.cfg too deep", gluetest.Zip(t, gluetest.File("a/b/blueprint.cfg", minimalCfg)), "(a/b/blueprint.cfg is nested too deeply)"},
+		{"two configs", gluetest.Zip(t, gluetest.File("a/blueprint.cfg", minimalCfg), gluetest.File("b/blueprint.cfg", minimalCfg)),
 			"blueprint.cfg in several top-level folders (a/blueprint.cfg, b/blueprint.cfg)"},
 		{"invalid JSON", withCfg("{\n  \"layoutGenerator\": ,\n}"), "conv/blueprint.cfg: invalid JSON at line 2, column 22"},
 		{"not an object", withCfg(`["conv.layout.generate_layout"]`), "conv/blueprint.cfg: must be a JSON object, got a list"},
@@ -235,7 +207,7 @@ func TestInspect_Failures(t *testing.T) {
 // permissions.
 func TestExtract(t *testing.T) {
 	t.Parallel()
-	archive := blueprintZip(t, "conv", minimalCfg, map[string]string{
+	archive := gluetest.BlueprintZip(t, "conv", minimalCfg, map[string]string{
 		"layout.py":         "def generate_layout(u, s): pass\n",
 		"scripts/etl.py":    "print('etl')\n",
 		"data/./lookup.csv": "a,b\n",
@@ -288,7 +260,7 @@ func TestExtract_ExistingLinkInDirectory(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.Symlink(outside, filepath.Join(dir, "conv")))
 
-	archive := blueprintZip(t, "conv", minimalCfg, map[string]string{"layout.py": "x"})
+	archive := gluetest.BlueprintZip(t, "conv", minimalCfg, map[string]string{"layout.py": "x"})
 	require.Error(t, blueprint.Extract(archive, dir))
 	require.Empty(t, treeOf(t, outside))
 }

@@ -42,8 +42,11 @@ const (
 	TypeIAMRoleName ParamType = "IAMRoleName"
 )
 
-// ParamTypes lists every parameter type, in documentation order.
-var ParamTypes = []ParamType{TypeString, TypeInteger, TypeDouble, TypeBoolean, TypeS3Uri, TypeS3Bucket, TypeIAMRoleArn, TypeIAMRoleName}
+// ParamTypes lists every parameter type, in documentation order, in a new
+// slice on each call.
+func ParamTypes() []ParamType {
+	return []ParamType{TypeString, TypeInteger, TypeDouble, TypeBoolean, TypeS3Uri, TypeS3Bucket, TypeIAMRoleArn, TypeIAMRoleName}
+}
 
 // ParamSpec is one declared parameter.
 type ParamSpec struct {
@@ -283,7 +286,7 @@ func (p *ParamSpec) parseTypeKeys(where string, k paramKeys) error {
 		return fmt.Errorf("%s.type is missing (one of %s)", where, typeList())
 	}
 	var typ string
-	if err := json.Unmarshal(k.Type, &typ); err != nil || !slices.Contains(ParamTypes, ParamType(typ)) {
+	if err := json.Unmarshal(k.Type, &typ); err != nil || !slices.Contains(ParamTypes(), ParamType(typ)) {
 		return fmt.Errorf("%s.type must be one of %s, got %s", where, typeList(), string(k.Type))
 	}
 	p.Type = ParamType(typ)
@@ -331,8 +334,9 @@ func (p *ParamSpec) parseValueKeys(where string, k paramKeys) error {
 }
 
 func typeList() string {
-	names := make([]string, len(ParamTypes))
-	for i, t := range ParamTypes {
+	types := ParamTypes()
+	names := make([]string, len(types))
+	for i, t := range types {
 		names[i] = string(t)
 	}
 	return strings.Join(names, ", ")

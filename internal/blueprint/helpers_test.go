@@ -1,15 +1,10 @@
 package blueprint_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -106,63 +101,6 @@ func within(t *testing.T, what string, fn func()) {
 	}
 }
 
-// zipEntry is one entry of an archive built by buildZip.
-type zipEntry struct {
-	name string
-	body []byte
-	mode fs.FileMode // 0: a regular file (or a folder when name ends in "/")
-}
-
-func file(name, body string) zipEntry { return zipEntry{name: name, body: []byte(body)} }
-
-func folder(name string) zipEntry { return zipEntry{name: name} }
-
-func symlink(name, target string) zipEntry {
-	return zipEntry{name: name, body: []byte(target), mode: fs.ModeSymlink | 0o777}
-}
-
-// buildZip returns a deflated ZIP archive of entries, written as given
-// (hostile names included).
-func buildZip(t testing.TB, entries ...zipEntry) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w := zip.NewWriter(&buf)
-	for _, e := range entries {
-		h := &zip.FileHeader{Name: e.name, Method: zip.Deflate}
-		if e.mode != 0 {
-			h.SetMode(e.mode)
-		}
-		fw, err := w.CreateHeader(h)
-		require.NoError(t, err)
-		_, err = fw.Write(e.body)
-		require.NoError(t, err)
-	}
-	require.NoError(t, w.Close())
-	return buf.Bytes()
-}
-
-// blueprintZip returns an archive with cfg and files inside the top-level
-// folder dir ("" for the archive root).
-func blueprintZip(t testing.TB, dir, cfg string, files map[string]string) []byte {
-	t.Helper()
-	prefix := ""
-	var entries []zipEntry
-	if dir != "" {
-		prefix = dir + "/"
-		entries = append(entries, folder(prefix))
-	}
-	entries = append(entries, file(prefix+"blueprint.cfg", cfg))
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		entries = append(entries, file(prefix+n, files[n]))
-	}
-	return buildZip(t, entries...)
-}
-
 // minimalCfg is a blueprint.cfg for the generator conv.layout.generate_layout.
 const minimalCfg = `{"layoutGenerator": "conv.layout.generate_layout", "parameterSpec": {}}`
 
@@ -195,15 +133,4 @@ func requirePython(t testing.TB) {
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 not installed")
 	}
-}
-
-// processGone reports whether pid has exited (missing, or a zombie).
-func processGone(pid int) bool {
-	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return true
-	}
-	i := bytes.LastIndexByte(b, ')')
-	fields := strings.Fields(string(b[i+1:]))
-	return len(fields) == 0 || fields[0] == "Z" || fields[0] == "X"
 }

@@ -72,3 +72,13 @@ func TestPyFloat(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, `{"a":128.0,"b":0.5,"c":[1e+21,3],"d":{"e":-2.0}}`, string(b))
 }
+
+// Ensure the list of parameter types cannot be changed by a caller, and
+// the message naming them follows it.
+func TestParamTypes_Fresh(t *testing.T) {
+	t.Parallel()
+	types := ParamTypes()
+	types[0] = "Changed"
+	require.Equal(t, TypeString, ParamTypes()[0])
+	require.True(t, strings.HasPrefix(typeList(), "String, Integer, "), typeList())
+}

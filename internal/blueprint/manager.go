@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/objectstore"
 	"github.com/epoxy-run/epoxy/internal/safefs"
 	"github.com/epoxy-run/epoxy/internal/store"
 )
@@ -35,7 +36,8 @@ type Config struct {
 	// Files is the data directory; registered archive copies are kept
 	// under its blueprints/ folder.
 	Files *safefs.Root
-	// S3 fetches s3:// locations; nil makes them fail with a clear message.
+	// S3 fetches s3:// locations; nil means objectstore.Disabled, which
+	// fails them with ErrNoEndpoint.
 	S3 ArchiveFetcher
 	// Runner runs layout generators.
 	Runner *Runner
@@ -73,6 +75,9 @@ func NewManager(cfg Config) *Manager {
 		clock: cfg.Clock, system: cfg.System, log: cfg.Logger}
 	if m.log == nil {
 		m.log = slog.New(slog.DiscardHandler)
+	}
+	if m.s3 == nil {
+		m.s3 = objectstore.Disabled()
 	}
 	return m
 }
@@ -279,12 +284,9 @@ func (m *Manager) fetchAndInspect(ctx context.Context, location, copyRel string)
 func (m *Manager) fetch(ctx context.Context, location string) ([]byte, error) {
 	limit := int64(MaxArchiveSize + 1)
 	if strings.HasPrefix(location, "s3://") {
-		if m.s3 == nil {
-			return nil, fmt.Errorf("cannot read %s: no S3 endpoint is configured (epoxy serve --s3-endpoint)", location)
-		}
 		data, err := m.s3.Get(ctx, location, limit)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read the blueprint archive: %w", err)
+			return nil, fmt.Errorf("cannot read the blueprint archive %s: %w", location, err)
 		}
 		return data, nil // Inspect refuses it if it is over the limit
 	}

@@ -78,7 +78,7 @@ func (m *Manager) generateAndApply(ctx context.Context, runID, name, archive str
 	}
 	dir, err := os.MkdirTemp("", "epoxy-blueprint-")
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("create the run's working directory: %w", err)
 	}
 	defer os.RemoveAll(dir)
 	if err := Extract(data, dir); err != nil {

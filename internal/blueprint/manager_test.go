@@ -8,12 +8,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/epoxy-run/epoxy/internal/blueprint"
 	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 	"github.com/epoxy-run/epoxy/internal/safefs"
 	"github.com/epoxy-run/epoxy/internal/service"
 	"github.com/epoxy-run/epoxy/internal/store"
@@ -57,7 +57,7 @@ func (b *managerBundle) manager(c blueprint.Creator) *blueprint.Manager {
 func (b *managerBundle) archive(t *testing.T, name, cfg, layout string) string {
 	t.Helper()
 	path := filepath.Join(b.dir, name+".zip")
-	require.NoError(t, os.WriteFile(path, blueprintZip(t, "bp", cfg, map[string]string{"layout.py": layout}), 0o600))
+	require.NoError(t, os.WriteFile(path, gluetest.BlueprintZip(t, "bp", cfg, map[string]string{"layout.py": layout}), 0o600))
 	return path
 }
 
@@ -72,20 +72,19 @@ func status(t *testing.T, m *blueprint.Manager, name string) glue.BlueprintStatu
 // waitStatus waits until a blueprint has status.
 func waitStatus(t *testing.T, m *blueprint.Manager, name string, want glue.BlueprintStatus) {
 	t.Helper()
-	require.Eventually(t, func() bool { return status(t, m, name) == want }, waitLimit, 10*time.Millisecond,
-		"blueprint %s never became %s", name, want)
+	gluetest.Eventually(t, waitLimit, func() bool { return status(t, m, name) == want }, "blueprint %s never became %s", name, want)
 }
 
 // waitRun waits until a run is in state and returns it.
 func waitRun(t *testing.T, m *blueprint.Manager, name, runID string, want glue.BlueprintRunState) *glue.BlueprintRun {
 	t.Helper()
 	var run *glue.BlueprintRun
-	require.Eventually(t, func() bool {
+	gluetest.Eventually(t, waitLimit, func() bool {
 		var err error
 		run, err = m.GetBlueprintRun(context.Background(), name, runID)
 		require.NoError(t, err)
 		return run.State == want
-	}, waitLimit, 10*time.Millisecond, "run %s never became %s", runID, want)
+	}, "run %s never became %s", runID, want)
 	return run
 }
 

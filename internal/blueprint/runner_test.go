@@ -14,6 +14,7 @@ import (
 
 	"github.com/epoxy-run/epoxy/internal/blueprint"
 	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
 // genBundle is an inspected, extracted blueprint and a Runner for it,
@@ -38,7 +39,7 @@ func setupGen(t *testing.T, cfg, layout string, extra map[string]string) *genBun
 	for k, v := range extra {
 		files[k] = v
 	}
-	archive := blueprintZip(t, "bp", cfg, files)
+	archive := gluetest.BlueprintZip(t, "bp", cfg, files)
 	d, err := blueprint.Inspect(archive)
 	require.NoError(t, err)
 	root := t.TempDir()
@@ -338,7 +339,7 @@ def generate_layout(user_params, system_params):
 func readPids(t *testing.T, root string) []int {
 	t.Helper()
 	var pids []int
-	require.Eventually(t, func() bool {
+	gluetest.Eventually(t, waitLimit, func() bool {
 		b, err := os.ReadFile(filepath.Join(root, "pids"))
 		if err != nil {
 			return false
@@ -350,7 +351,7 @@ func readPids(t *testing.T, root string) []int {
 			pids = append(pids, n)
 		}
 		return true
-	}, waitLimit, 20*time.Millisecond)
+	}, "the generator wrote its pids in %s", root)
 	return pids
 }
 
@@ -358,7 +359,7 @@ func requireGone(t *testing.T, pids []int) {
 	t.Helper()
 	require.Len(t, pids, 2)
 	for _, pid := range pids {
-		require.Eventually(t, func() bool { return processGone(pid) }, waitLimit, 20*time.Millisecond, "process %d survived", pid)
+		gluetest.Eventually(t, waitLimit, func() bool { return gluetest.ProcessGone(pid) }, "process %d survived", pid)
 	}
 }
 
@@ -377,7 +378,7 @@ func TestGenerate_Timeout(t *testing.T) {
 		done <- err
 	}()
 	pids := readPids(t, b.root)
-	require.Eventually(t, func() bool { return b.timers.pending() == 1 }, waitLimit, 20*time.Millisecond)
+	gluetest.Eventually(t, waitLimit, func() bool { return b.timers.pending() == 1 }, "the generator's time limit started")
 	require.Equal(t, []time.Duration{2 * time.Second}, b.timers.expire(), "one limit, of Runner.Timeout")
 	within(t, "Generate after its time limit", func() { err = <-done })
 	var ge *blueprint.GenerateError

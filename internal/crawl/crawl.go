@@ -24,7 +24,8 @@ type Lister interface {
 
 // Crawler crawls S3 targets.
 type Crawler struct {
-	// S3 lists s3:// targets; nil makes them fail with a clear message.
+	// S3 lists s3:// targets; required when a crawler has one
+	// (objectstore.Disabled for a server without an endpoint).
 	S3 Lister
 }
 
@@ -61,9 +62,6 @@ func (cr *Crawler) Crawl(ctx context.Context, c *glue.Crawler) (glue.CrawlResult
 // walk calls fn with the path, relative to target, of every object or file.
 func (cr *Crawler) walk(ctx context.Context, target string, fn func(rel string)) error {
 	if rest, ok := strings.CutPrefix(target, "s3://"); ok {
-		if cr.S3 == nil {
-			return errors.New("no S3 endpoint is configured (epoxy serve --s3-endpoint)")
-		}
 		bucket, prefix, _ := strings.Cut(rest, "/")
 		return cr.S3.List(ctx, bucket, prefix, func(key string) error {
 			if strings.HasSuffix(key, "/") {

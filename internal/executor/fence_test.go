@@ -11,6 +11,7 @@ import (
 
 	"github.com/epoxy-run/epoxy/internal/glue"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 )
 
 // A server that dies while a job runs: the next one (a new Local on the
@@ -167,3 +168,35 @@ func TestCheckRunID(t *testing.T) {
 }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
+
+// Ensure Close ends the watcher of an adopted process that still runs: the
+// process goes on, its Done never delivers (the next server adopts it), and
+// the watcher's goroutine is gone. Not parallel, so that the goroutines it
+// compares are its own.
+func TestReattach_CloseEndsWatcher(t *testing.T) {
+	data, gate := t.TempDir(), filepath.Join(t.TempDir(), "gate")
+	spec := pySpec("jr_closed", script(t, `import os, time
+while not os.path.exists(`+quote(gate)+`):
+    time.sleep(0.02)
+`))
+	first := start(t, newTestLocal(t, data), spec)
+	lc, ok := currentLaunch(RunDir(data, spec.JobRunID))
+	require.True(t, ok)
+	eventually(t, func() bool { _, err := os.Stat(lc.marker()); return err == nil }, "the bootstrap never claimed its start")
+	before := goleak.IgnoreCurrent()
+
+	second, err := NewLocal(Config{DataDir: data, Python: "python3"})
+	require.NoError(t, err)
+	p, err := second.Reattach(spec, 0, 0)
+	require.NoError(t, err)
+	require.NoError(t, second.Close())
+	goleak.VerifyNone(t, before)
+	require.True(t, alive(p.PID(), p.StartTime()), "the process goes on")
+	select {
+	case res := <-p.Done():
+		t.Fatalf("an adopted process ended by Close: %+v", res)
+	default:
+	}
+	require.NoError(t, os.WriteFile(gate, nil, 0o600))
+	require.Equal(t, 0, result(t, first).ExitCode)
+}

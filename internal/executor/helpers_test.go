@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 	"github.com/stretchr/testify/require"
 )
 
-// wait bounds every wait of these tests for a process or a file.
-const wait = 30 * time.Second
+// wait bounds every wait of these tests for a process or a file. It only
+// catches hangs: python on a busy machine may take seconds to start.
+const wait = 2 * time.Minute
 
 func newTestLocal(t *testing.T, dataDir string, edit ...func(*Config)) *Local {
 	t.Helper()
@@ -24,6 +26,7 @@ func newTestLocal(t *testing.T, dataDir string, edit ...func(*Config)) *Local {
 	}
 	l, err := NewLocal(cfg)
 	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, l.Close()) })
 	return l
 }
 
@@ -61,13 +64,7 @@ func result(t *testing.T, p glue.Process) glue.ProcessResult {
 // eventually polls cond until it holds, failing the test after wait.
 func eventually(t *testing.T, cond func() bool, msg string) {
 	t.Helper()
-	deadline := time.Now().Add(wait)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal(msg)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	gluetest.Eventually(t, wait, cond, "%s", msg)
 }
 
 func readFile(t *testing.T, path string) string {

@@ -18,10 +18,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/objectstore"
 )
 
 //go:embed python
@@ -57,7 +59,8 @@ type Config struct {
 	// MaxLogBytes caps each of a job run's stdout and stderr files; 0 or
 	// less means no cap.
 	MaxLogBytes int64
-	// Scripts fetches s3:// script locations; nil means they fail.
+	// Scripts fetches s3:// script locations; nil means
+	// objectstore.Disabled, which fails them with ErrNoEndpoint.
 	Scripts ScriptFetcher
 	// Logger receives the executor's own messages; nil discards them.
 	Logger *slog.Logger
@@ -68,17 +71,29 @@ type Local struct {
 	cfg       Config
 	pythonDir string
 	log       *slog.Logger
+	// watching ends, when Local is closed, the goroutines that watch
+	// adopted processes; watchers counts them.
+	watching context.Context
+	stop     context.CancelFunc
+	watchers sync.WaitGroup
 }
 
 // NewLocal writes Epoxy's Python support files (the job bootstrap, the
 // output relay and the awsglue stand-ins) into the data directory, resolves
-// the interpreter, and returns the executor.
+// the interpreter, and returns the executor. It runs jobs on Linux only,
+// and fails elsewhere (platform_other.go).
 func NewLocal(cfg Config) (*Local, error) {
+	if err := checkPlatform(); err != nil {
+		return nil, err
+	}
 	if cfg.Python == "" {
 		cfg.Python = "python3"
 	}
 	if cfg.HostEnv == nil {
 		cfg.HostEnv = os.Environ()
+	}
+	if cfg.Scripts == nil {
+		cfg.Scripts = objectstore.Disabled()
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -97,7 +112,18 @@ func NewLocal(cfg Config) (*Local, error) {
 		cfg.Python = exe
 	}
 	log.Info("pythonshell jobs use this interpreter", "python", cfg.Python)
-	return &Local{cfg: cfg, pythonDir: dir, log: log}, nil
+	watching, stop := context.WithCancel(context.Background())
+	return &Local{cfg: cfg, pythonDir: dir, log: log, watching: watching, stop: stop}, nil
+}
+
+// Close stops watching the processes Reattach adopted and waits until the
+// watchers have returned. The processes go on, and the Done channels of
+// those still running never deliver: the next server adopts them again.
+// Processes Start launched are waited for as before.
+func (l *Local) Close() error {
+	l.stop()
+	l.watchers.Wait()
+	return nil
 }
 
 // resolvePython asks python which executable it really is.
@@ -180,9 +206,6 @@ func (l *Local) script(ctx context.Context, spec *glue.RunSpec, logDir string) (
 	case loc == "":
 		return "", errors.New("the job has no Command.ScriptLocation")
 	case strings.HasPrefix(loc, "s3://"):
-		if l.cfg.Scripts == nil {
-			return "", fmt.Errorf("cannot fetch script %s: no S3 endpoint is configured (epoxy serve --s3-endpoint)", loc)
-		}
 		dst := filepath.Join(logDir, "script", filepath.Base(loc))
 		if err := l.cfg.Scripts.Fetch(ctx, loc, dst); err != nil {
 			return "", fmt.Errorf("cannot fetch script %s: %w", loc, err)
@@ -320,17 +343,37 @@ func failed(msg string) *process {
 	return p
 }
 
-// adopt watches a process this server did not start until it ends.
+// adoptPoll is how often a watcher looks whether an adopted process still
+// runs: it is not this server's child, so nothing signals its end.
+const adoptPoll = 200 * time.Millisecond
+
+// adopt watches a process this server did not start until it ends, or
+// until Close.
 func (l *Local) adopt(p *process) *process {
+	l.watchers.Add(1)
 	go func() {
-		for alive(p.pid, p.start) {
-			time.Sleep(200 * time.Millisecond)
+		defer l.watchers.Done()
+		if l.watch(p) {
+			// Not the process group: with its leader gone, its id may be reused.
+			killLeftovers(0, p.runID)
+			p.lost()
 		}
-		// Not the process group: with its leader gone, its id may be reused.
-		killLeftovers(0, p.runID)
-		p.lost()
 	}()
 	return p
+}
+
+// watch waits until p no longer runs (true) or Local is closed (false).
+func (l *Local) watch(p *process) bool {
+	t := time.NewTicker(adoptPoll)
+	defer t.Stop()
+	for alive(p.pid, p.start) {
+		select {
+		case <-l.watching.Done():
+			return false
+		case <-t.C:
+		}
+	}
+	return true
 }
 
 // output is where a job's stdout and stderr go: the write ends of the

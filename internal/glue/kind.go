@@ -17,8 +17,8 @@ const (
 	KindBlueprint Kind = "blueprint"
 )
 
-// Kinds lists every resource kind.
-var Kinds = []Kind{KindWorkflow, KindTrigger, KindJob, KindCrawler, KindBlueprint}
+// Kinds lists every resource kind, in a new slice on each call.
+func Kinds() []Kind { return []Kind{KindWorkflow, KindTrigger, KindJob, KindCrawler, KindBlueprint} }
 
 // Title returns the kind capitalised for messages ("Workflow").
 func (k Kind) Title() string {
@@ -52,7 +52,7 @@ func ParseARN(arn string) (region, account string, r Resource, err error) {
 	if !ok || name == "" {
 		return "", "", r, Errorf(InvalidInput, "ARN %q does not name a resource (<kind>/<name>)", arn)
 	}
-	for _, k := range Kinds {
+	for _, k := range Kinds() {
 		if string(k) == kind {
 			return parts[3], parts[4], Resource{Kind: k, Name: name}, nil
 		}

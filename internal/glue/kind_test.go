@@ -62,7 +62,7 @@ func TestParseARN(t *testing.T) {
 // Ensure ARN and ParseARN round-trip for every kind.
 func TestARN_RoundTrip(t *testing.T) {
 	t.Parallel()
-	for _, k := range glue.Kinds {
+	for _, k := range glue.Kinds() {
 		arn := glue.ARN("ap-south-1", "123456789012", k, "name/with:parts")
 		region, account, r, err := glue.ParseARN(arn)
 		require.NoError(t, err, arn)
@@ -79,4 +79,19 @@ func TestKind_Title(t *testing.T) {
 	require.Equal(t, "Workflow", glue.KindWorkflow.Title())
 	require.Equal(t, "Crawler", glue.KindCrawler.Title())
 	require.Equal(t, "", glue.Kind("").Title())
+}
+
+// Ensure the lists of kinds and listenable states cannot be changed by a
+// caller: each call returns a new slice.
+func TestLists_Fresh(t *testing.T) {
+	t.Parallel()
+	kinds := glue.Kinds()
+	kinds[0] = "changed"
+	require.Equal(t, glue.KindWorkflow, glue.Kinds()[0])
+	jobs := glue.ListenableJobStates()
+	jobs[0] = "RUNNING"
+	require.Equal(t, []string{"SUCCEEDED", "STOPPED", "FAILED", "TIMEOUT"}, glue.ListenableJobStates())
+	crawls := glue.ListenableCrawlStates()
+	crawls[0] = "RUNNING"
+	require.Equal(t, []string{"SUCCEEDED", "FAILED", "CANCELLED"}, glue.ListenableCrawlStates())
 }

@@ -98,11 +98,13 @@ const (
 	MaxJobsPerTrigger     = 50
 )
 
-// ListenableJobStates are the job run states a condition can wait for.
-var ListenableJobStates = []string{"SUCCEEDED", "STOPPED", "FAILED", "TIMEOUT"}
+// ListenableJobStates returns the job run states a condition can wait for,
+// in a new slice on each call.
+func ListenableJobStates() []string { return []string{"SUCCEEDED", "STOPPED", "FAILED", "TIMEOUT"} }
 
-// ListenableCrawlStates are the crawl states a condition can wait for.
-var ListenableCrawlStates = []string{"SUCCEEDED", "FAILED", "CANCELLED"}
+// ListenableCrawlStates returns the crawl states a condition can wait for,
+// in a new slice on each call.
+func ListenableCrawlStates() []string { return []string{"SUCCEEDED", "FAILED", "CANCELLED"} }
 
 // Normalize fills the defaults Glue applies: a predicate without Logical
 // means AND, and conditions compare with EQUALS.
@@ -206,15 +208,15 @@ func (c Condition) validate(path string) error {
 	case c.JobName != "" && c.CrawlerName != "":
 		return Errorf(InvalidInput, "%s: a condition names either JobName or CrawlerName, not both", path)
 	case c.JobName != "":
-		if !slices.Contains(ListenableJobStates, c.State) {
-			return Errorf(InvalidInput, "%s.State: a job condition must wait for one of %v, got %q", path, ListenableJobStates, c.State)
+		if !slices.Contains(ListenableJobStates(), c.State) {
+			return Errorf(InvalidInput, "%s.State: a job condition must wait for one of %v, got %q", path, ListenableJobStates(), c.State)
 		}
 		if c.CrawlState != "" {
 			return Errorf(InvalidInput, "%s.CrawlState: a job condition takes State, not CrawlState", path)
 		}
 	case c.CrawlerName != "":
-		if !slices.Contains(ListenableCrawlStates, c.CrawlState) {
-			return Errorf(InvalidInput, "%s.CrawlState: a crawler condition must wait for one of %v, got %q", path, ListenableCrawlStates, c.CrawlState)
+		if !slices.Contains(ListenableCrawlStates(), c.CrawlState) {
+			return Errorf(InvalidInput, "%s.CrawlState: a crawler condition must wait for one of %v, got %q", path, ListenableCrawlStates(), c.CrawlState)
 		}
 		if c.State != "" {
 			return Errorf(InvalidInput, "%s.State: a crawler condition takes CrawlState, not State", path)

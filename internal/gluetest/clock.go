@@ -1,5 +1,3 @@
-// Package gluetest holds helpers for Epoxy's tests: a fake clock that tests
-// move by hand.
 package gluetest
 
 import (

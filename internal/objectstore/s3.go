@@ -18,10 +18,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
-// S3 is a client for one S3 endpoint.
+// S3 is a client for one S3 endpoint, or, from Disabled, the answer of a
+// server that has none.
 type S3 struct {
-	client *s3.Client
+	client *s3.Client // nil: disabled
 }
+
+// ErrNoEndpoint is what a disabled S3 answers to every call.
+var ErrNoEndpoint = errors.New("no S3 endpoint is configured (epoxy serve --s3-endpoint)")
+
+// Disabled returns an S3 for a server started without an endpoint: every
+// call fails with ErrNoEndpoint, so callers need no nil checks.
+func Disabled() *S3 { return &S3{} }
 
 // New returns a client for the S3 endpoint (for example
 // http://127.0.0.1:9000). Credentials come from the usual AWS environment
@@ -66,6 +74,9 @@ func (s *S3) Get(ctx context.Context, uri string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.client == nil {
+		return nil, ErrNoEndpoint
+	}
 	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: &key})
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", uri, err)
@@ -98,6 +109,9 @@ func (s *S3) Fetch(ctx context.Context, uri, dst string) error {
 
 // List calls fn with the key of every object under prefix in bucket.
 func (s *S3) List(ctx context.Context, bucket, prefix string, fn func(key string) error) error {
+	if s.client == nil {
+		return ErrNoEndpoint
+	}
 	p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -112,6 +126,3 @@ func (s *S3) List(ctx context.Context, bucket, prefix string, fn func(key string
 	}
 	return nil
 }
-
-// ErrNoEndpoint is returned by operations that need S3 when none is configured.
-var ErrNoEndpoint = errors.New("no S3 endpoint is configured (epoxy serve --s3-endpoint)")
