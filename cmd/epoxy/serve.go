@@ -27,6 +27,8 @@ import (
 	"github.com/epoxy-run/epoxy/internal/safefs"
 	"github.com/epoxy-run/epoxy/internal/service"
 	"github.com/epoxy-run/epoxy/internal/store/sqlite"
+	"github.com/epoxy-run/epoxy/internal/webui"
+	"github.com/epoxy-run/epoxy/web"
 )
 
 // systemClock is the real clock.
@@ -289,6 +291,10 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	if err != nil {
 		return nil, err
 	}
+	ui, err := webui.New(webui.Config{API: h, Assets: web.Assets(), DataDir: cfg.DataDir, Clock: clock})
+	if err != nil {
+		return nil, err
+	}
 	if err := eng.Start(ctx); err != nil {
 		return nil, err
 	}
@@ -296,7 +302,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		_ = eng.Close()
 		return nil, err
 	}
-	return &app{files: files, store: st, engine: eng, blueprints: bps, handler: api.NewHostGuard(h, allowedHosts(cfg))}, nil
+	return &app{files: files, store: st, engine: eng, blueprints: bps, handler: api.NewHostGuard(ui, allowedHosts(cfg))}, nil
 }
 
 // allowedHosts are the names the Host guard accepts besides IP addresses
