@@ -121,7 +121,6 @@ const measures = [];
 
 const WF = `ui-wf-${tag}`;
 test('a browser asking for / is sent to the UI, which lists workflows', async (page) => {
-  await layered(WF, 2, 3, scripts.ok());
   await page.goto(ENDPOINT + '/');
   assert(page.url().startsWith(ENDPOINT + '/ui/'), `landed on ${page.url()}`);
   await page.getByRole('searchbox', { name: 'Filter workflows by name' }).fill(tag);
@@ -148,7 +147,7 @@ test('"Start run" starts a run whose job nodes all reach SUCCEEDED live', async 
   await until('every job node SUCCEEDED', async () => (await jobs.evaluateAll((els) => els.every((e) => e.dataset.state === 'SUCCEEDED'))) && (await jobs.count()) === 6);
   await page.locator('#run-status[data-status=COMPLETED]').waitFor();
   assert(await page.evaluate(() => window.notReloaded === true), 'the page was reloaded');
-  assert(await page.getByText('requested_by').count() > 0, 'run properties shown');
+  await page.getByText('requested_by').waitFor();
   await page.getByRole('button', { name: 'Fit' }).click();
   await shot(page, 'run-succeeded');
   await page.goto(ui(`/workflows/${enc(WF)}`));
@@ -222,7 +221,8 @@ test('keyboard: skip link, section links and labelled actions', async (page) => 
   await page.getByRole('heading', { name: 'Data Catalog' }).waitFor();
   for (const name of ['Zoom in', 'Zoom out', 'Fit']) {
     await page.goto(ui(`/workflows/${enc(WF)}`));
-    assert(await page.getByRole('button', { name, exact: true }).count() === 1, `a "${name}" button`);
+    await page.getByRole('button', { name, exact: true }).waitFor();
+    assert(await page.getByRole('button', { name, exact: true }).count() === 1, `one "${name}" button`);
   }
   assert(await page.getByRole('textbox', { name: 'Run properties' }).count() === 1, 'labelled run properties');
 });
@@ -289,6 +289,7 @@ async function main() {
   if (!ENDPOINT) throw new Error('EPOXY_ENDPOINT is not set (run compat/run.sh, or start epoxy serve and set it)');
   if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM} (apt-get install chromium)`);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  await layered(WF, 2, 3, scripts.ok()); // the workflow most tests open
   const only = process.env.UI_ONLY ? new RegExp(process.env.UI_ONLY) : null;
   let pass = 0, fail = 0;
   for (const t of tests) {

@@ -59,7 +59,7 @@ class Page {
 
   // render replaces the page's content.
   render(...children) {
-    if (this.alive) this.main.replaceChildren(...children.flat());
+    if (this.alive) this.main.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   }
 
   leave() {

@@ -89,23 +89,42 @@ function order(ids, edges, rank) {
   return layers;
 }
 
-// place sets coordinates: columns by rank; in each column, nodes in order,
-// each as close to its predecessors' mean height as the node above allows.
+// place sets coordinates: columns by rank; in each column, nodes in
+// order, as close to their predecessors' mean height as the spacing
+// allows (least squares, by isotonic regression), so a fan-out centres on
+// its source instead of hanging below it.
 function place(layers, edges, box) {
   const { inn } = adjacency(layers.flat(), edges);
   const pos = new Map();
   const step = box.h + box.gapY;
-  let height = 0;
   layers.forEach((layer, r) => {
-    let next = 0;
-    for (const id of layer) {
+    const want = layer.map((id, i) => {
       const ys = inn.get(id).map((p) => pos.get(p)?.y).filter((y) => y !== undefined);
-      const want = ys.length ? ys.reduce((t, y) => t + y, 0) / ys.length : next;
-      const y = Math.max(next, want);
-      pos.set(id, { x: r * (box.w + box.gapX), y });
-      next = y + step;
-    }
-    height = Math.max(height, next - box.gapY);
+      return ys.length ? ys.reduce((t, y) => t + y, 0) / ys.length : i * step;
+    });
+    spread(want, step).forEach((y, i) => pos.set(layer[i], { x: r * (box.w + box.gapX), y }));
   });
-  return { pos, width: Math.max(0, layers.length * (box.w + box.gapX) - box.gapX), height: Math.max(0, height) };
+  const ys = [...pos.values()].map((p) => p.y);
+  const top = ys.length ? Math.min(...ys) : 0;
+  for (const p of pos.values()) p.y -= top;
+  const height = ys.length ? Math.max(...ys) - top + box.h : 0;
+  return { pos, width: Math.max(0, layers.length * (box.w + box.gapX) - box.gapX), height };
+}
+
+// spread returns the heights nearest (least squares) to want, in order and
+// at least step apart: pool-adjacent-violators on want[i] - i * step.
+export function spread(want, step) {
+  const blocks = []; // {sum, n}: a run of nodes moved together
+  want.forEach((w, i) => {
+    blocks.push({ sum: w - i * step, n: 1 });
+    while (blocks.length > 1) {
+      const b = blocks[blocks.length - 1], a = blocks[blocks.length - 2];
+      if (a.sum / a.n <= b.sum / b.n) break;
+      a.sum += b.sum; a.n += b.n;
+      blocks.pop();
+    }
+  });
+  const out = [];
+  for (const b of blocks) for (let k = 0; k < b.n; k++) out.push(b.sum / b.n + out.length * step);
+  return out;
 }

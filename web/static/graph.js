@@ -150,12 +150,15 @@ export class Graph {
     this.apply();
   }
 
-  // fit shows the whole graph, at most at natural size.
-  fit() {
+  // fit shows the whole graph, at most at natural size and at least at
+  // scale minK (then the rest is a pan away), centred when smaller.
+  fit(minK = 0.1) {
     const r = this.svg.getBoundingClientRect();
     const pad = 20;
-    const k = Math.min(1, (r.width - 2 * pad) / Math.max(1, this.size.width), (r.height - 2 * pad) / Math.max(1, this.size.height));
-    this.view = { k: Math.max(0.1, k), x: pad, y: pad };
+    const k = Math.max(minK, Math.min(1, (r.width - 2 * pad) / Math.max(1, this.size.width), (r.height - 2 * pad) / Math.max(1, this.size.height)));
+    const x = pad + Math.max(0, (r.width - 2 * pad - this.size.width * k) / 2);
+    const y = pad + Math.max(0, (r.height - 2 * pad - this.size.height * k) / 2);
+    this.view = { k, x, y };
     this.apply();
   }
 

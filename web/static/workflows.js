@@ -6,6 +6,8 @@ import { glue, read, Reader } from './api.js';
 import { Graph, nodeState, latestRun } from './graph.js';
 
 const RUNS_PER_PAGE = 10;
+// OVERVIEW is the smallest scale a graph opens at: names stay legible.
+const OVERVIEW = 0.45;
 const LIVE = new Set(['RUNNING', 'STOPPING']);
 
 // workflowsPage lists workflows: last run, a strip of recent outcomes, and
@@ -67,7 +69,7 @@ export async function workflowPage(page, name) {
     h('h2', {}, 'Runs'), runs,
     h('h2', {}, 'Default run properties'), kv(wf.DefaultRunProperties),
   );
-  graph.fit();
+  graph.fit(OVERVIEW);
   runsList(page, name, runs);
 }
 
@@ -173,7 +175,7 @@ export async function runPage(page, name, runId) {
     h('h1', {}, 'Run ', h('span', { class: 'mono' }, runId), ' ', status),
     h('div', { class: 'actions' }, stop, resume, help),
     graph.el, detail);
-  graph.fit();
+  graph.fit(OVERVIEW);
   const show = (r) => {
     run = r;
     status.replaceChildren(badge(runOutcome(r)));
@@ -203,7 +205,7 @@ function runDetail(r) {
     r.ErrorMessage ? h('p', { class: 'error-text' }, r.ErrorMessage) : null,
     h('div', { class: 'cols' },
       h('section', {}, h('h2', {}, 'Statistics'), kv(r.Statistics)),
-      h('section', {}, h('h2', {}, 'Run properties'), kv(r.RunProperties)),
+      h('section', {}, h('h2', {}, 'Run properties'), kv(r.WorkflowRunProperties)),
       h('section', {}, h('h2', {}, 'Timing'), kv({ Started: time(r.StartedOn), Completed: time(r.CompletedOn) || '—', Duration: duration(span(r.StartedOn, r.CompletedOn)) }))),
     h('h2', {}, 'Nodes'),
     table([
