@@ -95,7 +95,7 @@ function assert(cond, msg) {
 
 let browser;
 async function newPage() {
-  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'UTC', locale: 'en-US' });
   // No network but Epoxy: every other request fails.
   await ctx.route((url) => !url.href.startsWith(ENDPOINT), (route) => route.abort());
   const page = await ctx.newPage();
@@ -225,6 +225,21 @@ test('keyboard: skip link, section links and labelled actions', async (page) => 
     assert(await page.getByRole('button', { name, exact: true }).count() === 1, `one "${name}" button`);
   }
   assert(await page.getByRole('textbox', { name: 'Run properties' }).count() === 1, 'labelled run properties');
+});
+
+test('every section renders; a schedule shows its next fire times', async (page) => {
+  await glue('CreateTrigger', { Name: `ui-sched-${tag}`, Type: 'SCHEDULED', Schedule: 'cron(0 12 * * ? *)', StartOnCreation: true,
+    Actions: [{ JobName: `${WF}-l0-j0` }] });
+  for (const [route, heading] of [['/jobs', 'Jobs'], ['/crawlers', 'Crawlers'], ['/blueprints', 'Blueprints'], ['/catalog', 'Data Catalog'],
+    [`/jobs/${enc(WF + '-l0-j0')}`, `Job ${WF}-l0-j0`]]) {
+    await page.goto(ui(route));
+    await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+  }
+  await page.goto(ui('/triggers'));
+  await page.locator(`tr[data-trigger-name="ui-sched-${tag}"] li`).nth(2).waitFor();
+  const first = await page.locator(`tr[data-trigger-name="ui-sched-${tag}"] li`).first().textContent();
+  assert(/12:00:00/.test(first), `next fire at 12:00, got ${first}`);
+  await glue('DeleteTrigger', { Name: `ui-sched-${tag}` });
 });
 
 const BIG = `ui-big-${tag}`;
