@@ -9,12 +9,15 @@
 #   compat/cli_blueprint_test.sh - the AWS CLI: blueprints registered and run
 #   compat/logs_test.sh   - the AWS CLI and boto3: job output through the Logs API
 #   compat/examples_test.sh - every script in examples/ (the README's snippets)
+#   compat/ui/ui.test.mjs - the web UI in headless chromium (playwright-core;
+#                           `npm ci` installs it when compat/ui/node_modules is missing)
 # and prints, as its last line, "compat: N passed, M failed" (test cases of
 # both suites). Exits non-zero if anything failed, including a suite that
 # crashed before reporting its counts. The server is stopped on exit.
 #
 # Usage, from the repository root:  bash compat/run.sh
-# Requires: go, python3 with boto3, and the AWS CLI (`aws`) on PATH.
+# Requires: go, python3 with boto3, the AWS CLI (`aws`) on PATH, and for the
+# UI suite node, npm and chromium (/usr/bin/chromium, or $CHROMIUM).
 
 set -euo pipefail
 
@@ -124,6 +127,10 @@ run_suite boto3 python3 "$compat/boto3_workflow_test.py"
 run_suite cli-blueprint bash "$compat/cli_blueprint_test.sh"
 run_suite logs bash "$compat/logs_test.sh"
 run_suite examples bash "$compat/examples_test.sh"
+if [ ! -d "$compat/ui/node_modules/playwright-core" ]; then
+    (cd "$compat/ui" && npm ci --no-audit --no-fund >/dev/null) || echo "# ui: npm ci failed"
+fi
+run_suite ui node "$compat/ui/ui.test.mjs"
 
 if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "# epoxy serve died during the run"
