@@ -16,6 +16,7 @@ import (
 	"github.com/epoxy-run/epoxy/internal/logsapi"
 	"github.com/epoxy-run/epoxy/internal/metrics"
 	"github.com/epoxy-run/epoxy/internal/store"
+	"github.com/epoxy-run/epoxy/internal/webui"
 )
 
 // Values of --auth.
@@ -109,5 +110,21 @@ func serveMetrics(addr string, m *metrics.Metrics, log *slog.Logger) (stop func(
 func jobLines(dataDir string) logsapi.Lines {
 	return func(id, stream string, fn func(at time.Time, text string) bool) error {
 		return executor.ReadLines(dataDir, id, stream, func(l executor.LogLine) bool { return fn(l.Time, l.Text) })
+	}
+}
+
+// uiSecrets are the keys a browser may log in to the UI with when the
+// server requires SigV4: those of --credentials, not Epoxy's service key;
+// nil (no login) without --auth.
+func uiSecrets(keys auth.Keys) webui.Secrets {
+	if keys == nil {
+		return nil
+	}
+	return func(id string) (string, bool) {
+		k, ok := keys[id]
+		if !ok || k.Name == auth.ServiceKeyName {
+			return "", false
+		}
+		return k.Secret, true
 	}
 }

@@ -330,7 +330,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	front := api.NewFrontDoor(api.FrontDoorConfig{Routes: []api.Route{{Prefix: "AWSGlue", Service: "glue", Handler: h, Serves: h.Serves},
 		{Prefix: logsapi.TargetPrefix, Service: "logs", Handler: logs, Serves: logs.Serves}},
 		Guard: authGuard(keys, clock, log), Metrics: met.Handler(), Ready: storeReady(st), Observer: met, Logger: log, Clock: clock})
-	ui, err := webui.New(webui.Config{API: front, Assets: web.Assets(), DataDir: cfg.DataDir, Clock: clock, Refuse: uiRefusal(cfg)})
+	ui, err := webui.New(webui.Config{API: front, Assets: web.Assets(), DataDir: cfg.DataDir, Clock: clock, Secrets: uiSecrets(keys)})
 	if err != nil {
 		return nil, err
 	}
@@ -349,15 +349,6 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		return nil, err
 	}
 	return &app{files: files, store: db, engine: eng, executor: exec, blueprints: bps, retention: ret, handler: api.NewHostGuard(ui, allowedHosts(cfg)), metrics: met}, nil
-}
-
-// uiRefusal is why the web UI is refused, or "" when it is served: a
-// browser cannot sign requests, so with --auth sigv4 the UI is off.
-func uiRefusal(cfg *serveConfig) string {
-	if cfg.Auth == authSigV4 {
-		return "the web UI is not available with --auth sigv4: a browser cannot sign its requests; run it on a server without --auth (the loopback default)"
-	}
-	return ""
 }
 
 // allowedHosts are the names the Host guard accepts besides IP addresses

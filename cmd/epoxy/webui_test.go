@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -160,16 +161,46 @@ func TestUI_JobRunLogs(t *testing.T) {
 	requireGlueError(t, res, body, http.StatusNotFound, "EntityNotFoundException")
 }
 
-// Ensure that with --auth sigv4 the UI is refused with a message saying
-// why (a browser cannot sign), while signed API requests are served.
-func TestUI_RefusedWithAuth(t *testing.T) {
+// Ensure that with --auth sigv4 the UI asks for a login (HTTP Basic: an
+// access key id of --credentials and its secret), serves a logged-in
+// browser with calls signed by its key, and refuses actions without the
+// UI's header, so another site cannot make a logged-in browser act.
+func TestUI_LoginWithAuth(t *testing.T) {
 	t.Parallel()
 	b := setupAuth(t)
-	for _, path := range []string{"/ui/", "/ui/api/glue/ListWorkflows", "/ui/app.js"} {
+	mustWorkflow(t, b, "wf")
+	for _, path := range []string{"/ui/", "/ui/api/glue/ListWorkflows"} {
 		res, body := get(t, b.url+path)
-		requireGlueError(t, res, body, http.StatusForbidden, "AccessDeniedException")
-		require.Contains(t, body, "--auth sigv4")
+		requireGlueError(t, res, body, http.StatusUnauthorized, "AccessDeniedException")
+		require.Contains(t, res.Header.Get("WWW-Authenticate"), "Basic")
 	}
-	_, err := b.client.ListWorkflows(context.Background(), &glue.ListWorkflowsInput{})
-	require.NoError(t, err)
+	wrong := "Basic " + base64.StdEncoding.EncodeToString([]byte("AKIDALICE:nope"))
+	res, _ := get(t, b.url+"/ui/", "Authorization", wrong)
+	require.Equal(t, http.StatusUnauthorized, res.StatusCode)
+
+	alice := "Basic " + base64.StdEncoding.EncodeToString([]byte("AKIDALICE:alice-secret"))
+	res, body := get(t, b.url+"/ui/api/glue/ListWorkflows", "Authorization", alice)
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	require.Contains(t, body, `"wf"`)
+
+	post := func(headers ...string) (*http.Response, string) {
+		req, err := http.NewRequest(http.MethodPost, b.url+"/ui/api/glue/StartWorkflowRun", strings.NewReader(`{"Name":"wf"}`))
+		require.NoError(t, err)
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		out, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		return res, string(out)
+	}
+	res, body = post("Authorization", alice)
+	requireGlueError(t, res, body, http.StatusForbidden, "AccessDeniedException")
+	require.Empty(t, workflowRuns(t, b, "wf"), "an action without the UI's header did nothing")
+	res, body = post("Authorization", alice, "X-Epoxy-UI", "1")
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	require.Contains(t, body, `"RunId"`)
+	require.Len(t, workflowRuns(t, b, "wf"), 1)
 }

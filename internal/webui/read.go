@@ -2,6 +2,7 @@ package webui
 
 import (
 	"bytes"
+	"io"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -25,7 +26,7 @@ const maxInput = 8 << 10
 // answer carries an ETag of its body; a request whose If-None-Match names
 // it gets 304 Not Modified, so polling an unchanged run costs no transfer
 // and no re-rendering.
-func serveRead(w http.ResponseWriter, r *http.Request, api http.Handler, op string) {
+func (h *handler) serveRead(w http.ResponseWriter, r *http.Request, op string) {
 	if !readOp.MatchString(op) {
 		writeError(w, http.StatusBadRequest, glue.Errorf(glue.InvalidInput,
 			"operation %q: the UI's cached reads serve only Get*, List* and BatchGet* operations; call others with POST /", op))
@@ -39,7 +40,7 @@ func serveRead(w http.ResponseWriter, r *http.Request, api http.Handler, op stri
 		writeError(w, http.StatusBadRequest, glue.Errorf(glue.InvalidInput, "input: at most %d bytes", maxInput))
 		return
 	}
-	rec := callAPI(r, api, op, input)
+	rec := h.call(r, op, input)
 	if rec.status != http.StatusOK {
 		copyHeader(w.Header(), rec.header, "Content-Type", "X-Amzn-ErrorType", "x-amzn-RequestId")
 		w.WriteHeader(rec.status)
@@ -58,19 +59,57 @@ func serveRead(w http.ResponseWriter, r *http.Request, api http.Handler, op stri
 	_, _ = w.Write(rec.body.Bytes())
 }
 
-// callAPI calls op on the Glue API in-process with r's context and headers
-// of authority (so authentication, when there is one, applies to the UI as
-// to any client).
-func callAPI(r *http.Request, api http.Handler, op, input string) *recorder {
+// call calls op on the Glue API in-process with r's context and headers of
+// authority; with a login, the call is signed with the browser's key, so
+// the API authenticates the UI as it does any client.
+func (h *handler) call(r *http.Request, op, input string) *recorder {
 	req, _ := http.NewRequestWithContext(r.Context(), http.MethodPost, "/", strings.NewReader(input))
 	req.Host = r.Host
 	req.RemoteAddr = r.RemoteAddr
-	copyHeader(req.Header, r.Header, "Authorization", "Cookie")
+	copyHeader(req.Header, r.Header, "Cookie")
 	req.Header.Set("X-Amz-Target", "AWSGlue."+op)
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	rec := &recorder{header: http.Header{}, status: http.StatusOK}
-	api.ServeHTTP(rec, req)
+	if h.login != nil {
+		if err := h.login.sign(r.Context(), req); err != nil {
+			writeError(rec, http.StatusInternalServerError, glue.Errorf(glue.InternalService, "sign the UI's call: %v", err))
+			return rec
+		}
+	}
+	h.api.ServeHTTP(rec, req)
 	return rec
+}
+
+// actionOps are the operations the UI's buttons call: "Start run", "Stop
+// run" and "Resume".
+var actionOps = map[string]bool{"StartWorkflowRun": true, "StopWorkflowRun": true, "ResumeWorkflowRun": true}
+
+// uiHeader must be on every UI action: a cross-site form cannot set it, and
+// a cross-site fetch that sets it needs a CORS preflight Epoxy never grants,
+// so a page elsewhere cannot make a logged-in browser act.
+const uiHeader = "X-Epoxy-UI"
+
+// serveAction answers POST /ui/api/glue/<op> (a JSON body, op one of
+// actionOps) with the Glue API's answer, called in-process.
+func (h *handler) serveAction(w http.ResponseWriter, r *http.Request, op string) {
+	setCommonHeaders(w)
+	if !actionOps[op] {
+		writeError(w, http.StatusBadRequest, glue.Errorf(glue.InvalidInput, "operation %q: the UI's actions are StartWorkflowRun, StopWorkflowRun and ResumeWorkflowRun", op))
+		return
+	}
+	if r.Header.Get(uiHeader) != "1" {
+		writeError(w, http.StatusForbidden, glue.Errorf(glue.AccessDenied, "UI actions must carry the %s: 1 header", uiHeader))
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxInput+1))
+	if err != nil || len(body) > maxInput {
+		writeError(w, http.StatusBadRequest, glue.Errorf(glue.InvalidInput, "body: at most %d bytes of JSON", maxInput))
+		return
+	}
+	rec := h.call(r, op, string(body))
+	copyHeader(w.Header(), rec.header, "Content-Type", "X-Amzn-ErrorType", "x-amzn-RequestId")
+	w.WriteHeader(rec.status)
+	_, _ = w.Write(rec.body.Bytes())
 }
 
 // noneMatch reports whether r's If-None-Match names etag.

@@ -7,6 +7,8 @@ package webui
 
 import (
 	"errors"
+
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"io/fs"
 	"net/http"
 	"strings"
@@ -28,14 +30,16 @@ type Config struct {
 	DataDir string
 	// Clock is the time schedules' next fire times count from.
 	Clock Clock
-	// Refuse, when set, is why the UI is not served: every path under
-	// Prefix answers 403 AccessDeniedException with it.
-	Refuse string
+	// Secrets, when set, makes the UI require a login: the server checks
+	// SigV4 signatures, so every UI request must carry HTTP Basic
+	// credentials (an access key id and its secret) that Secrets accepts,
+	// and the UI's calls to the API are signed with that key.
+	Secrets Secrets
 }
 
 // handler routes between the UI and the API.
 type handler struct {
-	refuse string
+	login  *login // nil: no login
 	api    http.Handler
 	static *staticFiles
 	logs   *logs
@@ -51,19 +55,29 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.API == nil || cfg.Clock == nil {
 		return nil, errors.New("webui: API and Clock are required")
 	}
-	return &handler{refuse: cfg.Refuse, api: cfg.API, static: st, logs: &logs{dataDir: cfg.DataDir}, sched: &schedules{clock: cfg.Clock}}, nil
+	h := &handler{api: cfg.API, static: st, logs: &logs{dataDir: cfg.DataDir}, sched: &schedules{clock: cfg.Clock}}
+	if cfg.Secrets != nil {
+		h.login = &login{secrets: cfg.Secrets, clock: cfg.Clock, signer: v4.NewSigner()}
+	}
+	return h, nil
 }
 
 // ServeHTTP serves the UI's paths and passes every other request to the
 // API.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch p := r.URL.Path; {
-	case h.refuse != "" && (p == "/ui" || strings.HasPrefix(p, Prefix)):
-		writeError(w, http.StatusForbidden, glue.Errorf(glue.AccessDenied, "%s", h.refuse))
+	p := r.URL.Path
+	if h.login != nil && (p == "/ui" || strings.HasPrefix(p, Prefix)) {
+		if r = h.login.authenticate(w, r); r == nil {
+			return
+		}
+	}
+	switch {
 	case p == "/" && wantsPage(r):
 		http.Redirect(w, r, Prefix, http.StatusFound)
 	case p == "/ui":
 		http.Redirect(w, r, Prefix, http.StatusMovedPermanently)
+	case strings.HasPrefix(p, Prefix+"api/glue/") && r.Method == http.MethodPost:
+		h.serveAction(w, r, strings.TrimPrefix(p, Prefix+"api/glue/"))
 	case strings.HasPrefix(p, Prefix) && r.Method != http.MethodGet && r.Method != http.MethodHead:
 		w.Header().Set("Allow", "GET, HEAD")
 		writeError(w, http.StatusMethodNotAllowed, glue.Errorf(glue.InvalidInput,
@@ -92,7 +106,7 @@ func (h *handler) serveAPI(w http.ResponseWriter, r *http.Request, rest string) 
 	kind, arg, _ := strings.Cut(rest, "/")
 	switch kind {
 	case "glue":
-		serveRead(w, r, h.api, arg)
+		h.serveRead(w, r, arg)
 	case "logs":
 		h.logs.serve(w, r, arg)
 	case "schedule":

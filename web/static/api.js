@@ -1,7 +1,9 @@
-// Epoxy's API as the UI uses it: actions through the Glue API (POST / with
-// X-Amz-Target, as any SDK), and reads through /ui/api/glue/<Operation>,
-// the same operations answered with an ETag so that polling an unchanged
-// resource returns 304 and costs nothing (docs/ui.md).
+// Epoxy's API as the UI uses it: actions through POST /ui/api/glue/<Operation>
+// (with the X-Epoxy-UI header, which a page elsewhere cannot send), and reads
+// through GET /ui/api/glue/<Operation>, answered with an ETag so that polling
+// an unchanged resource returns 304 and costs nothing. Both call the Glue API
+// in-process, signed with the browser's key when the server requires SigV4
+// (docs/ui.md).
 
 // GlueError is an error answered by Epoxy in Glue's error shape.
 export class GlueError extends Error {
@@ -21,9 +23,9 @@ async function failure(res) {
 
 // glue calls a Glue operation and returns its output.
 export async function glue(op, input = {}) {
-  const res = await fetch('/', {
+  const res = await fetch(`/ui/api/glue/${op}`, {
     method: 'POST',
-    headers: { 'X-Amz-Target': `AWSGlue.${op}`, 'Content-Type': 'application/x-amz-json-1.1' },
+    headers: { 'X-Epoxy-UI': '1', 'Content-Type': 'application/json' },
     body: JSON.stringify(input),
   });
   if (!res.ok) throw await failure(res);
