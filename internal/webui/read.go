@@ -2,9 +2,9 @@ package webui
 
 import (
 	"bytes"
-	"io"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
