@@ -26,7 +26,7 @@ import (
 	"github.com/epoxy-run/epoxy/internal/objectstore"
 	"github.com/epoxy-run/epoxy/internal/safefs"
 	"github.com/epoxy-run/epoxy/internal/service"
-	"github.com/epoxy-run/epoxy/internal/store/sqlite"
+	"github.com/epoxy-run/epoxy/internal/store"
 )
 
 // systemClock is the real clock.
@@ -58,7 +58,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		log.Warn("INSECURE: serving the Glue API WITHOUT AUTHENTICATION on a non-loopback address (--insecure-no-auth): "+
 			"anyone who can reach it can create and run jobs, that is run code as this user", "addr", cfg.Addr)
 	}
-	log.Info("epoxy listening", "endpoint", endpointURL(ln.Addr()), "data", cfg.DataDir, "version", version)
+	log.Info("epoxy listening", "endpoint", endpointURL(ln.Addr()), "data", cfg.DataDir, "store", cfg.store.String(), "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -149,7 +149,7 @@ func endpointURL(addr net.Addr) string {
 // handler.
 type app struct {
 	files      *safefs.Root
-	store      *sqlite.Store
+	store      store.Store
 	engine     *engine.Engine
 	blueprints *blueprint.Manager
 	handler    http.Handler
@@ -174,7 +174,7 @@ var (
 // and returns the blueprint operations, whose layout generators get the
 // same environment as jobs (Glue and S3 endpoints pointing where Epoxy's
 // do) and create their entities through svc.
-func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, st *sqlite.Store, svc *service.Service, clock blueprint.Clock, s3 *objectstore.S3) (*blueprint.Manager, error) {
+func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, st store.Store, svc *service.Service, clock blueprint.Clock, s3 *objectstore.S3) (*blueprint.Manager, error) {
 	shim := files.Path(filepath.Join("runtime", "blueprint"))
 	if err := blueprint.InstallShim(shim); err != nil {
 		return nil, err
@@ -217,10 +217,7 @@ func openStore(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL 
 	if err != nil {
 		return nil, err
 	}
-	if err := privateDatabase(files, "epoxy.db"); err != nil {
-		return nil, err
-	}
-	st, err := sqlite.Open(ctx, files.Path("epoxy.db"))
+	st, err := openDatabase(ctx, cfg.store, files, true)
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +244,7 @@ func privateDatabase(files *safefs.Root, name string) error {
 	return nil
 }
 
-func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, st *sqlite.Store, key []byte) (*app, error) {
+func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, st store.Store, key []byte) (*app, error) {
 	var s3 *objectstore.S3
 	if cfg.S3Endpoint != "" {
 		var err error

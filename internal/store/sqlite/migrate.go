@@ -57,9 +57,8 @@ func (s *Store) MigrationStatus(ctx context.Context) ([]migration.State, error) 
 // migrate applies, in order and each in its own transaction, every embedded
 // migration up to version not yet recorded in schema_migrations.
 func (s *Store) migrate(ctx context.Context, version int) error {
-	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+	if err := s.migrationsTable(ctx); err != nil {
+		return err
 	}
 	ms, err := loadMigrations()
 	if err != nil {
@@ -76,12 +75,24 @@ func (s *Store) migrate(ctx context.Context, version int) error {
 	return nil
 }
 
+// migrationsTable creates schema_migrations if the database has none yet.
+func (s *Store) migrationsTable(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
 // MigrateDown rolls the schema back to version (0 undoes every migration),
 // running the down files of the applied migrations above it newest first,
 // each in its own transaction. It is the way back for an operator who
 // returns to an older Epoxy; the rows in dropped tables and columns are
 // lost. Opening the store again migrates it up to the latest version.
 func (s *Store) MigrateDown(ctx context.Context, version int) error {
+	if err := s.migrationsTable(ctx); err != nil {
+		return err
+	}
 	ms, err := loadMigrations()
 	if err != nil {
 		return fmt.Errorf("migrate down: %w", err)
