@@ -14,7 +14,7 @@ import (
 // subtest on a schema of its own.
 func TestStore_Conformance(t *testing.T) {
 	t.Parallel()
-	pgtest.URL(t) // skips without TEST_DATABASE_URL before any subtest starts
+	pgtest.Base(t) // skips without TEST_DATABASE_URL before any subtest starts
 	storetest.Exercise(t, func(t *testing.T) store.Store {
 		t.Helper()
 		return setup(t, pgtest.URL(t)).store

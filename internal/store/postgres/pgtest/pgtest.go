@@ -25,10 +25,7 @@ const EnvURL = "TEST_DATABASE_URL"
 // TEST_DATABASE_URL is unset.
 func URL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv(EnvURL)
-	if base == "" {
-		t.Skip("PostgreSQL tests need " + EnvURL + " (a postgres:// URL of a database the tests may create schemas in); .ci/run sets it")
-	}
+	base := Base(t)
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatalf("%s: %v", EnvURL, err)
@@ -42,6 +39,16 @@ func URL(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// Base returns TEST_DATABASE_URL, skipping the test when it is unset.
+func Base(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(EnvURL)
+	if base == "" {
+		t.Skip("PostgreSQL tests need " + EnvURL + " (a postgres:// URL of a database the tests may create schemas in); .ci/run sets it")
+	}
+	return base
 }
 
 // admin runs one statement on its own connection to the test database.
