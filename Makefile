@@ -6,7 +6,7 @@ help: ## list the targets
 
 test: test/go test/compat ## run every test: Go (with -race) and the AWS CLI / boto3 compat suite
 
-test/go: ## Go unit and integration tests, with the race detector
+test/go: ## Go unit and integration tests, with the race detector (PostgreSQL ones need TEST_DATABASE_URL; .ci/run sets it)
 	go test -race -count=1 ./...
 
 test/compat: ## AWS CLI and boto3 against a real `epoxy serve`
@@ -27,7 +27,7 @@ verify: ## check the model subset is up to date, go.mod is tidy, migrations roll
 	go run ./internal/model/gen -model ../shared/aws-model/glue-service-2.json -out /tmp/epoxy-subset.json
 	cmp /tmp/epoxy-subset.json internal/model/glue-subset.json
 	go mod tidy -diff
-	go test -count=1 -run 'TestMigrate_UpDownUp|TestDocuments_' ./internal/store/sqlite
+	go test -count=1 -run 'TestMigrate_UpDownUp|TestDocuments_' ./internal/store/sqlite ./internal/store/postgres
 
 build: ## build ./epoxy
 	go build -o epoxy ./cmd/epoxy

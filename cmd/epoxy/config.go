@@ -70,6 +70,9 @@ type serveConfig struct {
 	// serviceKey is the key jobs and blueprint generators sign with when
 	// Auth is sigv4 (set by loadAuth).
 	serviceKey auth.Key
+	// StoreText is --store as given; store is where it says the state is.
+	StoreText string
+	store     storeLocation
 }
 
 // flagSpec ties a flag to its environment variable and default.
@@ -85,6 +88,7 @@ func (c *serveConfig) specs() []flagSpec {
 	return []flagSpec{
 		{&c.Addr, "addr", "EPOXY_ADDR", "127.0.0.1:4747", "address to listen on (loopback unless --insecure-no-auth)"},
 		{&c.DataDir, "data", "EPOXY_DATA", "./epoxy-data", "data directory (created if missing)"},
+		{&c.StoreText, "store", "EPOXY_STORE", "", "postgres://... (PostgreSQL) or sqlite:///path/epoxy.db; empty: SQLite in --data"},
 		{&c.Region, "region", "EPOXY_REGION", "us-east-1", "AWS region reported in ARNs when a request is not signed"},
 		{&c.AccountID, "account-id", "EPOXY_ACCOUNT_ID", "123456789012", "AWS account id used in ARNs"},
 		{&c.LogFormat, "log-format", "EPOXY_LOG_FORMAT", "text", "log format: text or json"},
@@ -146,13 +150,16 @@ func (c *serveConfig) validate() error {
 	if err := c.absolutePaths(); err != nil {
 		return err
 	}
+	var err error
+	if c.store, err = parseStore(c.StoreText); err != nil {
+		return err
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("--log-format must be text or json, got %q", c.LogFormat)
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err
 	}
-	var err error
 	if c.StopGrace, err = time.ParseDuration(c.StopGraceText); err != nil || c.StopGrace < 0 {
 		return fmt.Errorf("--stop-grace must be a duration such as 10s, got %q", c.StopGraceText)
 	}

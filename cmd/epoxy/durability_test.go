@@ -111,6 +111,7 @@ type durHarness struct {
 	bin      string
 	dir      string // scratch: scripts and logs
 	data     string // epoxy's --data
+	store    string // epoxy's --store; "" for SQLite in data
 	script   string
 	startLog string
 	doneLog  string
@@ -158,7 +159,7 @@ func (h *durHarness) start() {
 		logf, err := os.OpenFile(h.srvLog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		require.NoError(t, err)
 		fmt.Fprintf(logf, "---- epoxy serve --addr %s (%s)\n", addr, time.Now().Format(time.RFC3339Nano))
-		cmd := exec.Command(h.bin, "serve", "--addr", addr, "--data", h.data, "--log-level", "debug")
+		cmd := exec.Command(h.bin, "serve", "--addr", addr, "--data", h.data, "--log-level", "debug", "--store", h.store)
 		cmd.Stdout, cmd.Stderr = logf, logf
 		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test")
 		err = cmd.Start()

@@ -43,6 +43,7 @@ Commands:
   logs      print the output of a job run
   cron      print the next fire times of a cron(...) schedule
   notify-event  deliver an event to a workflow's EVENT trigger
+  migrate   report on or apply the store's schema migrations
   version   print the version
   help      print this help
 
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cronCmd(args[1:], stdout, stderr)
 	case "notify-event":
 		return notifyEventCmd(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		return migrateCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionLine())
 		return nil

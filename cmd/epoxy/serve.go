@@ -31,7 +31,6 @@ import (
 	"github.com/epoxy-run/epoxy/internal/safefs"
 	"github.com/epoxy-run/epoxy/internal/service"
 	"github.com/epoxy-run/epoxy/internal/store"
-	"github.com/epoxy-run/epoxy/internal/store/sqlite"
 	"github.com/epoxy-run/epoxy/internal/webui"
 	"github.com/epoxy-run/epoxy/web"
 )
@@ -73,7 +72,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		log.Warn("INSECURE: serving the Glue API WITHOUT AUTHENTICATION on a non-loopback address (--insecure-no-auth): "+
 			"anyone who can reach it can create and run jobs, that is run code as this user", "addr", cfg.Addr)
 	}
-	log.Info("epoxy listening", "endpoint", endpointURL(ln.Addr()), "data", cfg.DataDir, "version", version)
+	log.Info("epoxy listening", "endpoint", endpointURL(ln.Addr()), "data", cfg.DataDir, "store", cfg.store.String(), "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -164,7 +163,7 @@ func endpointURL(addr net.Addr) string {
 // handler.
 type app struct {
 	files      *safefs.Root
-	store      *sqlite.Store
+	store      store.Store
 	engine     *engine.Engine
 	executor   *executor.Local
 	blueprints *blueprint.Manager
@@ -249,10 +248,7 @@ func openStore(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL 
 	if err != nil {
 		return nil, err
 	}
-	if err := privateDatabase(files, "epoxy.db"); err != nil {
-		return nil, err
-	}
-	st, err := sqlite.Open(ctx, files.Path("epoxy.db"))
+	st, err := openDatabase(ctx, cfg.store, files, true)
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +275,7 @@ func privateDatabase(files *safefs.Root, name string) error {
 	return nil
 }
 
-func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, db *sqlite.Store, key []byte) (*app, error) {
+func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, db store.Store, key []byte) (*app, error) {
 	keys, err := loadAuth(cfg, key)
 	if err != nil {
 		return nil, err

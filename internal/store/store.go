@@ -1,8 +1,7 @@
 // Package store is the persistence contract between Epoxy's services and its
 // storage backends. A backend implements Store and proves it by passing the
-// conformance suite in store/storetest. store/sqlite is the only backend;
-// the contract and the suite are written so that a second one (PostgreSQL
-// is planned) could pass them.
+// conformance suite in store/storetest: store/sqlite (embedded) and
+// store/postgres do.
 //
 // Backends translate their own failures into glue errors: a missing row is
 // glue.EntityNotFound, a duplicate key glue.AlreadyExists.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/epoxy-run/epoxy/internal/glue"
 	"github.com/epoxy-run/epoxy/internal/store"
+	"github.com/epoxy-run/epoxy/internal/store/runtable"
 )
 
 func (t *tx) Blueprints() store.Collection[glue.BlueprintRecord] {
@@ -15,13 +16,7 @@ func (t *tx) BlueprintRuns() store.BlueprintRuns {
 	return blueprintRuns{runTable[glue.BlueprintRunRecord]{t.c, blueprintRunSpec}}
 }
 
-var blueprintRunSpec = newRunSpec(runSpec[glue.BlueprintRunRecord]{
-	table: "blueprint_runs", label: "Blueprint run", owner: "blueprint", state: "state",
-	row: func(r *glue.BlueprintRunRecord) runRow {
-		return runRow{id: r.Run.RunID, owner: r.Run.BlueprintName, state: string(r.Run.State), seq: &r.Seq}
-	},
-	setSeq: func(r *glue.BlueprintRunRecord, s int64) { r.Seq = s },
-})
+var blueprintRunSpec = newRunSpec(runtable.BlueprintRuns)
 
 type blueprintRuns struct {
 	runTable[glue.BlueprintRunRecord]

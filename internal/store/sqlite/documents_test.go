@@ -118,12 +118,12 @@ func definition[T any](t *testing.T, kind glue.Kind, coll func(store.Tx) store.C
 
 func run[T any](t *testing.T, spec *runSpec[T], table func(store.Tx) runTable[T], minimal *T) docKind {
 	return docKind{
-		name: spec.table, full: filled[T](t), minimal: minimal,
+		name: spec.Table, full: filled[T](t), minimal: minimal,
 		insert: func(ctx context.Context, tx store.Tx, v any) error { return table(tx).Insert(ctx, v.(*T)) },
 		get: func(ctx context.Context, tx store.Tx, v any) (any, error) {
-			return table(tx).byID(ctx, spec.row(v.(*T)).id)
+			return table(tx).byID(ctx, spec.Row(v.(*T)).ID)
 		},
-		row: func(v any) (string, string, []any) { return spec.table, "id = ?", []any{spec.row(v.(*T)).id} },
+		row: func(v any) (string, string, []any) { return spec.Table, "id = ?", []any{spec.Row(v.(*T)).ID} },
 	}
 }
 

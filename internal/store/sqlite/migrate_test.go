@@ -71,10 +71,10 @@ func TestMigrate_UpDownUp(t *testing.T) {
 	for i := len(ms) - 1; i >= 0; i-- {
 		below := 0
 		if i > 0 {
-			below = ms[i-1].version
+			below = ms[i-1].Version
 		}
-		require.NoError(t, b.store.MigrateDown(b.ctx, below), "undo %s", ms[i].name)
-		require.Equal(t, migratedTo(t, below), schema(t, b.store.write), "schema after undoing %s", ms[i].name)
+		require.NoError(t, b.store.MigrateDown(b.ctx, below), "undo %s", ms[i].Name)
+		require.Equal(t, migratedTo(t, below), schema(t, b.store.write), "schema after undoing %s", ms[i].Name)
 		require.Len(t, appliedVersions(t, b.ctx, b.store.write), i)
 	}
 	require.Equal(t, []string{
@@ -94,12 +94,12 @@ func TestMigrateDown_Idempotent(t *testing.T) {
 	require.NoError(t, err)
 	b := setup(t, filepath.Join(t.TempDir(), "epoxy.db"))
 	before := schema(t, b.store.write)
-	require.NoError(t, b.store.MigrateDown(b.ctx, ms[len(ms)-1].version))
+	require.NoError(t, b.store.MigrateDown(b.ctx, ms[len(ms)-1].Version))
 	require.Equal(t, before, schema(t, b.store.write))
 
-	require.NoError(t, b.store.MigrateDown(b.ctx, ms[0].version))
+	require.NoError(t, b.store.MigrateDown(b.ctx, ms[0].Version))
 	once := schema(t, b.store.write)
-	require.NoError(t, b.store.MigrateDown(b.ctx, ms[0].version))
+	require.NoError(t, b.store.MigrateDown(b.ctx, ms[0].Version))
 	require.Equal(t, once, schema(t, b.store.write))
-	require.Equal(t, []int{ms[0].version}, appliedVersions(t, b.ctx, b.store.write))
+	require.Equal(t, []int{ms[0].Version}, appliedVersions(t, b.ctx, b.store.write))
 }

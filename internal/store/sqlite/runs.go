@@ -8,6 +8,7 @@ import (
 
 	"github.com/epoxy-run/epoxy/internal/glue"
 	"github.com/epoxy-run/epoxy/internal/store"
+	"github.com/epoxy-run/epoxy/internal/store/runtable"
 )
 
 func (t *tx) WorkflowRuns() store.WorkflowRuns {
@@ -57,9 +58,9 @@ func queryOne[T any](ctx context.Context, q *conn, setSeq func(*T, int64), notFo
 
 // insertedSeq reads the sequence number an INSERT ... ON CONFLICT DO NOTHING
 // assigned, or reports the conflict as glue.AlreadyExists.
-func insertedSeq(res sql.Result, seq *int64, label, id string) error {
+func insertedSeq(res sql.Result, seq *int64, exists error) error {
 	if n, _ := res.RowsAffected(); n == 0 {
-		return glue.Errorf(glue.AlreadyExists, "%s %s already exists", label, id)
+		return exists
 	}
 	var err error
 	*seq, err = res.LastInsertId()
@@ -80,13 +81,7 @@ func beforeClause(before int64) int64 {
 	return before
 }
 
-var workflowRunSpec = newRunSpec(runSpec[glue.WorkflowRunRecord]{
-	table: "workflow_runs", label: "Workflow run", owner: "workflow", state: "status",
-	row: func(r *glue.WorkflowRunRecord) runRow {
-		return runRow{id: r.Run.WorkflowRunID, owner: r.Run.Name, state: string(r.Run.Status), seq: &r.Seq}
-	},
-	setSeq: func(r *glue.WorkflowRunRecord, s int64) { r.Seq = s },
-})
+var workflowRunSpec = newRunSpec(runtable.WorkflowRuns)
 
 type workflowRuns struct {
 	runTable[glue.WorkflowRunRecord]
@@ -100,15 +95,7 @@ func (w workflowRuns) DeleteWorkflow(ctx context.Context, workflow string) error
 	return w.deleteOwner(ctx, workflow)
 }
 
-var jobRunSpec = newRunSpec(runSpec[glue.JobRunRecord]{
-	table: "job_runs", label: "Job run", owner: "job", state: "state",
-	extra: []string{"workflow_run_id", "trigger_name", "retried"},
-	row: func(r *glue.JobRunRecord) runRow {
-		return runRow{id: r.JobRun.ID, owner: r.JobRun.JobName, state: string(r.JobRun.JobRunState),
-			extra: []any{r.WorkflowRunID, r.JobRun.TriggerName, r.Retried}, seq: &r.Seq}
-	},
-	setSeq: func(r *glue.JobRunRecord, s int64) { r.Seq = s },
-})
+var jobRunSpec = newRunSpec(runtable.JobRuns)
 
 type jobRuns struct {
 	runTable[glue.JobRunRecord]
@@ -127,7 +114,7 @@ func (j jobRuns) InStates(ctx context.Context, job string, states ...glue.JobRun
 }
 
 func (j jobRuns) LatestTriggered(ctx context.Context, job string) (*glue.JobRunRecord, error) {
-	r, err := queryOne(ctx, j.tx, j.spec.setSeq, errNone,
+	r, err := queryOne(ctx, j.tx, j.spec.SetSeq, errNone,
 		`SELECT seq, doc_version, doc FROM job_runs WHERE job = ? AND workflow_run_id = '' AND trigger_name != '' AND retried = 0 ORDER BY seq DESC LIMIT 1`, job)
 	if errors.Is(err, errNone) {
 		return nil, nil
@@ -141,14 +128,7 @@ func (j jobRuns) DeleteJob(ctx context.Context, job string) error {
 	return j.deleteOwner(ctx, job)
 }
 
-var crawlSpec = newRunSpec(runSpec[glue.CrawlRecord]{
-	table: "crawls", label: "Crawl", owner: "crawler", state: "state",
-	extra: []string{"workflow_run_id"},
-	row: func(c *glue.CrawlRecord) runRow {
-		return runRow{id: c.ID, owner: c.CrawlerName, state: string(c.State), extra: []any{c.WorkflowRunID}, seq: &c.Seq}
-	},
-	setSeq: func(c *glue.CrawlRecord, s int64) { c.Seq = s },
-})
+var crawlSpec = newRunSpec(runtable.Crawls)
 
 type crawls struct {
 	runTable[glue.CrawlRecord]

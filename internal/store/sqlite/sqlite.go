@@ -42,6 +42,20 @@ var _ store.Store = (*Store)(nil)
 // Open opens (creating if needed) the database at path and migrates it to
 // the latest schema.
 func Open(ctx context.Context, path string) (*Store, error) {
+	s, err := OpenUnmigrated(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// OpenUnmigrated opens (creating if needed) the database at path as it is,
+// for `epoxy migrate` to report on or move its schema.
+func OpenUnmigrated(_ context.Context, path string) (*Store, error) {
 	pragmas := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(1)"} {
 		pragmas.Add("_pragma", p)
@@ -52,11 +66,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	s := &Store{write: write, writeStmts: newStmtCache(write)}
-	if err := s.migrate(ctx, latest); err != nil {
-		write.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
 	// The driver does not enforce read-only transactions, so the read pool
 	// is made query-only: View can never write behind Update's back.
 	pragmas.Add("_pragma", "query_only(1)")
@@ -67,8 +76,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)*2))
 	read.SetMaxIdleConns(max(4, runtime.GOMAXPROCS(0)*2))
-	s.read, s.readStmts = read, newStmtCache(read)
-	return s, nil
+	return &Store{write: write, writeStmts: newStmtCache(write), read: read, readStmts: newStmtCache(read)}, nil
 }
 
 // Close closes both connection pools.

@@ -90,7 +90,7 @@ func TestOpen_Reopen(t *testing.T) {
 	}
 
 	for _, m := range ms {
-		require.Equal(t, m.name, applied[m.version][0], "%s is recorded", m.up)
+		require.Equal(t, m.Name, applied[m.Version][0], "%s is recorded", m.Up)
 	}
 }
 

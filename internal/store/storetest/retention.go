@@ -129,6 +129,10 @@ func testExpireWorkflowRuns(t *testing.T, open OpenFunc) {
 		for key, want := range map[string][]string{"wr_old": nil, "wr_zoned": nil, "wr_recent": {"t"}} {
 			fired, err := tx.Firings().List(ctx, key)
 			require.NoError(t, err)
+			if len(want) == 0 {
+				require.Empty(t, fired, "firings of %s", key)
+				continue
+			}
 			require.Equal(t, want, fired, "firings of %s", key)
 		}
 		_, err := tx.JobRuns().ByID(ctx, "jr_old")
@@ -191,6 +195,10 @@ func testExpireMembers(t *testing.T, open OpenFunc) {
 		for key, want := range map[string][]string{"jr_old": nil, "cr_old": nil, "jr_recent": {"t"}, "cr_recent": {"t"}} {
 			fired, err := tx.Firings().List(ctx, key)
 			require.NoError(t, err)
+			if len(want) == 0 {
+				require.Empty(t, fired, "firings of %s", key)
+				continue
+			}
 			require.Equal(t, want, fired, "firings of %s", key)
 		}
 		return nil

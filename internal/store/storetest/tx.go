@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -42,6 +43,10 @@ func testTransactions(t *testing.T, open OpenFunc) {
 	t.Run("ConcurrentUpdates", func(t *testing.T) {
 		t.Parallel()
 		testConcurrentUpdates(t, open)
+	})
+	t.Run("ConcurrentSettle", func(t *testing.T) {
+		t.Parallel()
+		testConcurrentSettle(t, open)
 	})
 }
 
@@ -461,4 +466,78 @@ func testConcurrentUpdates(t *testing.T, open OpenFunc) {
 		require.Equal(t, strconv.Itoa(writers*increments), *w.Description)
 		return nil
 	})
+}
+
+// Ensure two Update transactions settling two job runs of one workflow run
+// at once fire the run's trigger exactly once. Each marks its job run
+// SUCCEEDED, reads the run's job runs, and when every one has succeeded
+// inserts the firing, as the engine's transitions do. Serialised, the
+// second sees both job runs succeeded and finds the firing taken; a store
+// whose concurrent writers miss each other's writes fires the trigger
+// never (each sees only its own job run succeeded) or, without the firing
+// key, twice.
+func testConcurrentSettle(t *testing.T, open OpenFunc) {
+	const rounds = 20
+	b := setup(t, open)
+	ctx := b.ctx
+	settle := func(runID, jobRunID string) (bool, error) {
+		fired := false
+		err := b.store.Update(ctx, func(tx store.Tx) error {
+			fired = false
+			r, err := tx.JobRuns().ByID(ctx, jobRunID)
+			if err != nil {
+				return err
+			}
+			r.JobRun.JobRunState = glue.JobRunSucceeded
+			if err := tx.JobRuns().Update(ctx, r); err != nil {
+				return err
+			}
+			members, err := tx.JobRuns().Summaries(ctx, runID)
+			if err != nil {
+				return err
+			}
+			for _, m := range members {
+				if m.State != string(glue.JobRunSucceeded) {
+					return nil
+				}
+			}
+			fired, err = tx.Firings().Insert(ctx, runID, "after-both")
+			return err
+		})
+		return fired, err
+	}
+	for i := range rounds {
+		runID := fmt.Sprintf("wr_%d", i)
+		mustInsertRuns(t, b, workflowRuns, workflowRuns.make("w", runID))
+		mustInsertRuns(t, b, jobRuns, inWorkflowRun(jobRuns.make("a", runID+"_a"), "w", runID),
+			inWorkflowRun(jobRuns.make("b", runID+"_b"), "w", runID))
+
+		start := make(chan struct{})
+		results := make(chan error, 2)
+		var fresh sync.WaitGroup
+		var count atomic.Int32
+		for _, jr := range []string{runID + "_a", runID + "_b"} {
+			fresh.Go(func() {
+				<-start
+				fired, err := settle(runID, jr)
+				if fired {
+					count.Add(1)
+				}
+				results <- err
+			})
+		}
+		close(start)
+		fresh.Wait()
+		close(results)
+		for err := range results {
+			require.NoError(t, err)
+		}
+		require.Equal(t, int32(1), count.Load(), "round %d: the trigger fired once", i)
+		b.view(t, func(tx store.Tx) error {
+			fired, err := tx.Firings().List(ctx, runID)
+			require.NoError(t, err)
+			require.Equal(t, []string{"after-both"}, fired)
+			return nil
+		})
+	}
 }

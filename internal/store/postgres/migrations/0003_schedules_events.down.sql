@@ -1,0 +1,3 @@
+DROP TABLE events;
+DROP TABLE schedule_fires;
+DROP TABLE schedules;

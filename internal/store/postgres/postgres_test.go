@@ -1,0 +1,36 @@
+package postgres
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/store"
+	"github.com/epoxy-run/epoxy/internal/store/postgres/pgtest"
+	"github.com/epoxy-run/epoxy/internal/store/storetest"
+)
+
+// Ensure the PostgreSQL store passes the store conformance suite, each
+// subtest on a schema of its own.
+func TestStore_Conformance(t *testing.T) {
+	t.Parallel()
+	pgtest.Base(t) // skips without TEST_DATABASE_URL before any subtest starts
+	storetest.Exercise(t, func(t *testing.T) store.Store {
+		t.Helper()
+		return setup(t, pgtest.URL(t)).store
+	})
+}
+
+type testBundle struct {
+	store *Store
+	url   string
+}
+
+// setup opens a store at url and closes it when the test ends.
+func setup(t *testing.T, url string) *testBundle {
+	t.Helper()
+	s, err := Open(t.Context(), url)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+	return &testBundle{store: s, url: url}
+}
