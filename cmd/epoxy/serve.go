@@ -26,8 +26,8 @@ import (
 	"github.com/epoxy-run/epoxy/internal/executor"
 	"github.com/epoxy-run/epoxy/internal/logsapi"
 	"github.com/epoxy-run/epoxy/internal/metrics"
-	"github.com/epoxy-run/epoxy/internal/objectstore"
 	"github.com/epoxy-run/epoxy/internal/retention"
+	"github.com/epoxy-run/epoxy/internal/s3server"
 	"github.com/epoxy-run/epoxy/internal/safefs"
 	"github.com/epoxy-run/epoxy/internal/service"
 	"github.com/epoxy-run/epoxy/internal/store"
@@ -169,6 +169,8 @@ type app struct {
 	handler    http.Handler
 	lock       *dataLock
 	metrics    *metrics.Metrics
+	// s3 is the built-in S3, nil when off.
+	s3 *s3server.Server
 }
 
 // Close stops background work, then closes the store and the data
@@ -176,7 +178,11 @@ type app struct {
 func (a *app) Close() error {
 	a.retention.Stop()
 	a.blueprints.Stop()
-	return errors.Join(a.engine.Close(), a.store.Close(), a.files.Close(), a.lock.Release())
+	var s3err error
+	if a.s3 != nil {
+		s3err = a.s3.Close()
+	}
+	return errors.Join(a.engine.Close(), a.store.Close(), s3err, a.files.Close(), a.lock.Release())
 }
 
 // The blueprint manager serves the API's blueprint operations, and creates
@@ -190,7 +196,7 @@ var (
 // and returns the blueprint operations, whose layout generators get the
 // same environment as jobs (Glue and S3 endpoints pointing where Epoxy's
 // do) and create their entities through svc.
-func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, st store.Store, svc *service.Service, clock blueprint.Clock, s3 *objectstore.S3) (*blueprint.Manager, error) {
+func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, st store.Store, svc *service.Service, clock blueprint.Clock, s3 objectReader) (*blueprint.Manager, error) {
 	shim := files.Path(filepath.Join("runtime", "blueprint"))
 	if err := blueprint.InstallShim(shim); err != nil {
 		return nil, err
@@ -263,7 +269,7 @@ func privateDatabase(files *safefs.Root, name string) error {
 	return nil
 }
 
-func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, db *sqlite.Store, key []byte) (*app, error) {
+func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, db *sqlite.Store, key []byte) (_ *app, err error) {
 	keys, err := loadAuth(cfg, key)
 	if err != nil {
 		return nil, err
@@ -271,12 +277,21 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	met := metrics.New(version, buildRevision())
 	st := met.TimeStore(db)
 	met.WatchJobRuns(st)
-	var s3 *objectstore.S3
-	if cfg.S3Endpoint != "" {
-		var err error
-		if s3, err = objectstore.New(ctx, cfg.S3Endpoint, cfg.Region); err != nil {
-			return nil, err
+	var clock interface{ Now() time.Time } = systemClock{}
+	if cfg.clock != nil {
+		clock = cfg.clock
+	}
+	builtin, s3, err := objectStores(ctx, cfg, log, files, clock)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil && builtin != nil {
+			builtin.Close()
 		}
+	}()
+	if err := writeJobAWSConfig(files, cfg.DataDir); err != nil {
+		return nil, err
 	}
 	exec, err := executor.NewLocal(executor.Config{DataDir: cfg.DataDir, Python: cfg.Python, ETLRunner: strings.Fields(cfg.ETLRunner),
 		Env: jobEnv(cfg, selfURL), Scripts: scriptFetcher(s3), MaxLogBytes: cfg.MaxLogBytes,
@@ -287,10 +302,6 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	crawler := &crawl.Crawler{}
 	if s3 != nil {
 		crawler.S3 = s3
-	}
-	var clock interface{ Now() time.Time } = systemClock{}
-	if cfg.clock != nil {
-		clock = cfg.clock
 	}
 	eng, err := engine.New(engine.Config{Store: st, Executor: exec, Crawler: crawler, Clock: clock,
 		Logger: log.With("component", "engine"), Observer: met.Engine(), StopGrace: cfg.StopGrace, Tick: cfg.tick})
@@ -315,7 +326,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	logs := logsapi.New(logsapi.Config{Runs: logsapi.StoreRuns{Store: st}, Lines: jobLines(cfg.DataDir),
 		Region: cfg.Region, Account: cfg.AccountID, Clock: clock, Logger: log.With("component", "logs")})
 	front := api.NewFrontDoor(api.FrontDoorConfig{Routes: []api.Route{{Prefix: "AWSGlue", Service: "glue", Handler: h, Serves: h.Serves},
-		{Prefix: logsapi.TargetPrefix, Service: "logs", Handler: logs, Serves: logs.Serves}},
+		{Prefix: logsapi.TargetPrefix, Service: "logs", Handler: logs, Serves: logs.Serves}}, Rest: s3Route(builtin),
 		Guard: authGuard(keys, clock, log), Metrics: met.Handler(), Ready: storeReady(st), Observer: met, Logger: log, Clock: clock})
 	if err := eng.Start(ctx); err != nil {
 		return nil, err
@@ -331,7 +342,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		_ = eng.Close()
 		return nil, err
 	}
-	return &app{files: files, store: db, engine: eng, blueprints: bps, retention: ret, handler: api.NewHostGuard(front, allowedHosts(cfg)), metrics: met}, nil
+	return &app{files: files, store: db, engine: eng, blueprints: bps, retention: ret, handler: api.NewHostGuard(front, allowedHosts(cfg)), metrics: met, s3: builtin}, nil
 }
 
 // allowedHosts are the names the Host guard accepts besides IP addresses
@@ -353,7 +364,7 @@ func allowedHosts(cfg *serveConfig) []string {
 
 // scriptFetcher returns s3 as an executor.ScriptFetcher, or nil (not a
 // typed nil) when no S3 endpoint is configured.
-func scriptFetcher(s3 *objectstore.S3) executor.ScriptFetcher {
+func scriptFetcher(s3 objectReader) executor.ScriptFetcher {
 	if s3 == nil {
 		return nil
 	}
