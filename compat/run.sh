@@ -9,6 +9,8 @@
 #   compat/cli_blueprint_test.sh - the AWS CLI: blueprints registered and run
 #   compat/logs_test.sh   - the AWS CLI and boto3: job output through the Logs API
 #   compat/examples_test.sh - every script in examples/ (the README's snippets)
+#   compat/s3_test.sh     - the AWS CLI: `aws s3` against the built-in S3
+#   compat/boto3_s3_test.py - boto3: the built-in S3, multipart included
 # and prints, as its last line, "compat: N passed, M failed" (test cases of
 # both suites). Exits non-zero if anything failed, including a suite that
 # crashed before reporting its counts. The server is stopped on exit.
@@ -124,6 +126,8 @@ run_suite boto3 python3 "$compat/boto3_workflow_test.py"
 run_suite cli-blueprint bash "$compat/cli_blueprint_test.sh"
 run_suite logs bash "$compat/logs_test.sh"
 run_suite examples bash "$compat/examples_test.sh"
+run_suite s3 bash "$compat/s3_test.sh"
+run_suite boto3-s3 python3 "$compat/boto3_s3_test.py"
 
 if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "# epoxy serve died during the run"

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	gluetypes "github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
@@ -269,7 +270,7 @@ func TestS3SigV4(t *testing.T) {
 	_, err = anon.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("signed"), Key: aws.String("k/one.txt")})
 	requireS3Code(t, err, "AccessDenied")
 	skewed := s3.New(s3.Options{BaseEndpoint: aws.String(b.url), UsePathStyle: true, Region: "us-east-1", RetryMaxAttempts: 1,
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDALICE", "alice-secret", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDALICE", "alice-secret", ""),
 		HTTPSignerV4: skewedSigner{skew: -time.Hour, v4: v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })}})
 	_, err = skewed.ListBuckets(ctx, &s3.ListBucketsInput{})
 	requireS3Code(t, err, "RequestTimeTooSkewed")
@@ -323,4 +324,50 @@ func TestS3SigV4PayloadChecked(t *testing.T) {
 	tmp, err := os.ReadDir(filepath.Join(b.cfg.DataDir, "s3", ".tmp"))
 	require.NoError(t, err)
 	require.Empty(t, tmp)
+}
+
+const s3WriterScript = `import boto3
+c = boto3.client("s3")
+# Epoxy's AWS config file makes S3 requests path-style.
+assert (c.meta.config.s3 or {}).get("addressing_style") == "path", c.meta.config.s3
+c.create_bucket(Bucket="handoff")
+c.put_object(Bucket="handoff", Key="stage/1/data.csv", Body=b"id,v\n1,a\n2,b\n")
+`
+
+const s3ReaderScript = `import boto3, sys
+c = boto3.client("s3")
+got = c.get_object(Bucket="handoff", Key="stage/1/data.csv")["Body"].read()
+keys = [o["Key"] for o in c.list_objects_v2(Bucket="handoff", Prefix="stage/")["Contents"]]
+if got != b"id,v\n1,a\n2,b\n" or keys != ["stage/1/data.csv"]:
+    sys.exit("read %r, listed %r" % (got, keys))
+print("read", len(got), "bytes")
+`
+
+// TestS3WorkflowJobsHandOffObjects runs a workflow whose first job writes
+// an object with plain boto3.client("s3") and whose second job, its
+// script itself on s3:// in the built-in S3, reads it back.
+func TestS3WorkflowJobsHandOffObjects(t *testing.T) {
+	requireBoto3(t)
+	b := setup(t)
+	ctx := context.Background()
+	c := builtinS3(b.url, "AKIDTEST", "secret")
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("scripts")})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("scripts"), Key: aws.String("jobs/reader.py"), Body: strings.NewReader(s3ReaderScript)})
+	require.NoError(t, err)
+	scriptJob(t, b, "writer", pyScript(t, t.TempDir(), "writer", s3WriterScript))
+	scriptJob(t, b, "reader", "s3://scripts/jobs/reader.py")
+	mustWorkflow(t, b, "handoff")
+	_, err = b.client.CreateTrigger(ctx, startTrigger("handoff", "start", jobAction("writer")))
+	require.NoError(t, err)
+	_, err = b.client.CreateTrigger(ctx, condTrigger("handoff", "then", gluetypes.LogicalAnd,
+		[]gluetypes.Condition{jobCond("writer", gluetypes.JobRunStateSucceeded)}, jobAction("reader")))
+	require.NoError(t, err)
+
+	run := waitRunStatus(t, b, "handoff", startRun(t, b, "handoff", nil), gluetypes.WorkflowRunStatusCompleted, runWait)
+	require.Equal(t, gluetypes.JobRunStateSucceeded, onlyJobRun(t, run, "writer").JobRunState, describeRun(run))
+	require.Equal(t, gluetypes.JobRunStateSucceeded, onlyJobRun(t, run, "reader").JobRunState, describeRun(run))
+	onDisk, err := os.ReadFile(filepath.Join(b.cfg.DataDir, "s3", "handoff", "stage", "1", "data.csv"))
+	require.NoError(t, err)
+	require.Equal(t, "id,v\n1,a\n2,b\n", string(onDisk))
 }
