@@ -374,7 +374,7 @@ func scriptFetcher(s3 objectReader) executor.ScriptFetcher {
 // jobEnv is what Epoxy sets in the environment of job processes (beside
 // the few variables they inherit from the server and their HOME, see
 // package executor) and of blueprint generators: every AWS SDK call reaches
-// Epoxy (Glue) or the configured S3 endpoint, never real AWS; credentials
+// Epoxy (Glue, Logs, the built-in S3) or the configured S3 endpoint, never real AWS; credentials
 // are dummy ones (with --auth sigv4, Epoxy's service key), never the
 // server's own; the instance metadata service is off.
 func jobEnv(cfg *serveConfig, selfURL string) []string {
