@@ -44,8 +44,9 @@ type RequestObserver interface {
 type FrontDoorConfig struct {
 	// Routes are the services; a request matching none goes to the first.
 	Routes []Route
-	// Rest, if set, serves the requests without an X-Amz-Target header:
-	// the built-in S3's REST API.
+	// Rest, if set, serves the requests without an X-Amz-Target header
+	// that are not AWS JSON (whose content type is application/x-amz-json-*
+	// and which go to the first route): the built-in S3's REST API.
 	Rest *Route
 	// Guard wraps the services' handlers, for authentication; nil: none.
 	// serviceOf names the signing service of a request.
@@ -125,7 +126,7 @@ func (f *FrontDoor) route(w http.ResponseWriter, r *http.Request) {
 // routeOf returns the route of a request and the operation it names.
 func (f *FrontDoor) routeOf(r *http.Request) (Route, string) {
 	target := r.Header.Get("X-Amz-Target")
-	if target == "" && f.cfg.Rest != nil {
+	if target == "" && f.cfg.Rest != nil && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-amz-json") {
 		return *f.cfg.Rest, f.cfg.Rest.Operation(r)
 	}
 	prefix, op, _ := strings.Cut(target, ".")
