@@ -11,6 +11,8 @@
 #   compat/examples_test.sh - every script in examples/ (the README's snippets)
 #   compat/ui/ui.test.mjs - the web UI in headless chromium (playwright-core;
 #                           `npm ci` installs it when compat/ui/node_modules is missing)
+#   compat/s3_test.sh     - the AWS CLI: `aws s3` against the built-in S3
+#   compat/boto3_s3_test.py - boto3: the built-in S3, multipart included
 # and prints, as its last line, "compat: N passed, M failed" (test cases of
 # both suites). Exits non-zero if anything failed, including a suite that
 # crashed before reporting its counts. The server is stopped on exit.
@@ -127,6 +129,8 @@ run_suite boto3 python3 "$compat/boto3_workflow_test.py"
 run_suite cli-blueprint bash "$compat/cli_blueprint_test.sh"
 run_suite logs bash "$compat/logs_test.sh"
 run_suite examples bash "$compat/examples_test.sh"
+run_suite s3 bash "$compat/s3_test.sh"
+run_suite boto3-s3 python3 "$compat/boto3_s3_test.py"
 if [ ! -d "$compat/ui/node_modules/playwright-core" ]; then
     (cd "$compat/ui" && npm ci --no-audit --no-fund >/dev/null) || echo "# ui: npm ci failed"
 fi

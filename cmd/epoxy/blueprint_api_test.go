@@ -228,7 +228,7 @@ func TestBlueprint_RegistrationErrors(t *testing.T) {
 		{"param-bad-default", writeArchive(t, gluetest.BlueprintZip(t, "lc", `{"layoutGenerator": "lc.layout.generate_layout",
 			"parameterSpec": {"N": {"type": "Integer", "defaultValue": "many"}}}`, layout)), []string{"parameterSpec.N.defaultValue"}},
 		{"location-missing", missing, []string{missing}},
-		{"s3-without-endpoint", "s3://bucket/blueprint.zip", []string{"s3://bucket/blueprint.zip", "S3 endpoint"}},
+		{"s3-missing-bucket", "s3://bucket/blueprint.zip", []string{"s3://bucket/blueprint.zip", "NoSuchBucket"}}, // read from the built-in S3
 	} {
 		createBlueprint(t, b, c.name, c.location)
 		bp := waitBlueprintStatus(t, b, c.name, types.BlueprintStatusFailed)

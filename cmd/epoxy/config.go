@@ -35,6 +35,9 @@ type serveConfig struct {
 	ETLRunner string
 	// S3Endpoint is the S3 (or S3-compatible) endpoint for s3:// locations.
 	S3Endpoint string
+	// S3 is "on" or "off": whether Epoxy serves S3's REST API itself, on
+	// its own address, from the data directory's s3/.
+	S3 string
 	// StopGraceText is the SIGTERM-to-SIGKILL grace period, as text.
 	StopGraceText string
 	// StopGrace is the parsed duration.
@@ -96,6 +99,7 @@ func (c *serveConfig) specs() []flagSpec {
 		{&c.Python, "python", "EPOXY_PYTHON", "python3", "interpreter for pythonshell jobs"},
 		{&c.ETLRunner, "etl-runner", "EPOXY_ETL_RUNNER", "", "command that runs glueetl/gluestreaming scripts (e.g. spark-submit); empty: such runs fail"},
 		{&c.S3Endpoint, "s3-endpoint", "EPOXY_S3_ENDPOINT", "", "S3-compatible endpoint for s3:// scripts, crawler targets and blueprints"},
+		{&c.S3, "s3", "EPOXY_S3", "on", "built-in S3 on the API address, objects under <data>/s3: on or off"},
 		{&c.MaxLogBytesText, "max-log-bytes", "EPOXY_MAX_LOG_BYTES", "104857600", "cap on each of a job run's stdout and stderr files, in bytes (0: no cap)"},
 		{&c.StopGraceText, "stop-grace", "EPOXY_STOP_GRACE", "10s", "time a stopped job has between SIGTERM and SIGKILL"},
 		{&c.AllowedHostsText, "allowed-hosts", "EPOXY_ALLOWED_HOSTS", "", "comma-separated host names accepted in Host headers besides localhost and IP addresses; * accepts any"},
@@ -149,6 +153,9 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 func (c *serveConfig) validate() error {
 	if err := c.absolutePaths(); err != nil {
 		return err
+	}
+	if c.S3 != "on" && c.S3 != "off" {
+		return fmt.Errorf("--s3 must be on or off, got %q", c.S3)
 	}
 	var err error
 	if c.store, err = parseStore(c.StoreText); err != nil {

@@ -28,6 +28,7 @@ import (
 	"github.com/epoxy-run/epoxy/internal/metrics"
 	"github.com/epoxy-run/epoxy/internal/objectstore"
 	"github.com/epoxy-run/epoxy/internal/retention"
+	"github.com/epoxy-run/epoxy/internal/s3server"
 	"github.com/epoxy-run/epoxy/internal/safefs"
 	"github.com/epoxy-run/epoxy/internal/service"
 	"github.com/epoxy-run/epoxy/internal/store"
@@ -171,6 +172,8 @@ type app struct {
 	handler    http.Handler
 	lock       *dataLock
 	metrics    *metrics.Metrics
+	// s3 is the built-in S3, nil when off.
+	s3 *s3server.Server
 }
 
 // Close stops background work, then closes the store and the data
@@ -178,7 +181,11 @@ type app struct {
 func (a *app) Close() error {
 	a.retention.Stop()
 	a.blueprints.Stop()
-	return errors.Join(a.engine.Close(), a.executor.Close(), a.store.Close(), a.files.Close(), a.lock.Release())
+	var s3err error
+	if a.s3 != nil {
+		s3err = a.s3.Close()
+	}
+	return errors.Join(a.engine.Close(), a.executor.Close(), a.store.Close(), s3err, a.files.Close(), a.lock.Release())
 }
 
 // What wire plugs into what: the API's operations are served by the
@@ -207,7 +214,7 @@ var (
 // and returns the blueprint operations, whose layout generators get the
 // same environment as jobs (Glue and S3 endpoints pointing where Epoxy's
 // do) and create their entities through svc.
-func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, st store.Store, svc *service.Service, clock blueprint.Clock, s3 *objectstore.S3) (*blueprint.Manager, error) {
+func newBlueprints(cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, st store.Store, svc *service.Service, clock blueprint.Clock, s3 objectReader) (*blueprint.Manager, error) {
 	shim := files.Path(filepath.Join("runtime", "blueprint"))
 	if err := blueprint.InstallShim(shim); err != nil {
 		return nil, err
@@ -275,7 +282,7 @@ func privateDatabase(files *safefs.Root, name string) error {
 	return nil
 }
 
-func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, db store.Store, key []byte) (*app, error) {
+func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL string, files *safefs.Root, db store.Store, key []byte) (_ *app, err error) {
 	keys, err := loadAuth(cfg, key)
 	if err != nil {
 		return nil, err
@@ -283,12 +290,21 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	met := metrics.New(version, buildRevision())
 	st := met.TimeStore(db)
 	met.WatchJobRuns(st)
-	s3 := objectstore.Disabled()
-	if cfg.S3Endpoint != "" {
-		var err error
-		if s3, err = objectstore.New(ctx, cfg.S3Endpoint, cfg.Region); err != nil {
-			return nil, err
+	var clock interface{ Now() time.Time } = systemClock{}
+	if cfg.clock != nil {
+		clock = cfg.clock
+	}
+	builtin, s3, err := objectStores(ctx, cfg, log, files, clock)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil && builtin != nil {
+			builtin.Close()
 		}
+	}()
+	if err := writeJobAWSConfig(files, cfg.DataDir); err != nil {
+		return nil, err
 	}
 	exec, err := executor.NewLocal(executor.Config{DataDir: cfg.DataDir, Python: cfg.Python, ETLRunner: strings.Fields(cfg.ETLRunner),
 		Env: jobEnv(cfg, selfURL), Scripts: s3, MaxLogBytes: cfg.MaxLogBytes,
@@ -297,10 +313,6 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		return nil, err
 	}
 	crawler := &crawl.Crawler{S3: s3}
-	var clock interface{ Now() time.Time } = systemClock{}
-	if cfg.clock != nil {
-		clock = cfg.clock
-	}
 	eng, err := engine.New(engine.Config{Store: st, Executor: exec, Crawler: crawler, Clock: clock,
 		Logger: log.With("component", "engine"), Observer: met.Engine(), StopGrace: cfg.StopGrace, Tick: cfg.tick})
 	if err != nil {
@@ -324,7 +336,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	logs := logsapi.New(logsapi.Config{Runs: logsapi.StoreRuns{Store: st}, Lines: jobLines(cfg.DataDir),
 		Region: cfg.Region, Account: cfg.AccountID, Clock: clock, Logger: log.With("component", "logs")})
 	front := api.NewFrontDoor(api.FrontDoorConfig{Routes: []api.Route{{Prefix: "AWSGlue", Service: "glue", Handler: h, Serves: h.Serves},
-		{Prefix: logsapi.TargetPrefix, Service: "logs", Handler: logs, Serves: logs.Serves}},
+		{Prefix: logsapi.TargetPrefix, Service: "logs", Handler: logs, Serves: logs.Serves}}, Rest: s3Route(builtin),
 		Guard: authGuard(keys, clock, log), Metrics: met.Handler(), Ready: storeReady(st), Observer: met, Logger: log, Clock: clock})
 	ui, err := webui.New(webui.Config{API: front, Assets: web.Assets(), DataDir: cfg.DataDir, Clock: clock, Secrets: uiSecrets(keys)})
 	if err != nil {
@@ -344,7 +356,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		_ = eng.Close()
 		return nil, err
 	}
-	return &app{files: files, store: db, engine: eng, executor: exec, blueprints: bps, retention: ret, handler: api.NewHostGuard(ui, allowedHosts(cfg)), metrics: met}, nil
+	return &app{files: files, store: db, engine: eng, executor: exec, blueprints: bps, retention: ret, handler: api.NewHostGuard(ui, allowedHosts(cfg)), metrics: met, s3: builtin}, nil
 }
 
 // allowedHosts are the names the Host guard accepts besides IP addresses
@@ -367,7 +379,7 @@ func allowedHosts(cfg *serveConfig) []string {
 // jobEnv is what Epoxy sets in the environment of job processes (beside
 // the few variables they inherit from the server and their HOME, see
 // package executor) and of blueprint generators: every AWS SDK call reaches
-// Epoxy (Glue) or the configured S3 endpoint, never real AWS; credentials
+// Epoxy (Glue, Logs, the built-in S3) or the configured S3 endpoint, never real AWS; credentials
 // are dummy ones (with --auth sigv4, Epoxy's service key), never the
 // server's own; the instance metadata service is off.
 func jobEnv(cfg *serveConfig, selfURL string) []string {

@@ -80,7 +80,18 @@ func TestWire_Protocol(t *testing.T) {
 	big := `{"Name":"w","Description":"` + strings.Repeat("x", 11<<20) + `"}`
 	requireWireError(t, post(t, b, "AWSGlue.UpdateWorkflow", big), 400, "SerializationException", "exceeds the limit")
 
+	// A request that is not AWS JSON is S3's (ListBuckets here); with the
+	// built-in S3 off, it is an unknown Glue operation.
 	resp, err := http.Get(b.url + "/")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode)
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Contains(t, string(raw), "<ListAllMyBucketsResult")
+	cfg := testConfig(t)
+	cfg.S3 = "off"
+	resp, err = http.Get(setupWith(t, cfg).url + "/")
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, 400, resp.StatusCode)

@@ -23,6 +23,9 @@ type Route struct {
 	// Serves reports whether Handler serves an operation; others are
 	// counted as operation "unknown", keeping metric labels bounded.
 	Serves func(op string) bool
+	// Operation, if set, names the operation of a request that has no
+	// X-Amz-Target (S3's REST API), from a bounded set.
+	Operation func(r *http.Request) string
 }
 
 // Serves reports whether the server has a handler for op.
@@ -41,6 +44,10 @@ type RequestObserver interface {
 type FrontDoorConfig struct {
 	// Routes are the services; a request matching none goes to the first.
 	Routes []Route
+	// Rest, if set, serves the requests without an X-Amz-Target header
+	// that are not AWS JSON (whose content type is application/x-amz-json-*
+	// and which go to the first route): the built-in S3's REST API.
+	Rest *Route
 	// Guard wraps the services' handlers, for authentication; nil: none.
 	// serviceOf names the signing service of a request.
 	Guard func(next http.Handler, serviceOf func(*http.Request) string) http.Handler
@@ -118,7 +125,11 @@ func (f *FrontDoor) route(w http.ResponseWriter, r *http.Request) {
 
 // routeOf returns the route of a request and the operation it names.
 func (f *FrontDoor) routeOf(r *http.Request) (Route, string) {
-	prefix, op, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
+	target := r.Header.Get("X-Amz-Target")
+	if target == "" && f.cfg.Rest != nil && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-amz-json") {
+		return *f.cfg.Rest, f.cfg.Rest.Operation(r)
+	}
+	prefix, op, _ := strings.Cut(target, ".")
 	for _, rt := range f.cfg.Routes {
 		if rt.Prefix == prefix {
 			return rt, op
@@ -160,7 +171,10 @@ func (f *FrontDoor) observe(w http.ResponseWriter, r *http.Request) {
 	if rt.Serves == nil || !rt.Serves(op) {
 		op = "unknown"
 	}
-	ids := requestIDs(r)
+	var ids []any
+	if rt.Operation == nil {
+		ids = requestIDs(r)
+	}
 	w.Header().Set("x-amzn-RequestId", newRequestID())
 	sw := &statusWriter{ResponseWriter: w}
 	var principal string

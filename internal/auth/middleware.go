@@ -26,8 +26,15 @@ func NewMiddleware(next http.Handler, v *Verifier, serviceOf func(*http.Request)
 }
 
 // ServeHTTP verifies the request and serves it, or answers the rejection.
+// Requests to S3 ("s3") are verified and answered as S3 does (VerifyS3,
+// WriteS3Rejection).
 func (m *Middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	key, err := m.verifier.Verify(r, m.serviceOf(r))
+	service := m.serviceOf(r)
+	verify, write := func(r *http.Request) (Key, error) { return m.verifier.Verify(r, service) }, writeRejection
+	if service == "s3" {
+		verify, write = m.verifier.VerifyS3, WriteS3Rejection
+	}
+	key, err := verify(r)
 	if err == nil {
 		m.next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), key.Name)))
 		return
@@ -37,9 +44,11 @@ func (m *Middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rej = reject(InvalidSignature, "%v", err)
 	}
 	m.log.Info("request rejected: authentication failed", "code", rej.Code, "reason", rej.Message,
-		"key", key.Name, "remote", r.RemoteAddr, "target", r.Header.Get("X-Amz-Target"))
-	WriteRejection(w, rej)
+		"key", key.Name, "remote", r.RemoteAddr, "service", service, "target", r.Header.Get("X-Amz-Target"))
+	write(w, r, rej)
 }
+
+func writeRejection(w http.ResponseWriter, _ *http.Request, rej *Rejection) { WriteRejection(w, rej) }
 
 // WriteRejection answers a rejection as AWS's JSON services do.
 func WriteRejection(w http.ResponseWriter, rej *Rejection) {

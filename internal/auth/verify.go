@@ -33,18 +33,24 @@ type Verifier struct {
 	clock   Clock
 	maxBody int64
 	signer  *v4.Signer
+	// s3Signer signs as S3 does: the path is escaped once, not twice.
+	s3Signer *v4.Signer
 }
 
 // NewVerifier returns a Verifier accepting keys, reading at most maxBody
 // bytes of a request body to check its payload hash.
 func NewVerifier(keys Keys, clock Clock, maxBody int64) *Verifier {
-	return &Verifier{keys: keys, clock: clock, maxBody: maxBody, signer: v4.NewSigner()}
+	return &Verifier{keys: keys, clock: clock, maxBody: maxBody, signer: v4.NewSigner(),
+		s3Signer: v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })}
 }
 
 // Rejection is why a request was refused, in AWS's terms.
 type Rejection struct {
 	Code    string
 	Message string
+	// skewed marks a request whose time is too far from the server's
+	// (S3 answers RequestTimeTooSkewed).
+	skewed bool
 }
 
 func (r *Rejection) Error() string { return r.Code + ": " + r.Message }
@@ -61,6 +67,9 @@ const (
 func reject(code, format string, args ...any) *Rejection {
 	return &Rejection{Code: code, Message: fmt.Sprintf(format, args...)}
 }
+
+// missingToken is what AWS says of a request without a signature.
+const missingToken = "Missing Authentication Token"
 
 // signature is the parsed Authorization header.
 type signature struct {
@@ -95,19 +104,7 @@ func parseAuthorization(h string) (*signature, error) {
 // else here (parsing the Authorization header, checking the scope, the
 // clock skew and the payload hash, comparing) is hand-written.
 func (v *Verifier) Verify(r *http.Request, service string) (Key, error) {
-	h := r.Header.Get("Authorization")
-	if h == "" {
-		return Key{}, reject(MissingToken, "Missing Authentication Token")
-	}
-	sig, err := parseAuthorization(h)
-	if err != nil {
-		return Key{}, err
-	}
-	key, ok := v.keys[sig.accessKey]
-	if !ok {
-		return Key{}, reject(UnrecognizedClient, "The security token included in the request is invalid.")
-	}
-	at, err := v.checkTime(r, sig)
+	sig, key, at, err := v.headerSignature(r)
 	if err != nil {
 		return key, err
 	}
@@ -118,8 +115,41 @@ func (v *Verifier) Verify(r *http.Request, service string) (Key, error) {
 	if err != nil {
 		return key, err
 	}
-	if err := v.checkSignature(r, sig, key, body, at); err != nil {
+	hash, err := payloadHash(r, body)
+	if err != nil {
+		return key, reject(InvalidSignature, "The provided 'x-amz-content-sha256' header does not match what was computed.")
+	}
+	if err := checkSignature(v.signer, r, sig, key, hash, at); err != nil {
 		return key, err
+	}
+	return key, nil
+}
+
+// headerSignature parses the signature in r's Authorization header and
+// returns it with the key it names and the request's time, checked
+// against the clock.
+func (v *Verifier) headerSignature(r *http.Request) (*signature, Key, time.Time, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return nil, Key{}, time.Time{}, reject(MissingToken, missingToken)
+	}
+	sig, err := parseAuthorization(h)
+	if err != nil {
+		return nil, Key{}, time.Time{}, err
+	}
+	key, err := v.keyOf(sig.accessKey)
+	if err != nil {
+		return nil, key, time.Time{}, err
+	}
+	at, err := v.checkTime(r, sig)
+	return sig, key, at, err
+}
+
+// keyOf returns the key whose access key id is id.
+func (v *Verifier) keyOf(id string) (Key, error) {
+	key, ok := v.keys[id]
+	if !ok {
+		return Key{}, reject(UnrecognizedClient, "The security token included in the request is invalid.")
 	}
 	return key, nil
 }
@@ -136,18 +166,23 @@ func (v *Verifier) checkTime(r *http.Request, sig *signature) (time.Time, error)
 	now := v.clock.Now().UTC()
 	const format = "20060102T150405Z"
 	if at.Before(now.Add(-MaxSkew)) {
-		return at, reject(InvalidSignature, "Signature expired: %s is now earlier than %s (%s - 15 min.)",
-			date, now.Add(-MaxSkew).Format(format), now.Format(format))
+		return at, skewed(reject(InvalidSignature, "Signature expired: %s is now earlier than %s (%s - 15 min.)",
+			date, now.Add(-MaxSkew).Format(format), now.Format(format)))
 	}
 	if at.After(now.Add(MaxSkew)) {
-		return at, reject(InvalidSignature, "Signature not yet current: %s is still later than %s (%s + 15 min.)",
-			date, now.Add(MaxSkew).Format(format), now.Format(format))
+		return at, skewed(reject(InvalidSignature, "Signature not yet current: %s is still later than %s (%s + 15 min.)",
+			date, now.Add(MaxSkew).Format(format), now.Format(format)))
 	}
 	if sig.date != at.Format("20060102") {
 		return at, reject(InvalidSignature, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.",
 			sig.date, at.Format("20060102"), date)
 	}
 	return at, nil
+}
+
+func skewed(r *Rejection) *Rejection {
+	r.skewed = true
+	return r
 }
 
 func checkScope(sig *signature, service string) error {
@@ -199,24 +234,25 @@ func payloadHash(r *http.Request, body []byte) (string, error) {
 	return declared, nil
 }
 
-func (v *Verifier) checkSignature(r *http.Request, sig *signature, key Key, body []byte, at time.Time) error {
-	hash, err := payloadHash(r, body)
-	if err != nil {
-		return reject(InvalidSignature, "The provided 'x-amz-content-sha256' header does not match what was computed.")
-	}
+// checkSignature recomputes the signature of r, whose payload hash is
+// hash, with signer and compares it with the one sig carries.
+func checkSignature(signer *v4.Signer, r *http.Request, sig *signature, key Key, hash string, at time.Time) error {
 	c := signedCopy(r, sig.signedHeaders)
 	creds := aws.Credentials{AccessKeyID: key.AccessKey, SecretAccessKey: key.Secret}
-	if err := v.signer.SignHTTP(context.Background(), creds, c, hash, sig.service, sig.region, at); err != nil {
+	if err := signer.SignHTTP(context.Background(), creds, c, hash, sig.service, sig.region, at); err != nil {
 		return reject(InvalidSignature, "cannot compute the signature: %v", err)
 	}
 	want, err := parseAuthorization(c.Header.Get("Authorization"))
 	if err != nil || !slices.Equal(want.signedHeaders, sig.signedHeaders) ||
 		!hmac.Equal([]byte(want.sig), []byte(sig.sig)) {
-		return reject(InvalidSignature, "The request signature we calculated does not match the signature you provided. "+
-			"Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+		return reject(InvalidSignature, signatureMismatch)
 	}
 	return nil
 }
+
+// signatureMismatch is what AWS says of a wrong signature.
+const signatureMismatch = "The request signature we calculated does not match the signature you provided. " +
+	"Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
 
 // signedCopy returns a body-less copy of r holding only the signed headers:
 // the v4 signer signs every header it is given (host and, when the length

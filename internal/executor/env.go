@@ -10,7 +10,7 @@ import (
 // users, jobs and blueprint generators alike: the allowed part of the
 // server's environment (environ), then extra (Epoxy's endpoints, region and
 // dummy credentials), then a HOME and AWS config and credentials files of
-// Epoxy's own (the files do not exist), so nothing of the server user's
+// Epoxy's own (epoxy serve writes the config file), so nothing of the server user's
 // ~/.aws is read and no server secret is passed on. pythonPath, when set,
 // comes first on PYTHONPATH, before the server's.
 func ProcessEnv(dataDir string, environ, extra []string, pythonPath string) []string {

@@ -93,8 +93,16 @@ func (s *S3) Get(ctx context.Context, uri string, limit int64) ([]byte, error) {
 const maxScript = 64 << 20
 
 // Fetch copies an object to a local file, creating its directory.
-func (s *S3) Fetch(ctx context.Context, uri, dst string) error {
-	b, err := s.Get(ctx, uri, maxScript+1)
+func (s *S3) Fetch(ctx context.Context, uri, dst string) error { return fetch(ctx, s, uri, dst) }
+
+// getter reads at most limit bytes of an object.
+type getter interface {
+	Get(ctx context.Context, uri string, limit int64) ([]byte, error)
+}
+
+// fetch copies the object uri, read with g, to the local file dst.
+func fetch(ctx context.Context, g getter, uri, dst string) error {
+	b, err := g.Get(ctx, uri, maxScript+1)
 	if err != nil {
 		return err
 	}
