@@ -333,7 +333,8 @@ func TestRunWorkflow_Arguments(t *testing.T) {
 	run := waitRunStatus(t, b, "args", runID, types.WorkflowRunStatusCompleted, runWait)
 	jr := onlyJobRun(t, run, "argv")
 	require.Equal(t, types.JobRunStateSucceeded, jr.JobRunState, aws.ToString(jr.ErrorMessage))
-	require.Equal(t, "action-extra", jr.Arguments["--extra"], "the job run records the action's arguments")
+	require.Equal(t, map[string]string{"--mode": "action-mode", "--extra": "action-extra", "--locked": "fixed"}, jr.Arguments,
+		"the job run records the action's arguments as the script got them: NonOverridableArguments win")
 
 	path, args := readArgv(t, dir, aws.ToString(jr.Id))
 	require.Equal(t, script, path, "argv[0] is the script")
@@ -349,7 +350,8 @@ func TestRunWorkflow_Arguments(t *testing.T) {
 	// overlay the defaults the same way; the job id is stable per job.
 	id := startJobRun(t, b, &glue.StartJobRunInput{JobName: aws.String("argv"),
 		Arguments: map[string]string{"--source": "run-src", "--locked": "nope"}})
-	waitJobRunState(t, b, "argv", id, types.JobRunStateSucceeded, runWait)
+	standalone := waitJobRunState(t, b, "argv", id, types.JobRunStateSucceeded, runWait)
+	require.Equal(t, map[string]string{"--source": "run-src", "--locked": "fixed"}, standalone.Arguments)
 	_, args = readArgv(t, dir, id)
 	require.Equal(t, map[string]string{
 		"--JOB_ID": jobID, "--JOB_RUN_ID": id, "--JOB_NAME": "argv",

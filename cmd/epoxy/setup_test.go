@@ -86,9 +86,15 @@ func requireCode(t *testing.T, err error, code string, fragments ...string) {
 func requireValidation(t *testing.T, err error, msg string) {
 	t.Helper()
 	requireCode(t, err, "ValidationException")
+	require.Equal(t, msg, errMessage(t, err))
+}
+
+// errMessage returns the message of the API error err.
+func errMessage(t *testing.T, err error) string {
+	t.Helper()
 	var apiErr smithy.APIError
 	require.ErrorAs(t, err, &apiErr)
-	require.Equal(t, msg, apiErr.ErrorMessage())
+	return apiErr.ErrorMessage()
 }
 
 // javaMap renders a string map as AWS's validation messages do:

@@ -14,7 +14,8 @@ import (
 func (m *machine) newJobRunRecord(job *glue.Job, a glue.Action, trigger, workflow, runID string) *glue.JobRunRecord {
 	now := m.now()
 	r := glue.JobRun{ID: glue.NewID("jr"), JobName: job.Name, TriggerName: trigger, JobRunState: glue.JobRunStarting,
-		StartedOn: now, LastModifiedOn: now, Arguments: a.Arguments, Timeout: job.Timeout, MaxCapacity: job.MaxCapacity,
+		StartedOn: now, LastModifiedOn: now, Arguments: job.RunArguments(a.Arguments), Timeout: job.Timeout,
+		AllocatedCapacity: job.AllocatedCapacity, MaxCapacity: job.MaxCapacity,
 		WorkerType: job.WorkerType, NumberOfWorkers: job.NumberOfWorkers, GlueVersion: job.GlueVersion,
 		SecurityConfiguration: job.SecurityConfiguration, NotificationProperty: job.NotificationProperty,
 		JobMode: job.JobMode, JobRunQueuingEnabled: job.JobRunQueuingEnabled, ExecutionClass: job.ExecutionClass,
