@@ -114,8 +114,8 @@ func operationsDoc(all, subset, served []string) string {
 	fmt.Fprintf(&b, "## Served (%d)\n\n%s\n\n", len(served), strings.Join(quoted(served), ", "))
 	fmt.Fprintf(&b, "## Not served (%d)\n\n", len(notServed)+len(unhandled))
 	b.WriteString("Calling one of these answers HTTP 400 with `__type` `UnknownOperationException`; the AWS CLI prints\n" +
-		"`An error occurred (UnknownOperationException) when calling the GetTables operation: unknown operation \"AWSGlue.GetTables\" ...`,\n" +
-		"and boto3 raises `ClientError` with that code.\n\n")
+		"`An error occurred (UnknownOperationException) when calling the GetTables operation: Epoxy does not implement the Glue operation GetTables (\"AWSGlue.GetTables\"); ...`,\n" +
+		"and boto3 raises `ClientError` with that code. `epoxy help operations` prints both lists.\n\n")
 	if len(unhandled) > 0 {
 		fmt.Fprintf(&b, "In the embedded model subset (`internal/model/glue-subset.json`) but without a handler yet: %s.\n\n",
 			strings.Join(quoted(unhandled), ", "))

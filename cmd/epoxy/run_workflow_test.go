@@ -344,6 +344,7 @@ func TestRunWorkflow_Arguments(t *testing.T) {
 		"--JOB_ID": jobID, "--JOB_RUN_ID": aws.ToString(jr.Id), "--JOB_NAME": "argv",
 		"--WORKFLOW_NAME": "args", "--WORKFLOW_RUN_ID": runID,
 		"--source": "default-src", "--mode": "action-mode", "--enable-metrics": "", "--extra": "action-extra", "--locked": "fixed",
+		"--job-bookmark-option": "job-bookmark-disable", // Glue passes the option when nothing sets it
 	}, args)
 
 	// Outside a workflow: no workflow arguments; StartJobRun's Arguments
@@ -356,6 +357,7 @@ func TestRunWorkflow_Arguments(t *testing.T) {
 	require.Equal(t, map[string]string{
 		"--JOB_ID": jobID, "--JOB_RUN_ID": id, "--JOB_NAME": "argv",
 		"--source": "run-src", "--mode": "default-mode", "--enable-metrics": "", "--locked": "fixed",
+		"--job-bookmark-option": "job-bookmark-disable",
 	}, args)
 }
 

@@ -29,7 +29,8 @@ func (m *machine) newJobRunRecord(job *glue.Job, a glue.Action, trigger, workflo
 	if a.NotificationProperty != nil {
 		r.NotificationProperty = a.NotificationProperty
 	}
-	return &glue.JobRunRecord{JobRun: r, WorkflowName: workflow, WorkflowRunID: runID, Action: a}
+	return &glue.JobRunRecord{JobRun: r, WorkflowName: workflow, WorkflowRunID: runID, Action: a,
+		Bookmarked: glue.Bookmarked(job.MergeArguments(a.Arguments))}
 }
 
 // startJob creates the job run an action asks for. A deleted job gives a run

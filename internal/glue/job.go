@@ -106,9 +106,11 @@ func (j *Job) Validate() error {
 // MergeArguments returns the arguments a run of the job passes to its
 // script, as Glue merges them: the job's DefaultArguments, overlaid by the
 // run's (or the trigger action's) arguments, with NonOverridableArguments
-// always winning.
+// always winning. Like Glue, it passes --job-bookmark-option
+// job-bookmark-disable when none of them sets the option.
 func (j *Job) MergeArguments(run map[string]string) map[string]string {
-	out := make(map[string]string, len(j.DefaultArguments)+len(run)+len(j.NonOverridableArguments))
+	out := make(map[string]string, len(j.DefaultArguments)+len(run)+len(j.NonOverridableArguments)+1)
+	out[BookmarkArgument] = BookmarkDisable
 	for k, v := range j.DefaultArguments {
 		out[k] = v
 	}

@@ -9,7 +9,7 @@
 // The suite checks the contract documented in package store: the five
 // definition collections, tags, list filters and keyset pages; workflow
 // runs, job runs, crawls and blueprint runs (Seq, newest-first pages,
-// state queries, deletion by owner); firings, schedules and events; full
+// state queries, deletion by owner); firings, schedules, events and job bookmarks; full
 // round trips of every stored type; and the transaction guarantees
 // (rollback, snapshots, serialised updates).
 package storetest
@@ -105,6 +105,10 @@ func Exercise(t *testing.T, open OpenFunc) {
 	t.Run("Events", func(t *testing.T) {
 		t.Parallel()
 		testEvents(t, open)
+	})
+	t.Run("JobBookmarks", func(t *testing.T) {
+		t.Parallel()
+		testJobBookmarks(t, open)
 	})
 }
 
