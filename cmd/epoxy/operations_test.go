@@ -183,3 +183,32 @@ func TestBehaviourDoc_ListsServedOperations(t *testing.T) {
 	sort.Strings(listed)
 	require.Equal(t, served, listed)
 }
+
+// Ensure `epoxy help operations` lists exactly what a wired server serves,
+// and every other operation of the full Glue model as not implemented.
+func TestHelpOperations(t *testing.T) {
+	t.Parallel()
+	all := allGlueOperations(t)
+	served := servedOperations(t, append(slices.Clone(all), extensionOperations...))
+	var out, errOut bytes.Buffer
+	require.NoError(t, run(t.Context(), []string{"help", "operations"}, &out, &errOut))
+	served2, unserved, ok := strings.Cut(out.String(), "\nNot implemented")
+	require.True(t, ok, out.String())
+	listed := func(s string) []string {
+		var ops []string
+		for _, line := range strings.Split(s, "\n") {
+			if strings.HasPrefix(line, "  ") {
+				ops = append(ops, strings.TrimSpace(line))
+			}
+		}
+		return ops
+	}
+	require.Equal(t, served, listed(served2))
+	var notServed []string
+	for _, op := range all {
+		if !slices.Contains(served, op) {
+			notServed = append(notServed, op)
+		}
+	}
+	require.Equal(t, notServed, listed(unserved))
+}
