@@ -191,7 +191,9 @@ func TestRunWorkflow_FailureBranch(t *testing.T) {
 	require.Equal(t, "if-failed", aws.ToString(rf.TriggerName))
 	require.Equal(t, []types.Predecessor{{JobName: aws.String("a"), RunId: ra.Id}}, rf.PredecessorRuns)
 
-	require.Nil(t, graphNode(t, run.Graph, types.NodeTypeJob, "on-success").JobDetails, "the SUCCEEDED branch never ran: no details")
+	details := graphNode(t, run.Graph, types.NodeTypeJob, "on-success").JobDetails
+	require.NotNil(t, details, "JOB nodes carry JobDetails, as Glue returns them")
+	require.Empty(t, details.JobRuns, "the SUCCEEDED branch never ran: no job runs")
 	require.Empty(t, allJobRuns(t, b, "on-success"))
 }
 
