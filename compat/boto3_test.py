@@ -6,13 +6,15 @@ relies on beyond "the call returns":
 
 * modeled exceptions are raised as their botocore classes
   (client.exceptions.EntityNotFoundException, AlreadyExistsException,
-  InvalidInputException) with the right Error.Code and a Message naming the
-  offending member: missing workflow/job/trigger/crawler; duplicate
-  workflow/job; an invalid name (newline); CONDITIONAL trigger without
+  InvalidInputException, ValidationException) with the right Error.Code and
+  a Message naming the offending member: missing workflow/job/trigger/crawler;
+  duplicate workflow/job; an invalid name (newline, ValidationException in
+  AWS's exact words); CONDITIONAL trigger without
   Predicate; SCHEDULED trigger without Schedule or with an invalid
   cron(...); StartOnCreation on an ON_DEMAND trigger; a second start trigger
   in one workflow; three crawler actions; a CONDITIONAL trigger that watches
-  and starts the same job; more than 50 tags;
+  and starts the same job; more than 50 tags (ValidationException on
+  CreateWorkflow, InvalidInputException on TagResource);
 * pagination through botocore paginators (ListWorkflows, GetJobs, ListJobs,
   GetTriggers, ListTriggers) and manual NextToken loops (ListCrawlers,
   GetCrawlers): every item seen once, in name order, pages no bigger than
@@ -151,8 +153,13 @@ class InvalidInputTests(GlueTestCase):
                                 call, *members, **kwargs)
 
     def test_name_with_newline(self):
+        # A model constraint: AWS's ValidationException, in AWS's words.
         n = unique("nl") + "\nx"
-        self.invalid(self.c.create_workflow, "Name", Name=n)
+        e = self.assertError(self.c.exceptions.ValidationException, "ValidationException", self.c.create_workflow,
+                             Name=n)
+        self.assertEqual(e.response["Error"]["Message"],
+                         "1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: Member must "
+                         "satisfy regular expression pattern: [\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*" % n)
 
     def test_conditional_without_predicate(self):
         j = self.make_job(unique("cj"))
@@ -214,7 +221,11 @@ class InvalidInputTests(GlueTestCase):
     def test_more_than_50_tags_on_create(self):
         n = unique("tags")
         tags = {"k%02d" % i: "v" for i in range(51)}
-        self.invalid(self.c.create_workflow, "Tags", Name=n, Tags=tags)
+        e = self.assertError(self.c.exceptions.ValidationException, "ValidationException", self.c.create_workflow,
+                             Name=n, Tags=tags)
+        self.assertEqual(e.response["Error"]["Message"],
+                         "1 validation error detected: Value '{%s}' at 'tags' failed to satisfy constraint: Member "
+                         "must have length less than or equal to 50" % ", ".join("%s=v" % k for k in sorted(tags)))
         with self.assertRaises(self.c.exceptions.EntityNotFoundException):
             self.c.get_workflow(Name=n)
 

@@ -9,7 +9,7 @@
 #   get-blueprint-runs, get-workflow (BlueprintDetails, graph), a run of the
 #   created workflow to COMPLETED, list-blueprints (--tags), batch-get-blueprints
 #   (MissingBlueprints), start-blueprint-run refusals (InvalidInputException,
-#   EntityNotFoundException), update-blueprint (to a new version, then to a
+#   ValidationException, EntityNotFoundException), update-blueprint (to a new version, then to a
 #   broken one: FAILED, LastActiveDefinition kept), delete-blueprint.
 #
 # Protocol (as cli_test.sh): one line per check, "ok - <desc>" or
@@ -173,7 +173,8 @@ check_err "start-blueprint-run without a mandatory parameter: InvalidInputExcept
 check_err "start-blueprint-run with an unknown parameter: InvalidInputException" InvalidInputException \
     glue start-blueprint-run --blueprint-name "$BP" --role-arn "$ROLE" \
     --parameters "{\"WorkflowName\": \"${P}-x\", \"Script\": \"/x.py\", \"Nope\": 1}"
-check_err "start-blueprint-run with a bad role ARN: InvalidInputException" InvalidInputException \
+check_err "start-blueprint-run with a bad role ARN: ValidationException (the model's pattern)" \
+    "ValidationException) when calling the StartBlueprintRun operation: 1 validation error detected: Value 'not-a-role' at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:aws[^:]*:iam::[0-9]*:role/.+" \
     glue start-blueprint-run --blueprint-name "$BP" --parameters "$PARAMS" --role-arn "not-a-role"
 check_err "start-blueprint-run of a missing blueprint: EntityNotFoundException" EntityNotFoundException \
     glue start-blueprint-run --blueprint-name "${P}-none" --parameters "$PARAMS" --role-arn "$ROLE"

@@ -14,7 +14,8 @@
 #              delete
 #   tags:      tag-resource, untag-resource, get-tags on workflow and job ARNs
 #   errors:    exit status 254/255 with EntityNotFoundException (get-workflow of
-#              a missing name) and InvalidInputException (256-character name)
+#              a missing name) and ValidationException (256-character name, AWS's
+#              exact message)
 #
 # Protocol: one line per check, "ok - <desc>" or "not ok - <desc>" (followed
 # by "#"-prefixed diagnostics), and as the very last line
@@ -213,8 +214,9 @@ glue delete-job --job-name "$J1" >/dev/null 2>&1 || true
 # --- error paths ---------------------------------------------------------------
 check_err "get-workflow of a missing name: exit 254/255, EntityNotFoundException" \
     EntityNotFoundException glue get-workflow --name "${P}-missing"
-check_err "create-workflow with a 256-character name: InvalidInputException" \
-    InvalidInputException glue create-workflow --name "$(printf 'w%.0s' $(seq 256))"
+check_err "create-workflow with a 256-character name: ValidationException" \
+    "ValidationException) when calling the CreateWorkflow operation: 1 validation error detected: Value '$(printf 'w%.0s' $(seq 256))' at 'name' failed to satisfy constraint: Member must have length less than or equal to 255" \
+    glue create-workflow --name "$(printf 'w%.0s' $(seq 256))"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -6,6 +6,12 @@
 #   compat/cli_test.sh    - the AWS CLI (`aws glue ...`)
 #   compat/boto3_test.py  - boto3 (unittest)
 #   compat/boto3_workflow_test.py - boto3: a multi-job workflow run to COMPLETED
+#   compat/boto3_fidelity_test.py - boto3: where Epoxy answers as AWS Glue does
+#                                   in detail (ValidationException, capacity,
+#                                   job-run records, graphs, bookmarks, ...)
+#   compat/js/glue_test.mjs - the AWS SDK for JavaScript v3: exception classes
+#                             (installed into compat/js with `npm ci` from the
+#                             committed package-lock.json when missing)
 #   compat/cli_blueprint_test.sh - the AWS CLI: blueprints registered and run
 #   compat/logs_test.sh   - the AWS CLI and boto3: job output through the Logs API
 #   compat/examples_test.sh - every script in examples/ (the README's snippets)
@@ -37,6 +43,12 @@ command -v aws >/dev/null 2>&1 || die "the AWS CLI ('aws') is not on PATH; insta
 command -v python3 >/dev/null 2>&1 || die "python3 is not on PATH"
 python3 -c 'import boto3' >/dev/null 2>&1 || die "python3 cannot import boto3; install boto3 to run the compatibility suite"
 command -v go >/dev/null 2>&1 || die "go is not on PATH; it is needed to build epoxy"
+command -v node >/dev/null 2>&1 || die "node is not on PATH; it runs the JavaScript SDK check"
+command -v npm >/dev/null 2>&1 || die "npm is not on PATH; it installs the JavaScript SDK (compat/js)"
+if [ ! -d "$compat/js/node_modules/@aws-sdk/client-glue" ]; then
+    echo "# installing the JavaScript SDK into compat/js (npm ci)"
+    (cd "$compat/js" && npm ci --no-audit --no-fund) || die "npm ci in compat/js failed"
+fi
 
 start=$(date +%s)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/epoxy-compat.XXXXXX")
@@ -126,6 +138,8 @@ run_suite() {
 run_suite cli bash "$compat/cli_test.sh"
 run_suite boto3 python3 "$compat/boto3_test.py"
 run_suite boto3 python3 "$compat/boto3_workflow_test.py"
+run_suite boto3-fidelity python3 "$compat/boto3_fidelity_test.py"
+run_suite js env NODE_NO_WARNINGS=1 node "$compat/js/glue_test.mjs"
 run_suite cli-blueprint bash "$compat/cli_blueprint_test.sh"
 run_suite logs bash "$compat/logs_test.sh"
 run_suite examples bash "$compat/examples_test.sh"

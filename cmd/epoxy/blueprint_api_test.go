@@ -156,21 +156,23 @@ func TestBlueprint_Lifecycle(t *testing.T) {
 	require.Empty(t, batch.MissingBlueprints)
 
 	// Names and locations outside the model's patterns.
-	for _, bad := range []string{"bad name", "bad/name", "bäd", strings.Repeat("n", 129)} {
+	for _, bad := range []string{"bad name", "bad/name", "bäd"} {
 		_, err = b.client.CreateBlueprint(ctx, &glue.CreateBlueprintInput{Name: aws.String(bad), BlueprintLocation: aws.String(src)})
-		requireCode(t, err, "InvalidInputException", "Name")
+		requireValidation(t, err, "1 validation error detected: Value '"+bad+"' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+")
 	}
+	_, err = b.client.CreateBlueprint(ctx, &glue.CreateBlueprintInput{Name: aws.String(strings.Repeat("n", 129)), BlueprintLocation: aws.String(src)})
+	requireValidation(t, err, "1 validation error detected: Value '"+strings.Repeat("n", 129)+"' at 'name' failed to satisfy constraint: Member must have length less than or equal to 128")
 	// The model checks the pattern where the shape is OrchestrationNameString
 	// (GetBlueprint and DeleteBlueprint take a plain NameString).
 	_, err = b.client.BatchGetBlueprints(ctx, &glue.BatchGetBlueprintsInput{Names: []string{"bad name"}})
-	requireCode(t, err, "InvalidInputException", "Names")
+	requireValidation(t, err, "1 validation error detected: Value 'bad name' at 'names.1.member' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+")
 	_, err = b.client.GetBlueprintRun(ctx, &glue.GetBlueprintRunInput{BlueprintName: aws.String("bad name"), RunId: aws.String("r")})
-	requireCode(t, err, "InvalidInputException", "BlueprintName")
+	requireValidation(t, err, "1 validation error detected: Value 'bad name' at 'blueprintName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+")
 	_, err = b.client.GetBlueprint(ctx, &glue.GetBlueprintInput{Name: aws.String("bad name")})
 	requireCode(t, err, "EntityNotFoundException", "bad name")
 	for _, bad := range []string{"relative/blueprint.zip", "http://host/blueprint.zip", "s3://bucket-only"} {
 		_, err = b.client.CreateBlueprint(ctx, &glue.CreateBlueprintInput{Name: aws.String("loc"), BlueprintLocation: aws.String(bad)})
-		requireCode(t, err, "InvalidInputException", "BlueprintLocation")
+		requireValidation(t, err, "1 validation error detected: Value '"+bad+"' at 'blueprintLocation' failed to satisfy constraint: Member must satisfy regular expression pattern: ^s3://([^/]+)/([^/]+/)*([^/]+)$")
 	}
 	_, err = b.client.GetBlueprint(ctx, &glue.GetBlueprintInput{Name: aws.String("loc")})
 	requireCode(t, err, "EntityNotFoundException", "loc")

@@ -133,13 +133,13 @@ func TestBlueprintRun_Parameters(t *testing.T) {
 	ctx := context.Background()
 	_, err := b.client.StartBlueprintRun(ctx, &glue.StartBlueprintRunInput{BlueprintName: aws.String("params"),
 		Parameters: aws.String(bpParams(t, base)), RoleArn: aws.String("not-a-role-arn")})
-	requireCode(t, err, "InvalidInputException", "RoleArn")
+	requireValidation(t, err, "1 validation error detected: Value 'not-a-role-arn' at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:aws[^:]*:iam::[0-9]*:role/.+")
 	_, err = b.client.StartBlueprintRun(ctx, &glue.StartBlueprintRunInput{BlueprintName: aws.String("no-such-blueprint"),
 		Parameters: aws.String(bpParams(t, base)), RoleArn: aws.String(bpRole)})
 	requireCode(t, err, "EntityNotFoundException", "no-such-blueprint")
 	_, err = b.client.StartBlueprintRun(ctx, &glue.StartBlueprintRunInput{BlueprintName: aws.String("bad name"),
 		Parameters: aws.String(bpParams(t, base)), RoleArn: aws.String(bpRole)})
-	requireCode(t, err, "InvalidInputException", "BlueprintName")
+	requireValidation(t, err, "1 validation error detected: Value 'bad name' at 'blueprintName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+")
 
 	runs, err := b.client.GetBlueprintRuns(ctx, &glue.GetBlueprintRunsInput{BlueprintName: aws.String("params")})
 	require.NoError(t, err)

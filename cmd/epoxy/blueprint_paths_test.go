@@ -42,7 +42,7 @@ func TestBlueprint_UnsafeNamesTouchNoFiles(t *testing.T) {
 	}
 	_, err := b.client.CreateBlueprint(ctx, &glue.CreateBlueprintInput{Name: aws.String("a/b"),
 		BlueprintLocation: aws.String(writeArchive(t, lcArchive(t)))})
-	requireCode(t, err, "InvalidInputException", "Name")
+	requireValidation(t, err, "1 validation error detected: Value 'a/b' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+")
 
 	for _, name := range []string{"..", ".", "../../x", "a/b", "../sibling", "keep/..", "ghost", "/"} {
 		_, err := b.client.DeleteBlueprint(ctx, &glue.DeleteBlueprintInput{Name: aws.String(name)})

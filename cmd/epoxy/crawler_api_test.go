@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -69,8 +70,8 @@ func TestCrawler_Errors(t *testing.T) {
 	requireCode(t, err, "InvalidInputException", "Schedule")
 	_, err = b.client.CreateCrawler(ctx, &glue.CreateCrawlerInput{Name: aws.String("d"), Role: aws.String("r"),
 		Targets:     &types.CrawlerTargets{S3Targets: []types.S3Target{{Path: aws.String("/x")}}},
-		TablePrefix: aws.String(string(make([]byte, 129)))})
-	requireCode(t, err, "InvalidInputException", "'TablePrefix'")
+		TablePrefix: aws.String(strings.Repeat("p", 129))})
+	requireValidation(t, err, "1 validation error detected: Value '"+strings.Repeat("p", 129)+"' at 'tablePrefix' failed to satisfy constraint: Member must have length less than or equal to 128")
 	_, err = b.client.UpdateCrawler(ctx, &glue.UpdateCrawlerInput{Name: aws.String("ghost")})
 	requireCode(t, err, "EntityNotFoundException")
 
@@ -108,7 +109,7 @@ func TestTags(t *testing.T) {
 	_, err = b.client.GetTags(ctx, &glue.GetTagsInput{ResourceArn: aws.String("arn:aws:glue:us-east-1:123456789012:workflow/ghost")})
 	requireCode(t, err, "EntityNotFoundException")
 	_, err = b.client.GetTags(ctx, &glue.GetTagsInput{ResourceArn: aws.String("arn:aws:s3:::bucket")})
-	requireCode(t, err, "InvalidInputException", "ResourceArn")
+	requireValidation(t, err, "1 validation error detected: Value 'arn:aws:s3:::bucket' at 'resourceArn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:aws(-(cn|us-gov|iso(-[bef])?))?:glue:.*")
 	_, err = b.client.GetTags(ctx, &glue.GetTagsInput{ResourceArn: aws.String("arn:aws:glue:us-east-1:999999999999:workflow/w")})
 	requireCode(t, err, "EntityNotFoundException", "account")
 

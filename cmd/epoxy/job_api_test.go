@@ -94,17 +94,22 @@ func TestJob_Validation(t *testing.T) {
 		frag string
 	}{
 		{"bad python version", &glue.CreateJobInput{Name: aws.String("a"), Role: aws.String("r"),
-			Command: &types.JobCommand{Name: aws.String("pythonshell"), PythonVersion: aws.String("4")}}, "'Command.PythonVersion'"},
+			Command: &types.JobCommand{Name: aws.String("pythonshell"), PythonVersion: aws.String("4")}},
+			"Value '4' at 'command.pythonVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([2-3]|3[.]9)$"},
 		{"bad worker type", &glue.CreateJobInput{Name: aws.String("a"), Role: aws.String("r"), Command: cmd,
-			WorkerType: types.WorkerType("G.99X"), NumberOfWorkers: aws.Int32(2)}, "'WorkerType'"},
-		{"timeout zero", &glue.CreateJobInput{Name: aws.String("a"), Role: aws.String("r"), Command: cmd, Timeout: aws.Int32(0)}, "'Timeout'"},
-		{"bad glue version", &glue.CreateJobInput{Name: aws.String("a"), Role: aws.String("r"), Command: cmd, GlueVersion: aws.String("four")}, "'GlueVersion'"},
-		{"bad maintenance window", &glue.CreateJobInput{Name: aws.String("a"), Role: aws.String("r"), Command: cmd, MaintenanceWindow: aws.String("Someday")}, "'MaintenanceWindow'"},
+			WorkerType: types.WorkerType("G.99X"), NumberOfWorkers: aws.Int32(2)},
+			"Value 'G.99X' at 'workerType' failed to satisfy constraint: Member must satisfy enum value set: [Standard, G.1X, G.2X, G.025X, G.4X, G.8X, Z.2X]"},
+		{"timeout zero", &glue.CreateJobInput{Name: aws.String("a"), Role: aws.String("r"), Command: cmd, Timeout: aws.Int32(0)},
+			"Value '0' at 'timeout' failed to satisfy constraint: Member must have value greater than or equal to 1"},
+		{"bad glue version", &glue.CreateJobInput{Name: aws.String("a"), Role: aws.String("r"), Command: cmd, GlueVersion: aws.String("four")},
+			"Value 'four' at 'glueVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(\\w+\\.)+\\w+$"},
+		{"bad maintenance window", &glue.CreateJobInput{Name: aws.String("a"), Role: aws.String("r"), Command: cmd, MaintenanceWindow: aws.String("Someday")},
+			"Value 'Someday' at 'maintenanceWindow' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(Sun|Mon|Tue|Wed|Thu|Fri|Sat):([01]?[0-9]|2[0-3])$"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := b.client.CreateJob(ctx, c.in)
-			requireCode(t, err, "InvalidInputException", c.frag)
+			requireValidation(t, err, "1 validation error detected: "+c.frag)
 		})
 	}
 	mustJob(t, b, "dup")

@@ -9,7 +9,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
+
+	"github.com/epoxy-run/epoxy/internal/model"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -45,7 +48,7 @@ Commands:
   notify-event  deliver an event to a workflow's EVENT trigger
   migrate   report on or apply the store's schema migrations
   version   print the version
-  help      print this help
+  help      print this help ("epoxy help operations": the Glue operations served and not)
 
 Run "epoxy <command> -h" for the flags of a command.
 `
@@ -72,9 +75,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, versionLine())
 		return nil
 	case "help", "-h", "--help", "-help":
+		if len(args) > 1 && args[1] == "operations" {
+			return printOperations(stdout)
+		}
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
 	return errUsage{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+// printOperations lists the Glue operations Epoxy serves (with its
+// extensions) and those of the Glue model it does not implement.
+func printOperations(w io.Writer) error {
+	m, err := model.Glue()
+	if err != nil {
+		return err
+	}
+	served := append(m.Operations(), "NotifyEvent")
+	slices.Sort(served)
+	fmt.Fprintf(w, "Served (%d):\n", len(served))
+	for _, op := range served {
+		fmt.Fprintln(w, "  "+op)
+	}
+	unserved := m.Unserved()
+	fmt.Fprintf(w, "\nNot implemented (%d; calling one answers UnknownOperationException):\n", len(unserved))
+	for _, op := range unserved {
+		fmt.Fprintln(w, "  "+op)
+	}
+	return nil
 }

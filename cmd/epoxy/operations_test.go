@@ -108,8 +108,8 @@ func operationsDoc(all, subset, served []string) string {
 	fmt.Fprintf(&b, "## Served (%d)\n\n%s\n\n", len(served), strings.Join(quoted(served), ", "))
 	fmt.Fprintf(&b, "## Not served (%d)\n\n", len(notServed)+len(unhandled))
 	b.WriteString("Calling one of these answers HTTP 400 with `__type` `UnknownOperationException`; the AWS CLI prints\n" +
-		"`An error occurred (UnknownOperationException) when calling the GetTables operation: unknown operation \"AWSGlue.GetTables\" ...`,\n" +
-		"and boto3 raises `ClientError` with that code.\n\n")
+		"`An error occurred (UnknownOperationException) when calling the GetTables operation: Epoxy does not implement the Glue operation GetTables (\"AWSGlue.GetTables\"); ...`,\n" +
+		"and boto3 raises `ClientError` with that code. `epoxy help operations` prints both lists.\n\n")
 	if len(unhandled) > 0 {
 		fmt.Fprintf(&b, "In the embedded model subset (`internal/model/glue-subset.json`) but without a handler yet: %s.\n\n",
 			strings.Join(quoted(unhandled), ", "))
@@ -176,4 +176,33 @@ func TestBehaviourDoc_ListsServedOperations(t *testing.T) {
 	}
 	sort.Strings(listed)
 	require.Equal(t, served, listed)
+}
+
+// Ensure `epoxy help operations` lists exactly what a wired server serves,
+// and every other operation of the full Glue model as not implemented.
+func TestHelpOperations(t *testing.T) {
+	t.Parallel()
+	all := allGlueOperations(t)
+	served := servedOperations(t, append(slices.Clone(all), extensionOperations...))
+	var out, errOut bytes.Buffer
+	require.NoError(t, run(t.Context(), []string{"help", "operations"}, &out, &errOut))
+	served2, unserved, ok := strings.Cut(out.String(), "\nNot implemented")
+	require.True(t, ok, out.String())
+	listed := func(s string) []string {
+		var ops []string
+		for _, line := range strings.Split(s, "\n") {
+			if strings.HasPrefix(line, "  ") {
+				ops = append(ops, strings.TrimSpace(line))
+			}
+		}
+		return ops
+	}
+	require.Equal(t, served, listed(served2))
+	var notServed []string
+	for _, op := range all {
+		if !slices.Contains(served, op) {
+			notServed = append(notServed, op)
+		}
+	}
+	require.Equal(t, notServed, listed(unserved))
 }

@@ -146,11 +146,24 @@ func TestRunCrawl_LocalTarget(t *testing.T) {
 	require.Equal(t, types.CrawlerHistoryStateFailed, crawls[0].State)
 	require.Contains(t, aws.ToString(crawls[0].ErrorMessage), missing)
 
-	// An s3:// target fails when the server has no S3 endpoint, saying so.
-	s3Crawler(t, b, "no-endpoint", "s3://bucket/prefix/")
-	_, err = b.client.StartCrawler(ctx, &glue.StartCrawlerInput{Name: aws.String("no-endpoint")})
+	// An s3:// target of a bucket the built-in S3 does not have fails,
+	// saying so.
+	s3Crawler(t, b, "no-bucket", "s3://bucket/prefix/")
+	_, err = b.client.StartCrawler(ctx, &glue.StartCrawlerInput{Name: aws.String("no-bucket")})
 	require.NoError(t, err)
-	c = waitCrawlerReady(t, b, "no-endpoint")
+	c = waitCrawlerReady(t, b, "no-bucket")
+	require.Equal(t, types.LastCrawlStatusFailed, c.LastCrawl.Status)
+	require.Contains(t, aws.ToString(c.LastCrawl.ErrorMessage), "NoSuchBucket")
+
+	// With the built-in S3 off and no --s3-endpoint, an s3:// target fails
+	// saying no endpoint is configured.
+	off := testConfig(t)
+	off.S3 = "off"
+	bo := setupWith(t, off)
+	s3Crawler(t, bo, "no-endpoint", "s3://bucket/prefix/")
+	_, err = bo.client.StartCrawler(ctx, &glue.StartCrawlerInput{Name: aws.String("no-endpoint")})
+	require.NoError(t, err)
+	c = waitCrawlerReady(t, bo, "no-endpoint")
 	require.Equal(t, types.LastCrawlStatusFailed, c.LastCrawl.Status)
 	require.Contains(t, aws.ToString(c.LastCrawl.ErrorMessage), "no S3 endpoint is configured")
 

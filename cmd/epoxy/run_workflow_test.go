@@ -193,7 +193,9 @@ func TestRunWorkflow_FailureBranch(t *testing.T) {
 	require.Equal(t, "if-failed", aws.ToString(rf.TriggerName))
 	require.Equal(t, []types.Predecessor{{JobName: aws.String("a"), RunId: ra.Id}}, rf.PredecessorRuns)
 
-	require.Nil(t, graphNode(t, run.Graph, types.NodeTypeJob, "on-success").JobDetails, "the SUCCEEDED branch never ran: no details")
+	details := graphNode(t, run.Graph, types.NodeTypeJob, "on-success").JobDetails
+	require.NotNil(t, details, "JOB nodes carry JobDetails, as Glue returns them")
+	require.Empty(t, details.JobRuns, "the SUCCEEDED branch never ran: no job runs")
 	require.Empty(t, allJobRuns(t, b, "on-success"))
 }
 
@@ -335,7 +337,8 @@ func TestRunWorkflow_Arguments(t *testing.T) {
 	run := waitRunStatus(t, b, "args", runID, types.WorkflowRunStatusCompleted, runWait)
 	jr := onlyJobRun(t, run, "argv")
 	require.Equal(t, types.JobRunStateSucceeded, jr.JobRunState, aws.ToString(jr.ErrorMessage))
-	require.Equal(t, "action-extra", jr.Arguments["--extra"], "the job run records the action's arguments")
+	require.Equal(t, map[string]string{"--mode": "action-mode", "--extra": "action-extra", "--locked": "fixed"}, jr.Arguments,
+		"the job run records the action's arguments as the script got them: NonOverridableArguments win")
 
 	path, args := readArgv(t, dir, aws.ToString(jr.Id))
 	require.Equal(t, script, path, "argv[0] is the script")
@@ -345,17 +348,20 @@ func TestRunWorkflow_Arguments(t *testing.T) {
 		"--JOB_ID": jobID, "--JOB_RUN_ID": aws.ToString(jr.Id), "--JOB_NAME": "argv",
 		"--WORKFLOW_NAME": "args", "--WORKFLOW_RUN_ID": runID,
 		"--source": "default-src", "--mode": "action-mode", "--enable-metrics": "", "--extra": "action-extra", "--locked": "fixed",
+		"--job-bookmark-option": "job-bookmark-disable", // Glue passes the option when nothing sets it
 	}, args)
 
 	// Outside a workflow: no workflow arguments; StartJobRun's Arguments
 	// overlay the defaults the same way; the job id is stable per job.
 	id := startJobRun(t, b, &glue.StartJobRunInput{JobName: aws.String("argv"),
 		Arguments: map[string]string{"--source": "run-src", "--locked": "nope"}})
-	waitJobRunState(t, b, "argv", id, types.JobRunStateSucceeded, runWait)
+	standalone := waitJobRunState(t, b, "argv", id, types.JobRunStateSucceeded, runWait)
+	require.Equal(t, map[string]string{"--source": "run-src", "--locked": "fixed"}, standalone.Arguments)
 	_, args = readArgv(t, dir, id)
 	require.Equal(t, map[string]string{
 		"--JOB_ID": jobID, "--JOB_RUN_ID": id, "--JOB_NAME": "argv",
 		"--source": "run-src", "--mode": "default-mode", "--enable-metrics": "", "--locked": "fixed",
+		"--job-bookmark-option": "job-bookmark-disable",
 	}, args)
 }
 

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,4 +79,30 @@ func requireCode(t *testing.T, err error, code string, fragments ...string) {
 	for _, f := range fragments {
 		require.Contains(t, apiErr.ErrorMessage(), f)
 	}
+}
+
+// requireValidation asserts that err is AWS's ValidationException for a
+// model constraint, with exactly AWS's message.
+func requireValidation(t *testing.T, err error, msg string) {
+	t.Helper()
+	requireCode(t, err, "ValidationException")
+	require.Equal(t, msg, errMessage(t, err))
+}
+
+// errMessage returns the message of the API error err.
+func errMessage(t *testing.T, err error) string {
+	t.Helper()
+	var apiErr smithy.APIError
+	require.ErrorAs(t, err, &apiErr)
+	return apiErr.ErrorMessage()
+}
+
+// javaMap renders a string map as AWS's validation messages do:
+// {k1=v1, k2=v2}, keys sorted.
+func javaMap(m map[string]string) string {
+	pairs := make([]string, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		pairs = append(pairs, k+"="+m[k])
+	}
+	return "{" + strings.Join(pairs, ", ") + "}"
 }

@@ -18,10 +18,10 @@ import (
 func TestWire_MalformedValues(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	requireWireError(t, post(t, b, "AWSGlue.BatchGetWorkflows", `{"Names":["a",null]}`), 400, "InvalidInputException",
-		"Value null at 'Names[1]' failed to satisfy constraint: Member must not be null")
-	requireWireError(t, post(t, b, "AWSGlue.CreateWorkflow", `{"Name":"w","DefaultRunProperties":{"k":null}}`), 400, "InvalidInputException",
-		`Value null at 'DefaultRunProperties["k"]' failed to satisfy constraint: Member must not be null`)
+	requireWireValidation(t, post(t, b, "AWSGlue.BatchGetWorkflows", `{"Names":["a",null]}`),
+		"1 validation error detected: Value null at 'names.2.member' failed to satisfy constraint: Member must not be null")
+	requireWireValidation(t, post(t, b, "AWSGlue.CreateWorkflow", `{"Name":"w","DefaultRunProperties":{"k":null}}`),
+		"1 validation error detected: Value '{k=null}' at 'defaultRunProperties' failed to satisfy constraint: Map value must satisfy constraint: [Member must not be null]")
 	requireWireError(t, post(t, b, "AWSGlue.CreateWorkflow", `{"Name":"w\ud800"}`), 400, "SerializationException",
 		`member 'Name' contains a lone UTF-16 surrogate \ud800`)
 	requireWireError(t, post(t, b, "AWSGlue.CreateWorkflow", "{\"Name\":\"w\xff\"}"), 400, "SerializationException",
@@ -96,7 +96,7 @@ func mapNames[T any](items []T, name func(T) *string) []string {
 }
 
 // Ensure run properties beyond Epoxy's limits (1000 entries, 128 KiB of
-// keys and values) are refused with InvalidInputException naming the
+// keys and values) are refused with ValidationException naming the
 // member, wherever they enter.
 func TestRunProperties_Limits(t *testing.T) {
 	t.Parallel()
@@ -109,15 +109,15 @@ func TestRunProperties_Limits(t *testing.T) {
 	huge := map[string]string{"k": strings.Repeat("v", 128<<10)}
 
 	_, err := b.client.CreateWorkflow(ctx, &glue.CreateWorkflowInput{Name: aws.String("w"), DefaultRunProperties: huge})
-	requireCode(t, err, "InvalidInputException", "'DefaultRunProperties'", "total size of keys and values less than or equal to 131072 bytes")
+	requireValidation(t, err, "1 validation error detected: Value '"+javaMap(huge)+"' at 'defaultRunProperties' failed to satisfy constraint: Member must have a total size of keys and values less than or equal to 131072 bytes")
 	_, err = b.client.CreateWorkflow(ctx, &glue.CreateWorkflowInput{Name: aws.String("w")})
 	require.NoError(t, err)
 	_, err = b.client.UpdateWorkflow(ctx, &glue.UpdateWorkflowInput{Name: aws.String("w"), DefaultRunProperties: many})
-	requireCode(t, err, "InvalidInputException", "'DefaultRunProperties'", "length less than or equal to 1000")
+	requireValidation(t, err, "1 validation error detected: Value '"+javaMap(many)+"' at 'defaultRunProperties' failed to satisfy constraint: Member must have length less than or equal to 1000")
 	_, err = b.client.StartWorkflowRun(ctx, &glue.StartWorkflowRunInput{Name: aws.String("w"), RunProperties: many})
-	requireCode(t, err, "InvalidInputException", "'RunProperties'", "length less than or equal to 1000")
+	requireValidation(t, err, "1 validation error detected: Value '"+javaMap(many)+"' at 'runProperties' failed to satisfy constraint: Member must have length less than or equal to 1000")
 	_, err = b.client.PutWorkflowRunProperties(ctx, &glue.PutWorkflowRunPropertiesInput{Name: aws.String("w"), RunId: aws.String("wr_x"), RunProperties: huge})
-	requireCode(t, err, "InvalidInputException", "'RunProperties'", "total size")
+	requireValidation(t, err, "1 validation error detected: Value '"+javaMap(huge)+"' at 'runProperties' failed to satisfy constraint: Member must have a total size of keys and values less than or equal to 131072 bytes")
 
 	delete(many, "k0000")
 	_, err = b.client.UpdateWorkflow(ctx, &glue.UpdateWorkflowInput{Name: aws.String("w"), DefaultRunProperties: many})

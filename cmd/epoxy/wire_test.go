@@ -63,17 +63,21 @@ func TestWire_Protocol(t *testing.T) {
 	_, hasDesc := wf["Description"]
 	require.False(t, hasDesc, "null in a request means absent, and absent members are omitted")
 
-	requireWireError(t, post(t, b, "AWSGlue.NoSuchThing", `{}`), 400, "UnknownOperationException", "NoSuchThing")
+	requireWireError(t, post(t, b, "AWSGlue.NoSuchThing", `{}`), 400, "UnknownOperationException",
+		`Unknown operation "AWSGlue.NoSuchThing": AWS Glue has no operation NoSuchThing (X-Amz-Target must be AWSGlue.<Operation>)`)
+	requireWireError(t, post(t, b, "AWSGlue.GetTables", `{}`), 400, "UnknownOperationException",
+		"Epoxy does not implement the Glue operation GetTables (\"AWSGlue.GetTables\"); `epoxy help operations` lists the operations it serves")
 	requireWireError(t, post(t, b, "", `{}`), 400, "UnknownOperationException")
 	requireWireError(t, post(t, b, "AWSGlue.GetWorkflow", `{"Name":`), 400, "SerializationException", "not valid JSON")
 	requireWireError(t, post(t, b, "AWSGlue.GetWorkflow", `[1]`), 400, "SerializationException", "JSON object")
 	requireWireError(t, post(t, b, "AWSGlue.GetWorkflow", `{"Name":42}`), 400, "SerializationException", "'Name'")
 	requireWireError(t, post(t, b, "AWSGlue.GetWorkflow", `{"Name":"w","IncludeGraph":"yes"}`), 400, "SerializationException", "'IncludeGraph'")
-	requireWireError(t, post(t, b, "AWSGlue.GetWorkflow", `{}`), 400, "InvalidInputException", "'Name'", "must not be null")
-	requireWireError(t, post(t, b, "AWSGlue.CreateJob", `{"Name":"j"}`), 400, "InvalidInputException", "2 validation errors", "'Role'", "'Command'")
+	requireWireValidation(t, post(t, b, "AWSGlue.GetWorkflow", `{}`), "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null")
+	requireWireValidation(t, post(t, b, "AWSGlue.CreateJob", `{"Name":"j"}`), "2 validation errors detected: "+
+		"Value null at 'command' failed to satisfy constraint: Member must not be null; Value null at 'role' failed to satisfy constraint: Member must not be null")
 	requireWireError(t, post(t, b, "AWSGlue.CreateTrigger", `{"Name":"t","Type":"ON_DEMAND","Actions":[{"JobName":"x","Timeout":"5"}]}`),
 		400, "SerializationException", "'Actions[0].Timeout'")
-	requireWireError(t, post(t, b, "AWSGlue.ListWorkflows", `{"MaxResults":26}`), 400, "InvalidInputException", "'MaxResults'", "less than or equal to 25")
+	requireWireValidation(t, post(t, b, "AWSGlue.ListWorkflows", `{"MaxResults":26}`), "1 validation error detected: Value '26' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 25")
 	requireWireError(t, post(t, b, "AWSGlue.ListWorkflows", `{"MaxResults":3000000000}`), 400, "SerializationException", "'MaxResults'")
 	requireWireError(t, post(t, b, "AWSGlue.GetWorkflow", `{"Name":"ghost"}`), 400, "EntityNotFoundException", "ghost")
 
@@ -96,4 +100,12 @@ func TestWire_Protocol(t *testing.T) {
 	defer resp.Body.Close()
 	require.Equal(t, 400, resp.StatusCode)
 	require.Equal(t, "application/x-amz-json-1.1", resp.Header.Get("Content-Type"))
+}
+
+// requireWireValidation asserts that r is HTTP 400 ValidationException with
+// exactly AWS's message msg.
+func requireWireValidation(t *testing.T, r wireResponse, msg string) {
+	t.Helper()
+	requireWireError(t, r, 400, "ValidationException")
+	require.Equal(t, msg, r.body["Message"])
 }

@@ -63,9 +63,9 @@ func TestWorkflow_Errors(t *testing.T) {
 	_, err = b.client.UpdateWorkflow(ctx, &glue.UpdateWorkflowInput{Name: aws.String("missing")})
 	requireCode(t, err, "EntityNotFoundException")
 	_, err = b.client.CreateWorkflow(ctx, &glue.CreateWorkflowInput{Name: aws.String(strings.Repeat("n", 256))})
-	requireCode(t, err, "InvalidInputException", "'Name'", "less than or equal to 255")
+	requireValidation(t, err, "1 validation error detected: Value '"+strings.Repeat("n", 256)+"' at 'name' failed to satisfy constraint: Member must have length less than or equal to 255")
 	_, err = b.client.CreateWorkflow(ctx, &glue.CreateWorkflowInput{Name: aws.String("a\nb")})
-	requireCode(t, err, "InvalidInputException", "'Name'", "regular expression pattern")
+	requireValidation(t, err, "1 validation error detected: Value 'a\nb' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*")
 	_, err = b.client.CreateWorkflow(ctx, &glue.CreateWorkflowInput{Name: aws.String("x"), MaxConcurrentRuns: aws.Int32(-1)})
 	requireCode(t, err, "InvalidInputException", "MaxConcurrentRuns")
 	tags := map[string]string{}
@@ -73,7 +73,7 @@ func TestWorkflow_Errors(t *testing.T) {
 		tags[strings.Repeat("k", i+1)] = "v"
 	}
 	_, err = b.client.CreateWorkflow(ctx, &glue.CreateWorkflowInput{Name: aws.String("tagged"), Tags: tags})
-	requireCode(t, err, "InvalidInputException", "'Tags'", "less than or equal to 50")
+	requireValidation(t, err, "1 validation error detected: Value '"+javaMap(tags)+"' at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50")
 }
 
 func TestWorkflow_BatchGet(t *testing.T) {
@@ -91,7 +91,7 @@ func TestWorkflow_BatchGet(t *testing.T) {
 	require.Equal(t, []string{"nope"}, out.MissingWorkflows)
 
 	_, err = b.client.BatchGetWorkflows(ctx, &glue.BatchGetWorkflowsInput{Names: make26()})
-	requireCode(t, err, "InvalidInputException", "'Names'", "less than or equal to 25")
+	requireValidation(t, err, "1 validation error detected: Value '[a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v, w, x, y, z]' at 'names' failed to satisfy constraint: Member must have length less than or equal to 25")
 }
 
 func make26() []string {

@@ -15,6 +15,17 @@ type JobService interface {
 	ListJobs(ctx context.Context, opts glue.ListOptions) ([]*glue.Job, error)
 	JobNames(ctx context.Context, opts glue.ListOptions) ([]string, error)
 	BatchGetJobs(ctx context.Context, names []string) ([]*glue.Job, []string, error)
+	GetJobBookmark(ctx context.Context, name, runID string) (*glue.JobBookmarkEntry, error)
+	ResetJobBookmark(ctx context.Context, name, runID string) (*glue.JobBookmarkEntry, error)
+}
+
+type jobBookmarkIn struct {
+	JobName string
+	RunID   string `json:"RunId"`
+}
+
+type jobBookmarkOut struct {
+	JobBookmarkEntry *glue.JobBookmarkEntry `json:"JobBookmarkEntry"`
 }
 
 type createJobIn struct {
@@ -67,6 +78,14 @@ type batchGetJobsOut struct {
 func jobName(j *glue.Job) string { return j.Name }
 
 func (s *Server) registerJobs(svc JobService) {
+	handle(s, "GetJobBookmark", func(ctx context.Context, in *jobBookmarkIn) (*jobBookmarkOut, error) {
+		e, err := svc.GetJobBookmark(ctx, in.JobName, in.RunID)
+		return &jobBookmarkOut{e}, err
+	})
+	handle(s, "ResetJobBookmark", func(ctx context.Context, in *jobBookmarkIn) (*jobBookmarkOut, error) {
+		e, err := svc.ResetJobBookmark(ctx, in.JobName, in.RunID)
+		return &jobBookmarkOut{e}, err
+	})
 	handle(s, "CreateJob", func(ctx context.Context, in *createJobIn) (*nameOut, error) {
 		return &nameOut{in.Name}, svc.CreateJob(ctx, &in.Job, in.Tags)
 	})

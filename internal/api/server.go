@@ -6,6 +6,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -26,8 +27,9 @@ import (
 // MaxBodyBytes caps the size of a request body.
 const MaxBodyBytes = 10 << 20
 
-// handlerFunc runs one operation on a validated request.
-type handlerFunc func(ctx context.Context, in map[string]any) (any, error)
+// handlerFunc decodes and validates one request body and runs the
+// operation on it.
+type handlerFunc func(ctx context.Context, body []byte) (any, error)
 
 // Config configures a Server.
 type Config struct {
@@ -112,26 +114,31 @@ func New(cfg Config) (*Server, error) {
 // the handler's own type.
 func (s *Server) Handle(name string, h func(ctx context.Context, body json.RawMessage) (any, error)) {
 	s.extensions[name] = true
-	s.handlers[name] = func(ctx context.Context, in map[string]any) (any, error) {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return nil, err
+	s.handlers[name] = func(ctx context.Context, body []byte) (any, error) {
+		if len(bytes.TrimSpace(body)) == 0 {
+			body = []byte("{}")
 		}
-		return h(ctx, b)
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
+			return nil, &model.Error{Kind: model.KindSerialization, Message: "request body is not a valid JSON object"}
+		}
+		return h(ctx, body)
 	}
 }
 
-// handle registers a typed operation: the validated request is unmarshalled
-// into In and fn's result is encoded as the operation's output.
+// handle registers a typed operation of the model: the request is checked
+// against the model and unmarshalled into In once, and fn's result is
+// encoded as the operation's output. New refuses a name the model lacks.
 func handle[In any, Out any](s *Server, name string, fn func(ctx context.Context, in *In) (*Out, error)) {
-	s.handlers[name] = func(ctx context.Context, clean map[string]any) (any, error) {
-		b, err := json.Marshal(clean)
-		if err != nil {
-			return nil, err
-		}
+	mop, ok := s.model.Operation(name)
+	if !ok {
+		s.handlers[name] = nil
+		return
+	}
+	s.handlers[name] = func(ctx context.Context, body []byte) (any, error) {
 		in := new(In)
-		if err := json.Unmarshal(b, in); err != nil {
-			return nil, &model.Error{Kind: model.KindSerialization, Message: "cannot decode request: " + err.Error()}
+		if err := mop.Decode(body, in); err != nil {
+			return nil, err
 		}
 		return fn(ctx, in)
 	}
@@ -148,10 +155,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("panic serving request", "operation", op, "request_id", reqID, "panic", p, "stack", string(debug.Stack()))
-			s.writeError(w, glue.InternalService, "internal error; request id "+reqID)
+			s.writeError(w, glue.InternalService, "internal error, request id "+reqID)
 		}
 	}()
-	status := s.serve(w, r, op)
+	status := s.serve(w, r, op, reqID)
 	s.log.Debug("request", "operation", op, "status", status, "request_id", reqID, "duration", time.Since(start))
 }
 
@@ -165,7 +172,7 @@ func (s *Server) operation(target string) string {
 	return op
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, op string) int {
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, op, reqID string) int {
 	if r.Method == http.MethodGet && (r.URL.Path == "/healthz" || r.URL.Path == "/ping") {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"status":"ok"}`)
@@ -176,7 +183,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op string) int {
 	}
 	h, ok := s.handlers[op]
 	if !ok {
-		return s.writeError(w, "UnknownOperationException", fmt.Sprintf("unknown operation %q (X-Amz-Target must be %s.<Operation>)", r.Header.Get("X-Amz-Target"), s.model.TargetPrefix))
+		return s.writeError(w, "UnknownOperationException", s.unknownOperation(r.Header.Get("X-Amz-Target"), op))
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
@@ -186,30 +193,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op string) int {
 		}
 		return s.writeError(w, "SerializationException", "cannot read request body: "+err.Error())
 	}
-	clean, err := s.decode(op, body)
-	if err != nil {
-		return s.writeErr(w, err)
-	}
 	ctx := glue.WithRegion(r.Context(), s.requestRegion(r))
-	out, err := h(ctx, clean)
+	out, err := h(ctx, body)
 	if err != nil {
-		return s.writeErr(w, err)
+		return s.writeErr(w, err, op, reqID)
 	}
 	return s.writeOutput(w, op, out)
 }
 
-func (s *Server) decode(op string, body []byte) (map[string]any, error) {
-	if mop, ok := s.model.Operation(op); ok {
-		return mop.DecodeInput(body)
+// unknownOperation says why no handler serves an X-Amz-Target: the Glue
+// model has the operation but Epoxy does not implement it, or Glue has no
+// such operation.
+func (s *Server) unknownOperation(target, op string) string {
+	switch {
+	case op == "":
+		return fmt.Sprintf("Unknown operation %q: X-Amz-Target must be %s.<Operation>", target, s.model.TargetPrefix)
+	case s.model.IsUnserved(op):
+		return fmt.Sprintf("Epoxy does not implement the Glue operation %s (%q); `epoxy help operations` lists the operations it serves", op, target)
 	}
-	var v map[string]any
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return map[string]any{}, nil
-	}
-	if err := json.Unmarshal(body, &v); err != nil {
-		return nil, &model.Error{Kind: model.KindSerialization, Message: "request body is not a valid JSON object: " + err.Error()}
-	}
-	return v, nil
+	return fmt.Sprintf("Unknown operation %q: AWS Glue has no operation %s (X-Amz-Target must be %s.<Operation>)", target, op, s.model.TargetPrefix)
 }
 
 func (s *Server) writeOutput(w http.ResponseWriter, op string, out any) int {
@@ -232,8 +234,9 @@ func (s *Server) writeOutput(w http.ResponseWriter, op string, out any) int {
 
 // writeErr maps an error from decoding or from a service to Glue's error
 // shape. Errors that carry no Glue code are internal faults: they are logged
-// and reported as InternalServiceException without their details.
-func (s *Server) writeErr(w http.ResponseWriter, err error) int {
+// with the operation and request id, and reported as InternalServiceException
+// naming only the request id.
+func (s *Server) writeErr(w http.ResponseWriter, err error, op, reqID string) int {
 	var me *model.Error
 	if errors.As(err, &me) {
 		return s.writeError(w, glue.ErrorCode(me.Kind), me.Message)
@@ -245,8 +248,8 @@ func (s *Server) writeErr(w http.ResponseWriter, err error) int {
 	if errors.Is(err, context.Canceled) {
 		return s.writeError(w, glue.OperationTimeout, "request cancelled")
 	}
-	s.log.Error("internal error", "err", err)
-	return s.writeError(w, glue.InternalService, "internal error: "+err.Error())
+	s.log.Error("internal error", "operation", op, "request_id", reqID, "err", err)
+	return s.writeError(w, glue.InternalService, "internal error, request id "+reqID)
 }
 
 func (s *Server) writeError(w http.ResponseWriter, code glue.ErrorCode, msg string) int {

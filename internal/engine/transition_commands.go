@@ -23,8 +23,14 @@ func (m *machine) startJobRun(ctx context.Context, tx store.Tx, req glue.JobRunR
 	}
 	a := glue.Action{JobName: req.JobName, Arguments: req.Arguments, Timeout: req.Timeout,
 		SecurityConfiguration: req.SecurityConfiguration, NotificationProperty: req.NotificationProperty}
+	if err := req.Capacity().CheckMix(); err != nil {
+		return "", err
+	}
 	rec := m.newJobRunRecord(job, a, "", "", "")
 	applyRunOverrides(&rec.JobRun, req)
+	if err := rec.JobRun.Capacity().Check(job.Command.Name); err != nil {
+		return "", err
+	}
 	if req.RetryOf != "" {
 		prev, err := tx.JobRuns().Get(ctx, req.JobName, req.RetryOf)
 		if err != nil {

@@ -14,7 +14,8 @@ import (
 func (m *machine) newJobRunRecord(job *glue.Job, a glue.Action, trigger, workflow, runID string) *glue.JobRunRecord {
 	now := m.now()
 	r := glue.JobRun{ID: glue.NewID("jr"), JobName: job.Name, TriggerName: trigger, JobRunState: glue.JobRunStarting,
-		StartedOn: now, LastModifiedOn: now, Arguments: a.Arguments, Timeout: job.Timeout, MaxCapacity: job.MaxCapacity,
+		StartedOn: now, LastModifiedOn: now, Arguments: job.RunArguments(a.Arguments), Timeout: job.Timeout,
+		AllocatedCapacity: job.AllocatedCapacity, MaxCapacity: job.MaxCapacity,
 		WorkerType: job.WorkerType, NumberOfWorkers: job.NumberOfWorkers, GlueVersion: job.GlueVersion,
 		SecurityConfiguration: job.SecurityConfiguration, NotificationProperty: job.NotificationProperty,
 		JobMode: job.JobMode, JobRunQueuingEnabled: job.JobRunQueuingEnabled, ExecutionClass: job.ExecutionClass,
@@ -28,7 +29,8 @@ func (m *machine) newJobRunRecord(job *glue.Job, a glue.Action, trigger, workflo
 	if a.NotificationProperty != nil {
 		r.NotificationProperty = a.NotificationProperty
 	}
-	return &glue.JobRunRecord{JobRun: r, WorkflowName: workflow, WorkflowRunID: runID, Action: a}
+	return &glue.JobRunRecord{JobRun: r, WorkflowName: workflow, WorkflowRunID: runID, Action: a,
+		Bookmarked: glue.Bookmarked(job.MergeArguments(a.Arguments))}
 }
 
 // startJob creates the job run an action asks for. A deleted job gives a run

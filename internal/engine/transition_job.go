@@ -204,12 +204,7 @@ func (m *machine) retryIfDue(ctx context.Context, tx store.Tx, rec *glue.JobRunR
 }
 
 func applyRunOverrides(r *glue.JobRun, req glue.JobRunRequest) {
-	if req.MaxCapacity != nil {
-		r.MaxCapacity = req.MaxCapacity
-	}
-	if req.WorkerType != "" {
-		r.WorkerType, r.NumberOfWorkers = req.WorkerType, req.NumberOfWorkers
-	}
+	r.SetCapacity(req.Capacity().Override(r.Capacity()))
 	if req.ExecutionClass != "" {
 		r.ExecutionClass = req.ExecutionClass
 	}

@@ -29,6 +29,7 @@ const (
 	SchedulerNotRunning         ErrorCode = "SchedulerNotRunningException"
 	SchedulerRunning            ErrorCode = "SchedulerRunningException"
 	SchedulerTransitioning      ErrorCode = "SchedulerTransitioningException"
+	Validation                  ErrorCode = "ValidationException" // AWS's framework, not a Glue shape: a model constraint broken
 	VersionMismatch             ErrorCode = "VersionMismatchException"
 )
 

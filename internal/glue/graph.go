@@ -68,7 +68,8 @@ func TriggerNodeID(workflow string, t *Trigger) string {
 
 // DeriveGraph builds a workflow's graph from its triggers, as Glue does:
 // every trigger is a node; every job or crawler a trigger starts or watches is
-// a node; edges run from each watched job or crawler to the trigger and from
+// a node (with empty JobDetails or CrawlerDetails); edges run from each
+// watched job or crawler to the trigger and from
 // the trigger to each job or crawler it starts. Nodes come in a stable order:
 // triggers by name, then jobs and crawlers by type and name.
 func DeriveGraph(workflow string, triggers []*Trigger) *WorkflowGraph {
@@ -79,7 +80,7 @@ func DeriveGraph(workflow string, triggers []*Trigger) *WorkflowGraph {
 	entity := func(typ NodeType, name string) string {
 		id := NodeID(workflow, typ, name)
 		if _, ok := entities[id]; !ok {
-			entities[id] = &Node{Type: typ, Name: name, UniqueID: id}
+			entities[id] = entityNode(typ, name, id)
 		}
 		return id
 	}
@@ -111,6 +112,18 @@ func DeriveGraph(workflow string, triggers []*Trigger) *WorkflowGraph {
 	})
 	g.Nodes = append(g.Nodes, rest...)
 	return g
+}
+
+// entityNode returns a job or crawler node with its details empty, as Glue
+// returns them: JobDetails or CrawlerDetails is {} until runs fill it.
+func entityNode(typ NodeType, name, id string) *Node {
+	n := &Node{Type: typ, Name: name, UniqueID: id}
+	if typ == NodeCrawler {
+		n.CrawlerDetails = &CrawlerNodeDetails{}
+	} else {
+		n.JobDetails = &JobNodeDetails{}
+	}
+	return n
 }
 
 func (c Condition) nodeRef() (NodeType, string) {

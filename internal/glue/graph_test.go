@@ -75,7 +75,7 @@ func TestDeriveGraph_W2Example(t *testing.T) {
 	require.Same(t, trig, g.Nodes[0].TriggerDetails.Trigger, "trigger nodes carry their definition")
 	for _, n := range g.Nodes[1:] {
 		require.Nil(t, n.TriggerDetails)
-		require.Nil(t, n.JobDetails, "the static graph has no run details")
+		require.Equal(t, &glue.JobNodeDetails{}, n.JobDetails, "job nodes carry empty JobDetails, as Glue returns them")
 		require.Nil(t, n.CrawlerDetails)
 	}
 }

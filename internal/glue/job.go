@@ -85,7 +85,7 @@ func (j *Job) ApplyDefaults() {
 		}
 		j.Timeout = &t
 	}
-	if j.Command.Name == CommandPythonShell && j.MaxCapacity == nil && j.WorkerType == "" {
+	if j.Command.Name == CommandPythonShell && !j.Capacity().IsSet() {
 		c := DefaultPythonShellCapacity
 		j.MaxCapacity = &c
 	}
@@ -100,21 +100,17 @@ func (j *Job) Validate() error {
 	if j.Timeout != nil && *j.Timeout >= 10080 {
 		return Errorf(InvalidInput, "Timeout must be less than 10080 minutes (7 days), got %d", *j.Timeout)
 	}
-	if (j.WorkerType == "") != (j.NumberOfWorkers == nil) {
-		return Errorf(InvalidInput, "WorkerType and NumberOfWorkers must be given together")
-	}
-	if j.MaxCapacity != nil && j.WorkerType != "" {
-		return Errorf(InvalidInput, "MaxCapacity cannot be set together with WorkerType and NumberOfWorkers")
-	}
-	return nil
+	return j.Capacity().Check(j.Command.Name)
 }
 
 // MergeArguments returns the arguments a run of the job passes to its
 // script, as Glue merges them: the job's DefaultArguments, overlaid by the
 // run's (or the trigger action's) arguments, with NonOverridableArguments
-// always winning.
+// always winning. Like Glue, it passes --job-bookmark-option
+// job-bookmark-disable when none of them sets the option.
 func (j *Job) MergeArguments(run map[string]string) map[string]string {
-	out := make(map[string]string, len(j.DefaultArguments)+len(run)+len(j.NonOverridableArguments))
+	out := make(map[string]string, len(j.DefaultArguments)+len(run)+len(j.NonOverridableArguments)+1)
+	out[BookmarkArgument] = BookmarkDisable
 	for k, v := range j.DefaultArguments {
 		out[k] = v
 	}
@@ -124,6 +120,25 @@ func (j *Job) MergeArguments(run map[string]string) map[string]string {
 		}
 	}
 	for k, v := range j.NonOverridableArguments {
+		out[k] = v
+	}
+	return out
+}
+
+// RunArguments returns a run's own arguments as its script receives them:
+// the keys the run (or trigger action) gave, each with its value after the
+// job's NonOverridableArguments win. This is what JobRun.Arguments reports
+// ("the job arguments associated with this run"); the job's
+// DefaultArguments are not repeated there.
+func (j *Job) RunArguments(run map[string]string) map[string]string {
+	if run == nil {
+		return nil
+	}
+	out := make(map[string]string, len(run))
+	for k, v := range run {
+		if fixed, ok := j.NonOverridableArguments[k]; ok {
+			v = fixed
+		}
 		out[k] = v
 	}
 	return out

@@ -44,6 +44,9 @@ type JobRunRecord struct {
 	// Action is the trigger action or StartJobRun request that started the
 	// run; retries reuse it.
 	Action Action `json:"action"`
+	// Bookmarked is set when the run's arguments enable job bookmarks: its
+	// success advances the job's bookmark.
+	Bookmarked bool `json:"bookmarked,omitempty"`
 }
 
 // CrawlRecord is one crawl of a crawler.

@@ -14,6 +14,7 @@ type JobRunRequest struct {
 	RetryOf               string `json:"JobRunId"`
 	Arguments             map[string]string
 	Timeout               *int32
+	AllocatedCapacity     int32
 	MaxCapacity           *float64
 	WorkerType            string
 	NumberOfWorkers       *int32

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"github.com/epoxy-run/epoxy/internal/glue"
 	"regexp"
+	"slices"
 	"sync"
 )
 
@@ -27,6 +28,7 @@ type Model struct {
 	TargetPrefix string
 	operations   map[string]*Operation
 	shapes       map[string]*Shape
+	unserved     []string // the Glue model's other operations, sorted
 }
 
 // Operation is one API operation with its resolved input and output shapes.
@@ -52,6 +54,7 @@ type Shape struct {
 	Box      bool
 	Document bool
 
+	order      []string // member names, sorted: the order violations are reported in
 	pattern    string
 	also       *regexp.Regexp // values matching it pass the pattern too (Epoxy extensions)
 	patternRE  *regexp.Regexp
@@ -70,7 +73,8 @@ type rawModel struct {
 		Output *struct{ Shape string }  `json:"output"`
 		Errors []struct{ Shape string } `json:"errors"`
 	} `json:"operations"`
-	Shapes map[string]rawShape `json:"shapes"`
+	Shapes   map[string]rawShape `json:"shapes"`
+	Unserved []string            `json:"unservedOperations"`
 }
 
 type rawShape struct {
@@ -105,7 +109,8 @@ func parse(b []byte) (*Model, error) {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, fmt.Errorf("parse model: %w", err)
 	}
-	m := &Model{TargetPrefix: raw.Metadata.TargetPrefix, operations: map[string]*Operation{}, shapes: map[string]*Shape{}}
+	m := &Model{TargetPrefix: raw.Metadata.TargetPrefix, operations: map[string]*Operation{}, shapes: map[string]*Shape{},
+		unserved: slices.Sorted(slices.Values(raw.Unserved))}
 	for name, rs := range raw.Shapes {
 		m.shapes[name] = &Shape{Name: name, Type: rs.Type, Required: rs.Required, Min: rs.Min, Max: rs.Max,
 			Enum: rs.Enum, Box: rs.Box, Document: rs.Document, pattern: rs.Pattern}
@@ -138,7 +143,9 @@ func parse(b []byte) (*Model, error) {
 				if s.Members[mn], err = ref(&mr); err != nil {
 					return nil, err
 				}
+				s.order = append(s.order, mn)
 			}
+			slices.Sort(s.order)
 		}
 	}
 	for name, ro := range raw.Operations {
@@ -224,6 +231,17 @@ func (m *Model) Operations() []string {
 		names = append(names, n)
 	}
 	return names
+}
+
+// Unserved returns, sorted, the operations of the full Glue model that are
+// not in the served subset.
+func (m *Model) Unserved() []string { return slices.Clone(m.unserved) }
+
+// IsUnserved reports whether name is an operation of the full Glue model
+// that Epoxy does not serve.
+func (m *Model) IsUnserved(name string) bool {
+	_, found := slices.BinarySearch(m.unserved, name)
+	return found
 }
 
 // Shape returns the named shape, or nil.

@@ -172,13 +172,13 @@ func TestDecodeInput_OtherShapes(t *testing.T) {
 		kind      string // "" for valid
 		fragments []string
 	}{
-		{"map below min", `{"M":{}}`, KindInvalidInput, []string{"Value (map of 0) at 'M' failed to satisfy constraint: Member must have length greater than or equal to 1"}},
-		{"map above max", `{"M":{"a":"1","b":"2","c":"3"}}`, KindInvalidInput, []string{"Member must have length less than or equal to 2"}},
-		{"map null value", `{"M":{"a":null}}`, KindInvalidInput, []string{`Value null at 'M["a"]' failed to satisfy constraint: Member must not be null`}},
+		{"map below min", `{"M":{}}`, KindValidation, []string{"1 validation error detected: Value '{}' at 'm' failed to satisfy constraint: Member must have length greater than or equal to 1"}},
+		{"map above max", `{"M":{"a":"1","b":"2","c":"3"}}`, KindValidation, []string{"Member must have length less than or equal to 2"}},
+		{"map null value", `{"M":{"a":null}}`, KindValidation, []string{"1 validation error detected: Value '{a=null}' at 'm' failed to satisfy constraint: Map value must satisfy constraint: [Member must not be null]"}},
 		{"long beyond int32", `{"L":9007199254740993}`, "", nil},
-		{"long below min", `{"L":-1}`, KindInvalidInput, []string{"Value -1 at 'L' failed to satisfy constraint: Member must have value greater than or equal to 0"}},
+		{"long below min", `{"L":-1}`, KindValidation, []string{"1 validation error detected: Value '-1' at 'l' failed to satisfy constraint: Member must have value greater than or equal to 0"}},
 		{"long overflow", `{"L":9223372036854775808}`, KindSerialization, []string{"member 'L' must be an integer within range"}},
-		{"double range", `{"F":1.5}`, KindInvalidInput, []string{"Value 1.5 at 'F' failed to satisfy constraint: Member must have value less than or equal to 1"}},
+		{"double range", `{"F":1.5}`, KindValidation, []string{"1 validation error detected: Value '1.5' at 'f' failed to satisfy constraint: Member must have value less than or equal to 1"}},
 		{"double ok", `{"F":0.25}`, "", nil},
 		{"timestamp epoch", `{"T":1700000000.5}`, "", nil},
 		{"timestamp rfc3339", `{"T":"2024-01-01T00:00:00Z"}`, "", nil},

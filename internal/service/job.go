@@ -62,9 +62,79 @@ func validateJobConcurrency(prefix string, j *glue.Job) error {
 // in ERROR, as in Glue.
 func (s *Service) DeleteJob(ctx context.Context, name string) error {
 	return s.store.Update(ctx, func(tx store.Tx) error {
-		_, err := tx.Jobs().Delete(ctx, name)
-		return err
+		if _, err := tx.Jobs().Delete(ctx, name); err != nil {
+			return err
+		}
+		return tx.JobBookmarks().Delete(ctx, name)
 	})
+}
+
+// GetJobBookmark returns a job's bookmark, or with runID the bookmark as it
+// stood right after that run. A job whose bookmark never moved (no run
+// with job-bookmark-enable succeeded) and was never reset has none, and
+// answers EntityNotFoundException as Glue does.
+func (s *Service) GetJobBookmark(ctx context.Context, name, runID string) (*glue.JobBookmarkEntry, error) {
+	var out *glue.JobBookmarkEntry
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		job, rec, runs, err := bookmarkInputs(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		if runID != "" {
+			out = glue.BookmarkAt(name, job.CreatedOn, rec, runs, runID)
+		} else {
+			out = glue.Bookmark(name, job.CreatedOn, rec, runs)
+		}
+		if out == nil {
+			return noBookmark(name, runID)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ResetJobBookmark resets a job's bookmark: to nothing, or with runID to
+// the state right after that run. It returns the bookmark after the reset.
+func (s *Service) ResetJobBookmark(ctx context.Context, name, runID string) (*glue.JobBookmarkEntry, error) {
+	var out *glue.JobBookmarkEntry
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		job, rec, runs, err := bookmarkInputs(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		if rec == nil && glue.Bookmark(name, job.CreatedOn, nil, runs) == nil {
+			return noBookmark(name, "")
+		}
+		next, ok := rec.ResetTo(name, job.CreatedOn, runs, runID, s.now())
+		if !ok {
+			return noBookmark(name, runID)
+		}
+		out = glue.Bookmark(name, job.CreatedOn, next, runs)
+		return tx.JobBookmarks().Put(ctx, next)
+	})
+	return out, err
+}
+
+// bookmarkInputs reads what a job's bookmark follows from: the job, its
+// reset record and its SUCCEEDED runs.
+func bookmarkInputs(ctx context.Context, tx store.Tx, name string) (*glue.Job, *glue.JobBookmarkRecord, []*glue.JobRunRecord, error) {
+	job, err := tx.Jobs().Get(ctx, name)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rec, err := tx.JobBookmarks().Get(ctx, name)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	runs, err := tx.JobRuns().InStates(ctx, name, glue.JobRunSucceeded)
+	return job, rec, runs, err
+}
+
+func noBookmark(job, runID string) error {
+	if runID != "" {
+		return glue.Errorf(glue.EntityNotFound, "Continuation for job %s not found: run %s is not part of its bookmark", job, runID)
+	}
+	return glue.Errorf(glue.EntityNotFound, "Continuation for job %s not found", job)
 }
 
 // GetJob returns one job.

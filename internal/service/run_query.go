@@ -53,9 +53,6 @@ func runGraph(run *glue.WorkflowRunRecord, jobRuns []*glue.JobRunRecord, crawls 
 		case glue.NodeJob:
 			for _, r := range jobRuns {
 				if r.JobRun.JobName == n.Name {
-					if n.JobDetails == nil {
-						n.JobDetails = &glue.JobNodeDetails{}
-					}
 					jr := r.JobRun
 					n.JobDetails.JobRuns = append(n.JobDetails.JobRuns, &jr)
 				}
@@ -63,9 +60,6 @@ func runGraph(run *glue.WorkflowRunRecord, jobRuns []*glue.JobRunRecord, crawls 
 		case glue.NodeCrawler:
 			for _, c := range crawls {
 				if c.CrawlerName == n.Name {
-					if n.CrawlerDetails == nil {
-						n.CrawlerDetails = &glue.CrawlerNodeDetails{}
-					}
 					n.CrawlerDetails.Crawls = append(n.CrawlerDetails.Crawls, c.Crawl())
 				}
 			}

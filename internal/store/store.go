@@ -42,6 +42,7 @@ type Tx interface {
 	Schedules() Schedules
 	Events() Events
 	Retention() Retention
+	JobBookmarks() JobBookmarks
 
 	// Tags returns the tags of a resource (an empty map when it has none).
 	Tags(ctx context.Context, r glue.Resource) (map[string]string, error)
@@ -158,6 +159,16 @@ type Schedules interface {
 	// Fired records that key fired for fireTime and reports whether that is
 	// new; false means this fire time was handled already.
 	Fired(ctx context.Context, key string, fireTime time.Time) (bool, error)
+}
+
+// JobBookmarks stores, per job, how its bookmark was reset.
+type JobBookmarks interface {
+	// Get returns a job's bookmark record, or nil when it has none.
+	Get(ctx context.Context, job string) (*glue.JobBookmarkRecord, error)
+	// Put stores a job's bookmark record.
+	Put(ctx context.Context, r *glue.JobBookmarkRecord) error
+	// Delete forgets a job's bookmark record; forgetting none succeeds.
+	Delete(ctx context.Context, job string) error
 }
 
 // Events stores events delivered to EVENT triggers.

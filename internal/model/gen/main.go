@@ -56,6 +56,9 @@ type model struct {
 	Metadata   map[string]any            `json:"metadata"`
 	Operations map[string]map[string]any `json:"operations"`
 	Shapes     map[string]map[string]any `json:"shapes"`
+	// Unserved names the model's other operations, so that a call to one
+	// can be told apart from a call to an operation Glue does not have.
+	Unserved []string `json:"unservedOperations,omitempty"`
 }
 
 func run(in, out string) error {
@@ -83,6 +86,12 @@ func run(in, out string) error {
 			walk(m.Shapes, sub.Shapes, e.(map[string]any)["shape"].(string))
 		}
 	}
+	for name := range m.Operations {
+		if !slices.Contains(operations, name) {
+			sub.Unserved = append(sub.Unserved, name)
+		}
+	}
+	slices.Sort(sub.Unserved)
 	for _, name := range []string{"InternalServiceException", "InvalidInputException"} {
 		walk(m.Shapes, sub.Shapes, name)
 	}

@@ -138,6 +138,7 @@ func fullJobRunRecord() *glue.JobRunRecord {
 		Action: glue.Action{JobName: "j", Arguments: map[string]string{"--day": "1", "--empty": ""}, Timeout: new(int32(60)),
 			SecurityConfiguration: "sec", NotificationProperty: &glue.NotificationProperty{NotifyDelayAfter: new(int32(5))},
 			CrawlerName: "c"},
+		Bookmarked: true,
 	}
 }
 

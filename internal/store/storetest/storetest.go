@@ -9,8 +9,8 @@
 // The suite checks the contract documented in package store: the five
 // definition collections, tags, list filters and keyset pages; workflow
 // runs, job runs, crawls and blueprint runs (Seq, newest-first pages,
-// state queries, deletion by owner); firings, schedules and events; expiry
-// of ended history; full
+// state queries, deletion by owner); firings, schedules, events and job
+// bookmarks; expiry of ended history; full
 // round trips of every stored type; and the transaction guarantees
 // (rollback, snapshots, serialised updates).
 package storetest
@@ -110,6 +110,10 @@ func Exercise(t *testing.T, open OpenFunc) {
 	t.Run("Retention", func(t *testing.T) {
 		t.Parallel()
 		testRetention(t, open)
+	})
+	t.Run("JobBookmarks", func(t *testing.T) {
+		t.Parallel()
+		testJobBookmarks(t, open)
 	})
 }
 
