@@ -110,10 +110,13 @@ print("after the gate")
 sys.stderr.write("bye\n")
 `, gate))
 	waitJobRunState(t, b, "follow", id, types.JobRunStateRunning, runWait)
-	var out syncBuffer
+	var out, notes syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(context.Background(), []string{"logs", id, "--data", b.cfg.DataDir, "--follow"}, &out, &out)
+		// --follow waits for a run whose process has not started yet
+		// (RUNNING is visible a moment before its output exists), noting
+		// so on stderr.
+		done <- run(context.Background(), []string{"logs", id, "--data", b.cfg.DataDir, "--follow"}, &out, &notes)
 	}()
 	gluetest.Eventually(t, runWait, func() bool { return strings.Contains(out.String(), "before the gate") }, "no output followed")
 	select {

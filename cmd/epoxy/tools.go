@@ -47,13 +47,21 @@ func logsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := executor.CheckRunID(id); err != nil {
 		return err
 	}
-	dir := executor.LogDir(*data, id)
-	if _, err := os.Stat(dir); err != nil {
-		return fmt.Errorf("no logs for job run %s in %s", id, *data)
-	}
 	streams := map[string][]string{"stdout": {"stdout"}, "stderr": {"stderr"}, "all": {"stdout", "stderr"}}[*stream]
 	if streams == nil {
 		return errUsage{fmt.Sprintf("--stream must be stdout, stderr or all, got %q", *stream)}
+	}
+	dir := executor.LogDir(*data, id)
+	if _, err := os.Stat(dir); err != nil {
+		if !*follow {
+			return fmt.Errorf("no logs for job run %s in %s", id, *data)
+		}
+		// A run just started may not have a process (nor output) yet:
+		// --follow waits for it, as tail -F waits for a file.
+		fmt.Fprintf(stderr, "waiting for job run %s to start...\n", id)
+		if err := waitForDir(ctx, dir); err != nil {
+			return nil // interrupted
+		}
 	}
 	t := &logTail{dir: dir, streams: streams, headers: len(streams) > 1, out: stdout}
 	defer t.close()
@@ -104,6 +112,20 @@ const followPoll = 200 * time.Millisecond
 
 // follow copies output as it grows until ended exists (or ctx ends), then
 // copies what was written last.
+// waitForDir polls until dir exists or ctx ends.
+func waitForDir(ctx context.Context, dir string) error {
+	for {
+		if _, err := os.Stat(dir); err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(followPoll):
+		}
+	}
+}
+
 func (t *logTail) follow(ctx context.Context, ended string) error {
 	for {
 		_, err := os.Stat(ended)
