@@ -88,3 +88,15 @@ func likeGlob(pattern string) string {
 	}
 	return b.String()
 }
+
+// Conjuncts splits e at its top-level ANDs: e holds exactly when every
+// conjunct does. A nil e has none.
+func Conjuncts(e Expr) []Expr {
+	switch x := e.(type) {
+	case nil:
+		return nil
+	case And:
+		return append(Conjuncts(x.L), Conjuncts(x.R)...)
+	}
+	return []Expr{e}
+}

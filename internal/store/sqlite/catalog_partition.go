@@ -82,22 +82,41 @@ func (k *catalog) deletePartition(ctx context.Context, tableID int64, values []s
 	return err
 }
 
-// Partitions answers the expression from the key indexes: each predicate
-// becomes a set of partition ids read from catalog_partition_keys by
-// (table, position, value), so no partition document is read unless it
-// is returned. The query is built per expression and so bypasses the
-// statement cache.
+// driverProbeCap bounds the index entries read to estimate how many
+// partitions a predicate selects; a predicate selecting more does not
+// drive a query.
+const driverProbeCap = 10_000
+
+// Partitions answers the expression from the key index. The top-level
+// predicates that select fewer than driverProbeCap partitions (counted in
+// the index, up to the cap) drive the query: the intersection of the ids
+// they select, read from catalog_partition_keys by (table, position,
+// value), are the candidates, and every predicate is then checked on them
+// by primary-key lookups. With no such predicate the table's partitions
+// are read in order, checked the same way, until the page is full. No
+// partition document is decoded unless it is returned. Queries are built
+// per expression and so bypass the statement cache.
 func (k *catalog) Partitions(ctx context.Context, db, table string, q store.PartitionQuery) ([]*glue.Partition, error) {
 	tid, err := k.tableID(ctx, db, table)
 	if err != nil {
 		return nil, err
 	}
 	where, args := expr.SQL(q.Where, func(pos int, cond string) string {
-		return fmt.Sprintf("p.id IN (SELECT partition_id FROM catalog_partition_keys WHERE table_id = %d AND pos = %d AND %s)", tid, pos, cond)
+		return fmt.Sprintf("EXISTS (SELECT 1 FROM catalog_partition_keys k WHERE k.partition_id = p.id AND k.pos = %d AND %s)", pos, cond)
 	})
 	var b strings.Builder
-	b.WriteString(`SELECT doc, doc_version FROM catalog_partitions p WHERE p.table_id = ? AND p.vals > ? AND ` + where)
-	args = append([]any{tid, q.After}, args...)
+	driver, dargs, err := k.driver(ctx, tid, q.Where)
+	if err != nil {
+		return nil, err
+	}
+	if driver != "" {
+		// The unary + keeps SQLite from scanning the (table_id, vals) index
+		// instead of looking up the driver's partitions.
+		b.WriteString(`SELECT doc, doc_version FROM catalog_partitions p WHERE p.id IN (` + driver + `) AND +p.table_id = ? AND +p.vals > ? AND ` + where)
+	} else {
+		b.WriteString(`SELECT doc, doc_version FROM catalog_partitions p WHERE p.table_id = ? AND p.vals > ? AND ` + where)
+	}
+	args = append(append(dargs, tid, q.After), args...)
 	if s := q.Segment; s != nil && s.TotalSegments > 1 {
 		b.WriteString(` AND p.id % ? = ?`)
 		args = append(args, s.TotalSegments, s.SegmentNumber)
@@ -109,6 +128,29 @@ func (k *catalog) Partitions(ctx context.Context, db, table string, q store.Part
 		return nil, fmt.Errorf("list partitions: %w", err)
 	}
 	return scanDocs[glue.Partition](rows, nil, 0)
+}
+
+// driver returns the query of the candidate partition ids for e, with its
+// arguments, or "" when no top-level predicate is selective enough.
+func (k *catalog) driver(ctx context.Context, tid int64, e expr.Expr) (string, []any, error) {
+	var parts []string
+	var args []any
+	for _, c := range expr.Conjuncts(e) {
+		if _, ok := c.(*expr.Predicate); !ok {
+			continue
+		}
+		q, a := expr.SQL(c, func(pos int, cond string) string {
+			return fmt.Sprintf("SELECT partition_id FROM catalog_partition_keys WHERE table_id = %d AND pos = %d AND %s", tid, pos, cond)
+		})
+		var n int
+		if err := k.c.tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+q+` LIMIT ?)`, append(a, driverProbeCap)...).Scan(&n); err != nil {
+			return "", nil, fmt.Errorf("list partitions: %w", err)
+		}
+		if n < driverProbeCap {
+			parts, args = append(parts, q), append(args, a...)
+		}
+	}
+	return strings.Join(parts, " INTERSECT "), args, nil
 }
 
 func (k *catalog) InsertPartitionIndex(ctx context.Context, db, table string, ix *glue.PartitionIndexDescriptor) error {
