@@ -6,6 +6,7 @@
 #   compat/cli_test.sh    - the AWS CLI (`aws glue ...`)
 #   compat/boto3_test.py  - boto3 (unittest)
 #   compat/boto3_workflow_test.py - boto3: a multi-job workflow run to COMPLETED
+#   compat/boto3_catalog_test.py - boto3: the Data Catalog's main flows
 #   compat/cli_blueprint_test.sh - the AWS CLI: blueprints registered and run
 #   compat/logs_test.sh   - the AWS CLI and boto3: job output through the Logs API
 #   compat/examples_test.sh - every script in examples/ (the README's snippets)
@@ -124,6 +125,7 @@ run_suite() {
 run_suite cli bash "$compat/cli_test.sh"
 run_suite boto3 python3 "$compat/boto3_test.py"
 run_suite boto3 python3 "$compat/boto3_workflow_test.py"
+run_suite boto3-catalog python3 "$compat/boto3_catalog_test.py"
 run_suite cli-blueprint bash "$compat/cli_blueprint_test.sh"
 run_suite logs bash "$compat/logs_test.sh"
 run_suite examples bash "$compat/examples_test.sh"

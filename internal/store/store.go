@@ -42,6 +42,7 @@ type Tx interface {
 	Schedules() Schedules
 	Events() Events
 	Retention() Retention
+	Catalog() Catalog
 
 	// Tags returns the tags of a resource (an empty map when it has none).
 	Tags(ctx context.Context, r glue.Resource) (map[string]string, error)
