@@ -118,16 +118,34 @@ func TestParse_Errors(t *testing.T) {
 }
 
 // Ensure the SQL translation wraps one condition per predicate, on the
-// numeric column for numeric keys, with literals as arguments only.
+// numeric column for numeric keys, with literals as arguments only, in
+// each dialect.
 func TestSQL(t *testing.T) {
 	t.Parallel()
 	e, err := expr.Parse("region LIKE 'e*_%' AND (year IN (1, 2) OR NOT dt BETWEEN '2024-01-01' AND '2024-02-01')", keys)
 	require.NoError(t, err)
-	sql, args := expr.SQL(e, func(pos int, cond string) string { return "K" + string(rune('0'+pos)) + "[" + cond + "]" })
+	wrap := func(pos int, cond string) string { return "K" + string(rune('0'+pos)) + "[" + cond + "]" }
+	sql, args := expr.SQL(e, expr.SQLite, nil, wrap)
 	require.Equal(t, "(K0[str GLOB ?] AND (K1[num IN (?, ?)] OR NOT (K3[str BETWEEN ? AND ?])))", sql)
 	require.Equal(t, []any{"e[*]?*", int64(1), int64(2), "2024-01-01", "2024-02-01"}, args)
-	sql, args = expr.SQL(nil, nil)
+	sql, args = expr.SQL(nil, expr.SQLite, nil, nil)
 	require.Equal(t, "1", sql)
+	require.Empty(t, args)
+}
+
+// Ensure the PostgreSQL dialect numbers its placeholders after the
+// arguments already given, keeps a LIKE pattern as it is, with no escape
+// character, and writes true as TRUE.
+func TestSQL_PostgreSQL(t *testing.T) {
+	t.Parallel()
+	e, err := expr.Parse(`region LIKE 'e\\_%' AND (year IN (1, 2) OR NOT dt BETWEEN '2024-01-01' AND '2024-02-01') AND price > 1.5`, keys)
+	require.NoError(t, err)
+	wrap := func(pos int, cond string) string { return "K" + string(rune('0'+pos)) + "[" + cond + "]" }
+	sql, args := expr.SQL(e, expr.PostgreSQL, []any{"before"}, wrap)
+	require.Equal(t, "((K0[str LIKE $2 ESCAPE ''] AND (K1[num IN ($3, $4)] OR NOT (K3[str BETWEEN $5 AND $6]))) AND K5[num > $7])", sql)
+	require.Equal(t, []any{"before", `e\_%`, int64(1), int64(2), "2024-01-01", "2024-02-01", 1.5}, args)
+	sql, args = expr.SQL(nil, expr.PostgreSQL, nil, nil)
+	require.Equal(t, "TRUE", sql)
 	require.Empty(t, args)
 }
 
@@ -144,6 +162,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		expr.Match(e, eu)
-		expr.SQL(e, func(int, string) string { return "1" })
+		expr.SQL(e, expr.SQLite, nil, func(int, string) string { return "1" })
+		expr.SQL(e, expr.PostgreSQL, nil, func(int, string) string { return "TRUE" })
 	})
 }

@@ -1,73 +1,110 @@
 package expr
 
 import (
+	"strconv"
 	"strings"
+)
+
+// Dialect is the SQL flavour a translation is written in.
+type Dialect int
+
+const (
+	// SQLite writes ? placeholders, LIKE as a case-sensitive GLOB and an
+	// empty condition as 1.
+	SQLite Dialect = iota
+	// PostgreSQL writes numbered placeholders ($n), LIKE as LIKE with no
+	// escape character (case-sensitive on a column of a deterministic
+	// collation such as "C") and an empty condition as TRUE.
+	PostgreSQL
 )
 
 // KeyCondition wraps a condition on one key's indexed columns into a
 // condition on partitions. The backend indexes each partition value twice:
 // as text in column str and, when it is a number, in column num. cond uses
-// those column names and ? placeholders.
+// those column names and the dialect's placeholders.
 type KeyCondition func(pos int, cond string) string
 
-// SQL translates e to an SQL condition and its arguments. Every predicate
-// becomes one KeyCondition, so a backend can answer each from an index on
-// (key position, value). A nil e translates to "1".
-func SQL(e Expr, wrap KeyCondition) (string, []any) {
-	var b strings.Builder
-	var args []any
-	writeSQL(&b, &args, e, wrap)
-	return b.String(), args
+// SQL translates e to an SQL condition in dialect d and returns it with
+// args and its own arguments appended; PostgreSQL placeholders number the
+// arguments after those already in args. Every predicate becomes one
+// KeyCondition, so a backend can answer each from an index on (key
+// position, value). A nil e translates to the dialect's true.
+func SQL(e Expr, d Dialect, args []any, wrap KeyCondition) (string, []any) {
+	t := &translator{d: d, args: args, wrap: wrap}
+	t.write(e)
+	return t.b.String(), t.args
 }
 
-func writeSQL(b *strings.Builder, args *[]any, e Expr, wrap KeyCondition) {
+// translator writes one expression's SQL.
+type translator struct {
+	b    strings.Builder
+	d    Dialect
+	args []any
+	wrap KeyCondition
+}
+
+// arg adds an argument and returns its placeholder.
+func (t *translator) arg(v any) string {
+	t.args = append(t.args, v)
+	if t.d == PostgreSQL {
+		return "$" + strconv.Itoa(len(t.args))
+	}
+	return "?"
+}
+
+func (t *translator) write(e Expr) {
 	switch x := e.(type) {
 	case nil:
-		b.WriteString("1")
+		if t.d == PostgreSQL {
+			t.b.WriteString("TRUE")
+		} else {
+			t.b.WriteString("1")
+		}
 	case And:
-		writeBinary(b, args, x.L, " AND ", x.R, wrap)
+		t.binary(x.L, " AND ", x.R)
 	case Or:
-		writeBinary(b, args, x.L, " OR ", x.R, wrap)
+		t.binary(x.L, " OR ", x.R)
 	case Not:
-		b.WriteString("NOT (")
-		writeSQL(b, args, x.X, wrap)
-		b.WriteString(")")
+		t.b.WriteString("NOT (")
+		t.write(x.X)
+		t.b.WriteString(")")
 	case *Predicate:
-		cond, a := x.sql()
-		b.WriteString(wrap(x.Key.Pos, cond))
-		*args = append(*args, a...)
+		t.b.WriteString(t.wrap(x.Key.Pos, t.predicate(x)))
 	}
 }
 
-func writeBinary(b *strings.Builder, args *[]any, l Expr, op string, r Expr, wrap KeyCondition) {
-	b.WriteString("(")
-	writeSQL(b, args, l, wrap)
-	b.WriteString(op)
-	writeSQL(b, args, r, wrap)
-	b.WriteString(")")
+func (t *translator) binary(l Expr, op string, r Expr) {
+	t.b.WriteString("(")
+	t.write(l)
+	t.b.WriteString(op)
+	t.write(r)
+	t.b.WriteString(")")
 }
 
-// sql returns the predicate as a condition on str or num.
-func (p *Predicate) sql() (string, []any) {
+// predicate returns p as a condition on str or num.
+func (t *translator) predicate(p *Predicate) string {
 	col := "str"
-	arg := func(v string) any { return v }
+	arg := func(v string) string { return t.arg(v) }
 	if p.Key.Kind.Numeric() {
 		col = "num"
-		arg = Number
+		arg = func(v string) string { return t.arg(Number(v)) }
 	}
 	switch p.Op {
 	case OpLike:
-		return "str GLOB ?", []any{likeGlob(p.Values[0])}
-	case OpIn:
-		args := make([]any, len(p.Values))
-		for i, v := range p.Values {
-			args[i] = arg(v)
+		if t.d == PostgreSQL {
+			return "str LIKE " + t.arg(p.Values[0]) + " ESCAPE ''"
 		}
-		return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ") + ")", args
+		return "str GLOB " + t.arg(likeGlob(p.Values[0]))
+	case OpIn:
+		ps := make([]string, len(p.Values))
+		for i, v := range p.Values {
+			ps[i] = arg(v)
+		}
+		return col + " IN (" + strings.Join(ps, ", ") + ")"
 	case OpBetween:
-		return col + " BETWEEN ? AND ?", []any{arg(p.Values[0]), arg(p.Values[1])}
+		return col + " BETWEEN " + arg(p.Values[0]) + " AND " + arg(p.Values[1])
 	}
-	return col + " " + string(p.Op) + " ?", []any{arg(p.Values[0])}
+	return col + " " + string(p.Op) + " " + arg(p.Values[0])
 }
 
 // likeGlob translates a LIKE pattern to a case-sensitive GLOB pattern,

@@ -101,7 +101,7 @@ func (k *catalog) Partitions(ctx context.Context, db, table string, q store.Part
 	if err != nil {
 		return nil, err
 	}
-	where, args := expr.SQL(q.Where, func(pos int, cond string) string {
+	where, args := expr.SQL(q.Where, expr.SQLite, nil, func(pos int, cond string) string {
 		return fmt.Sprintf("EXISTS (SELECT 1 FROM catalog_partition_keys k WHERE k.partition_id = p.id AND k.pos = %d AND %s)", pos, cond)
 	})
 	var b strings.Builder
@@ -139,7 +139,7 @@ func (k *catalog) driver(ctx context.Context, tid int64, e expr.Expr) (string, [
 		if _, ok := c.(*expr.Predicate); !ok {
 			continue
 		}
-		q, a := expr.SQL(c, func(pos int, cond string) string {
+		q, a := expr.SQL(c, expr.SQLite, nil, func(pos int, cond string) string {
 			return fmt.Sprintf("SELECT partition_id FROM catalog_partition_keys WHERE table_id = %d AND pos = %d AND %s", tid, pos, cond)
 		})
 		var n int
