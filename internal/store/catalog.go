@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 
 	"github.com/epoxy-run/epoxy/internal/catalog/expr"
 	"github.com/epoxy-run/epoxy/internal/glue"
@@ -110,4 +111,32 @@ func PartitionKey(values []string) string {
 	}
 	b, _ := json.Marshal(values)
 	return string(b)
+}
+
+// DatabaseNotFound is the glue.EntityNotFound of a missing database.
+func DatabaseNotFound(name string) error {
+	return glue.Errorf(glue.EntityNotFound, "Database %s not found.", name)
+}
+
+// TableNotFound is the glue.EntityNotFound of a missing table.
+func TableNotFound(name string) error {
+	return glue.Errorf(glue.EntityNotFound, "Table %s not found.", name)
+}
+
+// TableVersionNotFound is the glue.EntityNotFound of a missing version of
+// a table.
+func TableVersionNotFound(version, table string) error {
+	return glue.Errorf(glue.EntityNotFound, "Version %s of table %s not found.", version, table)
+}
+
+// PartitionNotFound is the glue.EntityNotFound of a missing partition.
+func PartitionNotFound(values []string) error {
+	return glue.Errorf(glue.EntityNotFound, "Partition not found: values %s", PartitionKey(values))
+}
+
+// TableVersionNumber parses a table VersionId, a positive integer, into
+// the number versions are stored and ordered by.
+func TableVersionNumber(v string) (int64, bool) {
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n, err == nil && n > 0
 }

@@ -64,14 +64,6 @@ func scanDocs[T any](rows pgx.Rows, keep func(*T) bool, limit int) ([]*T, error)
 	return out, rows.Err()
 }
 
-func dbNotFound(name string) error {
-	return glue.Errorf(glue.EntityNotFound, "Database %s not found.", name)
-}
-
-func tableNotFound(name string) error {
-	return glue.Errorf(glue.EntityNotFound, "Table %s not found.", name)
-}
-
 func (k *catalog) InsertDatabase(ctx context.Context, db *glue.Database) error {
 	doc, err := store.EncodeDoc(db)
 	if err != nil {
@@ -86,7 +78,7 @@ func (k *catalog) InsertDatabase(ctx context.Context, db *glue.Database) error {
 }
 
 func (k *catalog) GetDatabase(ctx context.Context, name string) (*glue.Database, error) {
-	return getDoc[glue.Database](ctx, k.tx, dbNotFound(name), `SELECT doc, doc_version FROM catalog_databases WHERE name = $1`, name)
+	return getDoc[glue.Database](ctx, k.tx, store.DatabaseNotFound(name), `SELECT doc, doc_version FROM catalog_databases WHERE name = $1`, name)
 }
 
 func (k *catalog) ReplaceDatabase(ctx context.Context, db *glue.Database) error {
@@ -96,7 +88,7 @@ func (k *catalog) ReplaceDatabase(ctx context.Context, db *glue.Database) error 
 	}
 	ok, err := k.exec(ctx, "update database", `UPDATE catalog_databases SET doc = $1, doc_version = $2 WHERE name = $3`, doc, store.DocVersion, db.Name)
 	if err == nil && !ok {
-		return dbNotFound(db.Name)
+		return store.DatabaseNotFound(db.Name)
 	}
 	return err
 }
@@ -104,7 +96,7 @@ func (k *catalog) ReplaceDatabase(ctx context.Context, db *glue.Database) error 
 func (k *catalog) DeleteDatabase(ctx context.Context, name string) error {
 	ok, err := k.exec(ctx, "delete database", `DELETE FROM catalog_databases WHERE name = $1`, name)
 	if err == nil && !ok {
-		return dbNotFound(name)
+		return store.DatabaseNotFound(name)
 	}
 	return err
 }

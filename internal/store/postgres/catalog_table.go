@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -22,7 +21,7 @@ func (k *catalog) tableID(ctx context.Context, db, name string) (int64, error) {
 		if _, err := k.GetDatabase(ctx, db); err != nil {
 			return 0, err
 		}
-		return 0, tableNotFound(name)
+		return 0, store.TableNotFound(name)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("read table: %w", err)
@@ -30,17 +29,11 @@ func (k *catalog) tableID(ctx context.Context, db, name string) (int64, error) {
 	return id, nil
 }
 
-// versionNumber parses a table VersionId.
-func versionNumber(v string) (int64, bool) {
-	n, err := strconv.ParseInt(v, 10, 64)
-	return n, err == nil && n > 0
-}
-
 func (k *catalog) InsertTable(ctx context.Context, t *glue.Table) error {
 	if _, err := k.GetDatabase(ctx, t.DatabaseName); err != nil {
 		return err
 	}
-	v, ok := versionNumber(t.VersionId)
+	v, ok := store.TableVersionNumber(t.VersionId)
 	if !ok {
 		return fmt.Errorf("insert table: bad version %q", t.VersionId)
 	}
@@ -75,7 +68,7 @@ func (k *catalog) UpdateTable(ctx context.Context, t *glue.Table) error {
 	if err != nil {
 		return err
 	}
-	v, ok := versionNumber(t.VersionId)
+	v, ok := store.TableVersionNumber(t.VersionId)
 	if !ok {
 		return fmt.Errorf("update table: bad version %q", t.VersionId)
 	}
@@ -126,8 +119,8 @@ func (k *catalog) TableVersion(ctx context.Context, db, table, version string) (
 	if err != nil {
 		return nil, err
 	}
-	v, ok := versionNumber(version)
-	notFound := glue.Errorf(glue.EntityNotFound, "Version %s of table %s not found.", version, table)
+	v, ok := store.TableVersionNumber(version)
+	notFound := store.TableVersionNotFound(version, table)
 	if !ok {
 		return nil, notFound
 	}
@@ -164,10 +157,10 @@ func (k *catalog) DeleteTableVersion(ctx context.Context, db, table, version str
 	if err != nil {
 		return err
 	}
-	v, _ := versionNumber(version)
+	v, _ := store.TableVersionNumber(version)
 	ok, err := k.exec(ctx, "delete table version", `DELETE FROM catalog_table_versions WHERE table_id = $1 AND version = $2`, id, v)
 	if err == nil && !ok {
-		return glue.Errorf(glue.EntityNotFound, "Version %s of table %s not found.", version, table)
+		return store.TableVersionNotFound(version, table)
 	}
 	return err
 }

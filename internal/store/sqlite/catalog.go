@@ -63,14 +63,6 @@ func scanDocs[T any](rows *sql.Rows, keep func(*T) bool, limit int) ([]*T, error
 	return out, rows.Err()
 }
 
-func dbNotFound(name string) error {
-	return glue.Errorf(glue.EntityNotFound, "Database %s not found.", name)
-}
-
-func tableNotFound(name string) error {
-	return glue.Errorf(glue.EntityNotFound, "Table %s not found.", name)
-}
-
 func (k *catalog) InsertDatabase(ctx context.Context, db *glue.Database) error {
 	doc, err := encodeDoc(db)
 	if err != nil {
@@ -85,7 +77,7 @@ func (k *catalog) InsertDatabase(ctx context.Context, db *glue.Database) error {
 }
 
 func (k *catalog) GetDatabase(ctx context.Context, name string) (*glue.Database, error) {
-	return getDoc[glue.Database](ctx, k.c, dbNotFound(name), `SELECT doc, doc_version FROM catalog_databases WHERE name = ?`, name)
+	return getDoc[glue.Database](ctx, k.c, store.DatabaseNotFound(name), `SELECT doc, doc_version FROM catalog_databases WHERE name = ?`, name)
 }
 
 func (k *catalog) ReplaceDatabase(ctx context.Context, db *glue.Database) error {
@@ -95,7 +87,7 @@ func (k *catalog) ReplaceDatabase(ctx context.Context, db *glue.Database) error 
 	}
 	ok, err := k.exec(ctx, "update database", `UPDATE catalog_databases SET doc = ?, doc_version = ? WHERE name = ?`, doc, docVersion, db.Name)
 	if err == nil && !ok {
-		return dbNotFound(db.Name)
+		return store.DatabaseNotFound(db.Name)
 	}
 	return err
 }
@@ -103,7 +95,7 @@ func (k *catalog) ReplaceDatabase(ctx context.Context, db *glue.Database) error 
 func (k *catalog) DeleteDatabase(ctx context.Context, name string) error {
 	ok, err := k.exec(ctx, "delete database", `DELETE FROM catalog_databases WHERE name = ?`, name)
 	if err == nil && !ok {
-		return dbNotFound(name)
+		return store.DatabaseNotFound(name)
 	}
 	return err
 }

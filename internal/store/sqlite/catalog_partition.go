@@ -10,10 +10,6 @@ import (
 	"github.com/epoxy-run/epoxy/internal/store"
 )
 
-func partitionNotFound(values []string) error {
-	return glue.Errorf(glue.EntityNotFound, "Partition not found: values %s", store.PartitionKey(values))
-}
-
 func (k *catalog) InsertPartition(ctx context.Context, p *glue.Partition) error {
 	id, err := k.tableID(ctx, p.DatabaseName, p.TableName)
 	if err != nil {
@@ -51,7 +47,7 @@ func (k *catalog) GetPartition(ctx context.Context, db, table string, values []s
 	if err != nil {
 		return nil, err
 	}
-	return getDoc[glue.Partition](ctx, k.c, partitionNotFound(values),
+	return getDoc[glue.Partition](ctx, k.c, store.PartitionNotFound(values),
 		`SELECT doc, doc_version FROM catalog_partitions WHERE table_id = ? AND vals = ?`, id, store.PartitionKey(values))
 }
 
@@ -77,7 +73,7 @@ func (k *catalog) DeletePartition(ctx context.Context, db, table string, values 
 func (k *catalog) deletePartition(ctx context.Context, tableID int64, values []string) error {
 	ok, err := k.exec(ctx, "delete partition", `DELETE FROM catalog_partitions WHERE table_id = ? AND vals = ?`, tableID, store.PartitionKey(values))
 	if err == nil && !ok {
-		return partitionNotFound(values)
+		return store.PartitionNotFound(values)
 	}
 	return err
 }
