@@ -1,6 +1,7 @@
 package expr_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -165,4 +166,18 @@ func FuzzParse(f *testing.F) {
 		expr.SQL(e, expr.SQLite, nil, func(int, string) string { return "1" })
 		expr.SQL(e, expr.PostgreSQL, nil, func(int, string) string { return "TRUE" })
 	})
+}
+
+// Ensure Number indexes as a number exactly what Match compares as one:
+// not NaN or Inf, but every form an exact number may take, and clamps what
+// a float64 cannot hold.
+func TestNumber(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]any{
+		"2024": int64(2024), " 7 ": int64(7), "0x7E8": int64(2024), "10.5": 10.5, "1/4": 0.25,
+		"9223372036854775808": 9223372036854775808.0, "1e400": math.MaxFloat64, "-1e400": -math.MaxFloat64,
+		"NaN": nil, "inf": nil, "-Infinity": nil, "n/a": nil, "": nil,
+	} {
+		require.Equal(t, want, expr.Number(in), in)
+	}
 }

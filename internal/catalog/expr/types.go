@@ -2,6 +2,7 @@ package expr
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -45,16 +46,24 @@ func kindOf(colType string) (Kind, bool) {
 }
 
 // Number returns a partition value's numeric form as a backend should
-// index it: an int64 when the value is an integer, a float64 when it is
-// another number, nil otherwise.
+// index it: an int64 when the value is an integer that fits, a float64
+// when it is another number, nil otherwise. A value is a number exactly
+// when the evaluator compares it as one (so NaN and Inf are not); a
+// float64 beyond its range is clamped to ±math.MaxFloat64, which keeps it
+// above or below every other number without storing an infinity.
 func Number(v string) any {
-	if i, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
-		return i
+	r := rat(v)
+	if r == nil {
+		return nil
 	}
-	if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-		return f
+	if r.IsInt() && r.Num().IsInt64() {
+		return r.Num().Int64()
 	}
-	return nil
+	f, _ := r.Float64()
+	if math.IsInf(f, 0) {
+		return math.Copysign(math.MaxFloat64, f)
+	}
+	return f
 }
 
 // rat returns v as an exact number, or nil when it is not one.

@@ -162,7 +162,7 @@ func versionIDs(vs []*glue.TableVersion) []string {
 func testCatalogExpressions(t *testing.T, open OpenFunc) {
 	b := setup(t, open)
 	regions := []string{"eu", "us", "ap", "e_u", "x*y"}
-	years := []string{"999", "2023", "2024", "10000", "n/a"}
+	years := []string{"999", "2023", "2024", "10000", "n/a", "NaN", "inf", "0x7E8"}
 	days := []string{"2024-01-01", "2024-02-29", "2024-12-31"}
 	seedCatalog(t, b, regions, years, days)
 	tb := partitionedTable("db", "t")
