@@ -13,6 +13,7 @@ import (
 
 	gluedom "github.com/epoxy-run/epoxy/internal/glue"
 	"github.com/epoxy-run/epoxy/internal/store"
+	"github.com/epoxy-run/epoxy/internal/store/postgres/pgtest"
 )
 
 // seedLargeTable stores db.events, partitioned by year (int), month (int),
@@ -50,10 +51,22 @@ func seedLargeTable(tb testing.TB, b *testBundle, n int) {
 
 // BenchmarkGetPartitionsExpression measures GetPartitions through the SDK
 // on a table of 100,000 partitions, with an expression that selects 10 of
-// them (one day of one month of one year, every source). It reports the
-// median latency as p50-ms.
+// them (one day of one month of one year, every source), on SQLite and,
+// when TEST_DATABASE_URL is set, on PostgreSQL. It reports the median
+// latency as p50-ms.
 func BenchmarkGetPartitionsExpression(b *testing.B) {
-	tb := setupWith(b, testConfig(b))
+	b.Run("sqlite", func(b *testing.B) { benchGetPartitionsExpression(b, testConfig(b)) })
+	b.Run("postgres", func(b *testing.B) {
+		cfg := testConfig(b)
+		var err error
+		cfg.store, err = parseStore(pgtest.URL(b))
+		require.NoError(b, err)
+		benchGetPartitionsExpression(b, cfg)
+	})
+}
+
+func benchGetPartitionsExpression(b *testing.B, cfg *serveConfig) {
+	tb := setupWith(b, cfg)
 	seedLargeTable(b, tb, 100_000)
 	in := &glue.GetPartitionsInput{DatabaseName: aws.String("db"), TableName: aws.String("events"),
 		Expression: aws.String("year = 2015 AND month BETWEEN 6 AND 6 AND day IN (14) AND source LIKE 'src%'")}
