@@ -12,6 +12,7 @@
 #   compat/js/glue_test.mjs - the AWS SDK for JavaScript v3: exception classes
 #                             (installed into compat/js with `npm ci` from the
 #                             committed package-lock.json when missing)
+#   compat/boto3_catalog_test.py - boto3: the Data Catalog's main flows
 #   compat/cli_blueprint_test.sh - the AWS CLI: blueprints registered and run
 #   compat/logs_test.sh   - the AWS CLI and boto3: job output through the Logs API
 #   compat/examples_test.sh - every script in examples/ (the README's snippets)
@@ -140,6 +141,7 @@ run_suite boto3 python3 "$compat/boto3_test.py"
 run_suite boto3 python3 "$compat/boto3_workflow_test.py"
 run_suite boto3-fidelity python3 "$compat/boto3_fidelity_test.py"
 run_suite js env NODE_NO_WARNINGS=1 node "$compat/js/glue_test.mjs"
+run_suite boto3-catalog python3 "$compat/boto3_catalog_test.py"
 run_suite cli-blueprint bash "$compat/cli_blueprint_test.sh"
 run_suite logs bash "$compat/logs_test.sh"
 run_suite examples bash "$compat/examples_test.sh"

@@ -329,7 +329,8 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		return nil, err
 	}
 	h, err := api.New(api.Config{Logger: log, TokenKey: key, Region: cfg.Region,
-		Workflows: svc, Triggers: svc, Jobs: svc, Crawlers: svc, Tags: svc, Runs: eng, RunQueries: svc, Events: eng, Blueprints: bps})
+		Workflows: svc, Triggers: svc, Jobs: svc, Crawlers: svc, Tags: svc, Runs: eng, RunQueries: svc, Events: eng, Blueprints: bps,
+		Catalog: svc})
 	if err != nil {
 		return nil, err
 	}

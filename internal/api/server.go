@@ -49,6 +49,7 @@ type Config struct {
 	RunQueries RunQueries
 	Events     EventService
 	Blueprints BlueprintService
+	Catalog    CatalogService
 }
 
 // Server is an http.Handler serving the Glue API.
@@ -100,6 +101,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Blueprints != nil {
 		s.registerBlueprints(cfg.Blueprints)
+	}
+	if cfg.Catalog != nil {
+		s.registerCatalog(cfg.Catalog)
 	}
 	for name := range s.handlers {
 		if _, ok := m.Operation(name); !ok && !s.extensions[name] {

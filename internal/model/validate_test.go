@@ -400,8 +400,8 @@ func TestGlue_Operations(t *testing.T) {
 		require.True(t, ok)
 		require.Equal(t, name, op.Name)
 	}
-	_, ok := m.Operation("CreateTable")
-	require.False(t, ok, "catalog operations are not served")
+	_, ok := m.Operation("CreateConnection")
+	require.False(t, ok, "connections are not served")
 	require.NotNil(t, m.Shape("NameString"))
 	require.Nil(t, m.Shape("NoSuchShape"))
 

@@ -43,6 +43,7 @@ type Tx interface {
 	Events() Events
 	Retention() Retention
 	JobBookmarks() JobBookmarks
+	Catalog() Catalog
 
 	// Tags returns the tags of a resource (an empty map when it has none).
 	Tags(ctx context.Context, r glue.Resource) (map[string]string, error)

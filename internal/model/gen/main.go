@@ -36,6 +36,14 @@ var operations = []string{
 	"BatchGetBlueprints", "StartBlueprintRun", "GetBlueprintRun", "GetBlueprintRuns",
 	// Tags.
 	"TagResource", "UntagResource", "GetTags",
+	// The Data Catalog: databases, tables and their versions, partitions,
+	// partition indexes.
+	"CreateDatabase", "GetDatabase", "GetDatabases", "UpdateDatabase", "DeleteDatabase",
+	"CreateTable", "GetTable", "GetTables", "UpdateTable", "DeleteTable", "BatchDeleteTable", "SearchTables",
+	"GetTableVersion", "GetTableVersions", "DeleteTableVersion", "BatchDeleteTableVersion",
+	"CreatePartition", "BatchCreatePartition", "GetPartition", "BatchGetPartition", "GetPartitions",
+	"UpdatePartition", "BatchUpdatePartition", "DeletePartition", "BatchDeletePartition",
+	"CreatePartitionIndex", "GetPartitionIndexes", "DeletePartitionIndex",
 }
 
 // keep lists the shape attributes the validator and encoder use.

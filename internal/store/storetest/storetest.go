@@ -115,6 +115,10 @@ func Exercise(t *testing.T, open OpenFunc) {
 		t.Parallel()
 		testJobBookmarks(t, open)
 	})
+	t.Run("Catalog", func(t *testing.T) {
+		t.Parallel()
+		testCatalog(t, open)
+	})
 }
 
 // bundle is one subtest's store and context.
