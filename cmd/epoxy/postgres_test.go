@@ -101,3 +101,20 @@ func TestPostgres_MigrateCommand(t *testing.T) {
 	h.start()
 	require.Equal(t, len(status), count(migrate("status"), " applied "), "serve migrated the schema up")
 }
+
+// Ensure a second `epoxy serve` on the PostgreSQL schema another serves
+// refuses to start, saying so (one replica per schema: a second one would
+// dispatch the same job runs), and starts once the first is gone.
+func TestPostgres_OneServerPerSchema(t *testing.T) {
+	url := pgtest.URL(t)
+	t.Parallel()
+	h := newDurHarness(t, durBinary(t))
+	h.store = url
+	h.start()
+	second := exec.Command(h.bin, "serve", "--addr", durFreeAddr(t), "--data", filepath.Join(t.TempDir(), "data"), "--store", url)
+	out, err := second.CombinedOutput()
+	require.Error(t, err, "the second server exited")
+	require.Contains(t, string(out), "another epoxy serves this database schema")
+	h.kill()
+	h.start() // the kernel ended the first session, and its lock with it
+}

@@ -32,6 +32,7 @@ import (
 	"github.com/epoxy-run/epoxy/internal/safefs"
 	"github.com/epoxy-run/epoxy/internal/service"
 	"github.com/epoxy-run/epoxy/internal/store"
+	"github.com/epoxy-run/epoxy/internal/store/postgres"
 	"github.com/epoxy-run/epoxy/internal/webui"
 	"github.com/epoxy-run/epoxy/web"
 )
@@ -174,6 +175,9 @@ type app struct {
 	metrics    *metrics.Metrics
 	// s3 is the built-in S3, nil when off.
 	s3 *s3server.Server
+	// disown releases the PostgreSQL schema this server owns (nil on
+	// SQLite, whose data directory lock does the same).
+	disown func()
 }
 
 // Close stops background work, then closes the store and the data
@@ -185,7 +189,11 @@ func (a *app) Close() error {
 	if a.s3 != nil {
 		s3err = a.s3.Close()
 	}
-	return errors.Join(a.engine.Close(), a.executor.Close(), a.store.Close(), s3err, a.files.Close(), a.lock.Release())
+	err := errors.Join(a.engine.Close(), a.executor.Close())
+	if a.disown != nil {
+		a.disown()
+	}
+	return errors.Join(err, a.store.Close(), s3err, a.files.Close(), a.lock.Release())
 }
 
 // What wire plugs into what: the API's operations are served by the
@@ -259,11 +267,20 @@ func openStore(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL 
 	if err != nil {
 		return nil, err
 	}
+	disown := func() {}
+	if pg, ok := st.(*postgres.Store); ok {
+		if disown, err = pg.Own(ctx); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
 	a, err := wire(ctx, cfg, log, selfURL, files, st, key)
 	if err != nil {
+		disown()
 		st.Close()
 		return nil, err
 	}
+	a.disown = disown
 	return a, nil
 }
 
