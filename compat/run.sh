@@ -9,6 +9,8 @@
 #   compat/boto3_fidelity_test.py - boto3: where Epoxy answers as AWS Glue does
 #                                   in detail (ValidationException, capacity,
 #                                   job-run records, graphs, bookmarks, ...)
+#   compat/auth_test.sh   - the JS SDK v3 against a second server run with
+#                           --auth sigv4 (compat/js/auth_test.mjs)
 #   compat/js/glue_test.mjs - the AWS SDK for JavaScript v3: exception classes
 #                             (installed into compat/js with `npm ci` from the
 #                             committed package-lock.json when missing)
@@ -141,6 +143,7 @@ run_suite boto3 python3 "$compat/boto3_test.py"
 run_suite boto3 python3 "$compat/boto3_workflow_test.py"
 run_suite boto3-fidelity python3 "$compat/boto3_fidelity_test.py"
 run_suite js env NODE_NO_WARNINGS=1 node "$compat/js/glue_test.mjs"
+run_suite auth bash "$compat/auth_test.sh"
 run_suite boto3-catalog python3 "$compat/boto3_catalog_test.py"
 run_suite cli-blueprint bash "$compat/cli_blueprint_test.sh"
 run_suite logs bash "$compat/logs_test.sh"
