@@ -227,7 +227,7 @@ test('keyboard: skip link, section links and labelled actions', async (page) => 
   assert(await page.getByRole('textbox', { name: 'Run properties' }).count() === 1, 'labelled run properties');
 });
 
-test('every section renders; a schedule shows its next fire times', async (page) => {
+test('every section renders; a schedule shows its next fire times; the catalog shows a table and its partitions', async (page) => {
   await glue('CreateTrigger', { Name: `ui-sched-${tag}`, Type: 'SCHEDULED', Schedule: 'cron(0 12 * * ? *)', StartOnCreation: true,
     Actions: [{ JobName: `${WF}-l0-j0` }] });
   for (const [route, heading] of [['/jobs', 'Jobs'], ['/crawlers', 'Crawlers'], ['/blueprints', 'Blueprints'], ['/catalog', 'Data Catalog'],
@@ -235,6 +235,19 @@ test('every section renders; a schedule shows its next fire times', async (page)
     await page.goto(ui(route));
     await page.getByRole('heading', { name: heading, exact: true }).waitFor();
   }
+  // The catalog page shows databases, tables, their columns and partitions.
+  const db = `ui_db_${tag}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  await glue('CreateDatabase', { DatabaseInput: { Name: db } });
+  await glue('CreateTable', { DatabaseName: db, TableInput: { Name: 'sales',
+    StorageDescriptor: { Columns: [{ Name: 'amount', Type: 'bigint' }] }, PartitionKeys: [{ Name: 'day', Type: 'string' }] } });
+  await glue('CreatePartition', { DatabaseName: db, TableName: 'sales', PartitionInput: { Values: ['2026-01-01'] } });
+  await page.goto(ui('/catalog'));
+  const tableEl = page.locator(`[data-database-name="${db}"] details[data-table-name="sales"]`);
+  await tableEl.locator('summary').click();
+  await tableEl.locator('tr[data-partition="2026-01-01"]').waitFor();
+  assert(/amount/.test(await tableEl.textContent()), 'the table shows its columns');
+  await glue('DeleteDatabase', { Name: db });
+
   await page.goto(ui('/triggers'));
   await page.locator(`tr[data-trigger-name="ui-sched-${tag}"] li`).nth(2).waitFor();
   const first = await page.locator(`tr[data-trigger-name="ui-sched-${tag}"] li`).first().textContent();

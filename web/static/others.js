@@ -105,8 +105,14 @@ export async function catalogPage(page) {
     const dbs = await pageAll(read, 'GetDatabases', {}, 'DatabaseList');
     const sections = await Promise.all(dbs.map(async (db) => {
       const tables = await pageAll(read, 'GetTables', { DatabaseName: db.Name }, 'TableList');
-      return h('section', {}, h('h2', {}, db.Name), tables.map((t) => h('details', {}, h('summary', {}, t.Name),
-        table([['Column', (c) => c.Name], ['Type', (c) => c.Type || '']], [...(t.StorageDescriptor?.Columns || []), ...(t.PartitionKeys || [])]))));
+      const details = await Promise.all(tables.map(async (t) => {
+        const keys = t.PartitionKeys || [];
+        const parts = keys.length ? (await read('GetPartitions', { DatabaseName: db.Name, TableName: t.Name, MaxResults: 50 })).Partitions || [] : [];
+        return h('details', { 'data-table-name': t.Name }, h('summary', {}, t.Name),
+          table([['Column', (c) => c.Name], ['Type', (c) => c.Type || '']], [...(t.StorageDescriptor?.Columns || []), ...keys]),
+          parts.length ? table(keys.map((k, i) => [k.Name, (p) => p.Values[i]]), parts, (p) => ({ 'data-partition': p.Values.join('/') })) : []);
+      }));
+      return h('section', { 'data-database-name': db.Name }, h('h2', {}, db.Name), details);
     }));
     page.render(h('h1', {}, 'Data Catalog'), sections.length ? sections : h('p', { class: 'muted' }, 'No databases yet.'));
   } catch (e) {
