@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Job output through the CloudWatch Logs API, read with the AWS CLI (v1:
-# `aws logs tail` exists only in CLI v2, so it is not run here) and boto3.
+# Job output through the CloudWatch Logs API, read with the AWS CLI v1, the
+# AWS CLI v2 (Debian's awscli package at /usr/bin/aws, which .ci/run
+# installs: `aws logs tail` and `aws logs tail --follow` exist only in v2)
+# and boto3.
 #
 # Runs a pythonshell job that prints three lines to stdout and one to
 # stderr, then checks: GetJobRun's LogGroupName is /aws-glue/python-jobs;
@@ -95,6 +97,44 @@ try:
     print("no error")
 except botocore.exceptions.ClientError as e:
     print(e.response["Error"]["Code"])' "$EPOXY_ENDPOINT"
+
+# AWS CLI v2: `aws logs tail`, once and with --follow.
+AWS2=""
+if [ -x /usr/bin/aws ] && /usr/bin/aws --version 2>&1 | grep -q '^aws-cli/2'; then
+    AWS2=/usr/bin/aws
+fi
+if [ -z "$AWS2" ]; then
+    not_ok "aws logs tail (AWS CLI v2)" "no AWS CLI v2 at /usr/bin/aws: install Debian's awscli package"
+else
+    logs2() { "$AWS2" --endpoint-url "$EPOXY_ENDPOINT" --region "$REGION" logs "$@"; }
+    check_eq "aws logs tail (CLI v2) prints the job's lines in order" \
+        "hello from line 1|hello from line 2|goodbye from line 3" \
+        bash -c 'set -o pipefail; "$@" | sed -E "s/^[^ ]+ //" | paste -sd "|" -' _ \
+        "$AWS2" --endpoint-url "$EPOXY_ENDPOINT" --region "$REGION" logs tail /aws-glue/python-jobs/output \
+        --log-stream-names "$run" --since 1d --format short
+    logs2 tail /aws-glue/python-jobs/output --follow --since 1m --format short >"$tmp/follow.out" 2>&1 &
+    follow=$!
+    cat >"$tmp/later.py" <<'PY'
+print("a line written while aws logs tail follows")
+PY
+    glue create-job --name "$P-later" --role arn:aws:iam::123456789012:role/GlueRole \
+        --command "Name=pythonshell,ScriptLocation=$tmp/later.py" >/dev/null
+    glue start-job-run --job-name "$P-later" >/dev/null
+    seen=""
+    for _ in $(seq 1200); do # the CLI polls every 5 s; this bound only catches a hang
+        grep -q "a line written while aws logs tail follows" "$tmp/follow.out" && { seen=1; break; }
+        kill -0 "$follow" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill "$follow" 2>/dev/null
+    wait "$follow" 2>/dev/null
+    if [ -n "$seen" ]; then
+        ok "aws logs tail --follow (CLI v2) shows a line a job writes later"
+    else
+        not_ok "aws logs tail --follow (CLI v2) shows a line a job writes later" "$(cat "$tmp/follow.out")"
+    fi
+    glue delete-job --job-name "$P-later" >/dev/null
+fi
 
 glue delete-job --job-name "$P-job" >/dev/null
 echo "logs: $passed passed, $failed failed"
