@@ -90,7 +90,7 @@ func TestCatalog_Databases(t *testing.T) {
 	_, err = b.client.GetDatabase(ctx, &glue.GetDatabaseInput{Name: aws.String("db0"), CatalogId: aws.String("999999999999")})
 	requireCode(t, err, "EntityNotFoundException", "999999999999")
 	_, err = b.client.CreateDatabase(ctx, &glue.CreateDatabaseInput{DatabaseInput: &types.DatabaseInput{Name: aws.String(strings.Repeat("d", 256))}})
-	requireCode(t, err, "InvalidInputException", "Name")
+	requireValidation(t, err, "1 validation error detected: Value '"+strings.Repeat("d", 256)+"' at 'databaseInput.name' failed to satisfy constraint: Member must have length less than or equal to 255")
 }
 
 // Ensure tables can be created, read, listed with a name expression,

@@ -65,8 +65,8 @@ func TestWire_Protocol(t *testing.T) {
 
 	requireWireError(t, post(t, b, "AWSGlue.NoSuchThing", `{}`), 400, "UnknownOperationException",
 		`Unknown operation "AWSGlue.NoSuchThing": AWS Glue has no operation NoSuchThing (X-Amz-Target must be AWSGlue.<Operation>)`)
-	requireWireError(t, post(t, b, "AWSGlue.GetTables", `{}`), 400, "UnknownOperationException",
-		"Epoxy does not implement the Glue operation GetTables (\"AWSGlue.GetTables\"); `epoxy help operations` lists the operations it serves")
+	requireWireError(t, post(t, b, "AWSGlue.GetConnection", `{}`), 400, "UnknownOperationException",
+		"Epoxy does not implement the Glue operation GetConnection (\"AWSGlue.GetConnection\"); `epoxy help operations` lists the operations it serves")
 	requireWireError(t, post(t, b, "", `{}`), 400, "UnknownOperationException")
 	requireWireError(t, post(t, b, "AWSGlue.GetWorkflow", `{"Name":`), 400, "SerializationException", "not valid JSON")
 	requireWireError(t, post(t, b, "AWSGlue.GetWorkflow", `[1]`), 400, "SerializationException", "JSON object")
