@@ -264,9 +264,9 @@ class UnknownOperationTests(FidelityCase):
     def test_unserved_glue_operation(self):
         self.assertRaisesExactly(
             ClientError, "UnknownOperationException",
-            'Epoxy does not implement the Glue operation GetTables ("AWSGlue.GetTables"); '
+            'Epoxy does not implement the Glue operation GetConnection ("AWSGlue.GetConnection"); '
             "`epoxy help operations` lists the operations it serves",
-            self.c.get_tables, DatabaseName="db")
+            self.c.get_connection, Name="conn")
 
     def test_operation_glue_lacks(self):
         req = urllib.request.Request(ENDPOINT + "/", data=b"{}", method="POST", headers={

@@ -16,7 +16,7 @@ import {
   CreateWorkflowCommand,
   EntityNotFoundException,
   GetJobBookmarkCommand,
-  GetTablesCommand,
+  GetConnectionCommand,
   GetWorkflowCommand,
   GlueClient,
   GlueServiceException,
@@ -112,12 +112,12 @@ async function main() {
     requireError(err, EntityNotFoundException, "EntityNotFoundException", `Continuation for job ${job} not found`);
   });
   await check("an operation Epoxy does not implement is UnknownOperationException naming it", async () => {
-    const err = await rejects(new GetTablesCommand({ DatabaseName: "db" }));
+    const err = await rejects(new GetConnectionCommand({ Name: "conn" }));
     assert.ok(err instanceof GlueServiceException);
     assert.equal(err.name, "UnknownOperationException");
     assert.equal(err.$metadata.httpStatusCode, 400);
     assert.equal(err.message,
-      'Epoxy does not implement the Glue operation GetTables ("AWSGlue.GetTables"); `epoxy help operations` lists the operations it serves');
+      'Epoxy does not implement the Glue operation GetConnection ("AWSGlue.GetConnection"); `epoxy help operations` lists the operations it serves');
   });
   console.log(`js: ${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
