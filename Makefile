@@ -6,8 +6,11 @@ help: ## list the targets
 
 test: test/go test/compat ## run every test: Go (with -race) and the AWS CLI / boto3 compat suite
 
+# Most end-to-end tests wait on python job processes, so four run at once
+# on two cores; the timeout is for a machine under heavy load (the package
+# default of 10 minutes fails a slow but correct run).
 test/go: ## Go unit and integration tests, with the race detector (PostgreSQL ones need TEST_DATABASE_URL; .ci/run sets it)
-	go test -race -count=1 ./...
+	go test -race -count=1 -parallel 4 -timeout 30m ./...
 
 test/compat: ## AWS CLI and boto3 against a real `epoxy serve`
 	bash compat/run.sh
