@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 AllocatedCapacity is deprecated in the SDK but AWS still takes it; these tests check how it is validated and recorded.
+
 package main
 
 import (
