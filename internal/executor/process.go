@@ -98,12 +98,30 @@ func (p *process) exitMessage(code int) string {
 
 // Stop sends SIGTERM to the process group, then SIGKILL after grace.
 func (p *process) Stop(grace time.Duration) {
+	if !p.running() {
+		return
+	}
 	signalGroup(p.pid, syscall.SIGTERM)
 	select {
 	case <-p.ended:
 	case <-time.After(grace):
-		signalGroup(p.pid, syscall.SIGKILL)
+		if p.running() {
+			signalGroup(p.pid, syscall.SIGKILL)
+		}
 	}
+}
+
+// running reports whether the process has not ended and its pid still
+// names it (same start time): a process found again after a restart may
+// have ended unseen, and its pid been reused by an unrelated process, which
+// must never be signalled.
+func (p *process) running() bool {
+	select {
+	case <-p.ended:
+		return false
+	default:
+	}
+	return alive(p.pid, p.start)
 }
 
 // processStart returns the process's start time in clock ticks since boot
