@@ -50,6 +50,8 @@ type Config struct {
 	Events     EventService
 	Blueprints BlueprintService
 	Catalog    CatalogService
+	// Classifiers serves the custom classifier operations.
+	Classifiers ClassifierService
 }
 
 // Server is an http.Handler serving the Glue API.
@@ -104,6 +106,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Catalog != nil {
 		s.registerCatalog(cfg.Catalog)
+	}
+	if cfg.Classifiers != nil {
+		s.registerClassifiers(cfg.Classifiers)
 	}
 	for name := range s.handlers {
 		if _, ok := m.Operation(name); !ok && !s.extensions[name] {

@@ -33,6 +33,7 @@ type Tx interface {
 	Jobs() Collection[glue.Job]
 	Crawlers() Collection[glue.Crawler]
 	Blueprints() Collection[glue.BlueprintRecord]
+	Classifiers() Collection[glue.Classifier]
 	BlueprintRuns() BlueprintRuns
 
 	WorkflowRuns() WorkflowRuns
