@@ -75,6 +75,35 @@ class ClassifierTest(unittest.TestCase):
             self.glue.update_classifier(CsvClassifier={"Name": name, "Delimiter": ";"})
 
 
+class ListCrawlsTest(unittest.TestCase):
+    def setUp(self):
+        self.glue = client()
+        self.crawler = unique("crawler")
+        self.glue.create_crawler(Name=self.crawler, Role="role", Classifiers=[],
+                                 Targets={"S3Targets": [{"Path": "/tmp/epoxy-compat-none"}]})
+        self.addCleanup(self.glue.delete_crawler, Name=self.crawler)
+
+    def test_empty_classifiers_kept(self):
+        got = self.glue.get_crawler(Name=self.crawler)["Crawler"]
+        self.assertEqual(got["Classifiers"], [])
+
+    def test_filters_checked_without_crawls(self):
+        with self.assertRaises(self.glue.exceptions.InvalidInputException):
+            self.glue.list_crawls(CrawlerName=self.crawler,
+                                  Filters=[{"FieldName": "STATE", "FilterOperator": "EQ"}])
+        with self.assertRaises(self.glue.exceptions.InvalidInputException):
+            self.glue.list_crawls(CrawlerName=self.crawler,
+                                  Filters=[{"FieldName": "CRAWL_ID", "FilterOperator": "GT", "FieldValue": "x"}])
+        got = self.glue.list_crawls(CrawlerName=self.crawler, Filters=[
+            {"FieldName": "START_TIME", "FilterOperator": "GT", "FieldValue": "1700000000000"}])
+        self.assertEqual(got["Crawls"], [])
+
+    def test_unknown_crawler(self):
+        with self.assertRaises(self.glue.exceptions.EntityNotFoundException) as e:
+            self.glue.list_crawls(CrawlerName="ghost-crawler")
+        self.assertIn("Crawler entry with name ghost-crawler does not exist", str(e.exception))
+
+
 def main():
     if not ENDPOINT:
         print("boto3_definitions_test.py: EPOXY_ENDPOINT is not set (see compat/run.sh)", file=sys.stderr)
