@@ -75,6 +75,52 @@ class ClassifierTest(unittest.TestCase):
             self.glue.update_classifier(CsvClassifier={"Name": name, "Delimiter": ";"})
 
 
+class FunctionTest(unittest.TestCase):
+    def setUp(self):
+        self.glue = client()
+        self.db = unique("compat_udf_")
+        self.glue.create_database(DatabaseInput={"Name": self.db})
+        self.addCleanup(self.glue.delete_database, Name=self.db)
+
+    def create(self, name, ftype="REGULAR_FUNCTION"):
+        self.glue.create_user_defined_function(DatabaseName=self.db, FunctionInput={
+            "FunctionName": name, "ClassName": "com.example." + name, "OwnerName": "me", "OwnerType": "USER",
+            "FunctionType": ftype, "ResourceUris": [{"ResourceType": "JAR", "Uri": "s3://jars/%s.jar" % name}]})
+
+    def names(self, **kw):
+        pages = self.glue.get_paginator("get_user_defined_functions").paginate(
+            DatabaseName=self.db, PaginationConfig={"PageSize": 1}, **kw)
+        return [f["FunctionName"] for page in pages for f in page["UserDefinedFunctions"]]
+
+    def test_crud_pattern_and_cascade(self):
+        self.create("upper")
+        self.create("total", "AGGREGATE_FUNCTION")
+        got = self.glue.get_user_defined_function(DatabaseName=self.db, FunctionName="upper")["UserDefinedFunction"]
+        self.assertEqual(got["ClassName"], "com.example.upper")
+        self.assertEqual(got["ResourceUris"][0]["Uri"], "s3://jars/upper.jar")
+        self.assertEqual(self.names(Pattern="*"), ["total", "upper"])
+        self.assertEqual(self.names(Pattern="up.*"), ["upper"])
+        self.glue.update_user_defined_function(DatabaseName=self.db, FunctionName="upper",
+                                               FunctionInput={"FunctionName": "upper", "ClassName": "com.example.Upper2"})
+        got = self.glue.get_user_defined_function(DatabaseName=self.db, FunctionName="upper")["UserDefinedFunction"]
+        self.assertEqual(got["ClassName"], "com.example.Upper2")
+        self.glue.delete_user_defined_function(DatabaseName=self.db, FunctionName="upper")
+        with self.assertRaises(self.glue.exceptions.EntityNotFoundException):
+            self.glue.get_user_defined_function(DatabaseName=self.db, FunctionName="upper")
+        self.glue.delete_database(Name=self.db)
+        self.glue.create_database(DatabaseInput={"Name": self.db})
+        self.assertEqual(self.names(Pattern="*"), [])
+
+    def test_errors(self):
+        with self.assertRaises(self.glue.exceptions.EntityNotFoundException):
+            self.glue.create_user_defined_function(DatabaseName=unique("ghost"), FunctionInput={"FunctionName": "f"})
+        self.create("f")
+        with self.assertRaises(self.glue.exceptions.AlreadyExistsException):
+            self.create("f")
+        with self.assertRaises(self.glue.exceptions.InvalidInputException):
+            self.glue.get_user_defined_functions(DatabaseName=self.db, Pattern="(")
+
+
 class ListCrawlsTest(unittest.TestCase):
     def setUp(self):
         self.glue = client()

@@ -52,6 +52,8 @@ type Config struct {
 	Catalog    CatalogService
 	// Classifiers serves the custom classifier operations.
 	Classifiers ClassifierService
+	// Functions serves the user-defined function operations.
+	Functions FunctionService
 }
 
 // Server is an http.Handler serving the Glue API.
@@ -109,6 +111,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Classifiers != nil {
 		s.registerClassifiers(cfg.Classifiers)
+	}
+	if cfg.Functions != nil {
+		s.registerFunctions(cfg.Functions)
 	}
 	for name := range s.handlers {
 		if _, ok := m.Operation(name); !ok && !s.extensions[name] {

@@ -34,6 +34,7 @@ type Tx interface {
 	Crawlers() Collection[glue.Crawler]
 	Blueprints() Collection[glue.BlueprintRecord]
 	Classifiers() Collection[glue.Classifier]
+	Functions() Collection[glue.UserDefinedFunction]
 	BlueprintRuns() BlueprintRuns
 
 	WorkflowRuns() WorkflowRuns

@@ -46,6 +46,9 @@ var operations = []string{
 	"CreatePartitionIndex", "GetPartitionIndexes", "DeletePartitionIndex",
 	// Custom classifiers.
 	"CreateClassifier", "GetClassifier", "GetClassifiers", "UpdateClassifier", "DeleteClassifier",
+	// User-defined functions.
+	"CreateUserDefinedFunction", "GetUserDefinedFunction", "GetUserDefinedFunctions",
+	"UpdateUserDefinedFunction", "DeleteUserDefinedFunction",
 }
 
 // keep lists the shape attributes the validator and encoder use.

@@ -42,6 +42,10 @@ func (t *tx) Classifiers() store.Collection[glue.Classifier] {
 	return &collection[glue.Classifier]{tx: t.c, kind: glue.KindClassifier}
 }
 
+func (t *tx) Functions() store.Collection[glue.UserDefinedFunction] {
+	return &collection[glue.UserDefinedFunction]{tx: t.c, kind: glue.KindUserDefinedFunction}
+}
+
 func (t *tx) Tags(ctx context.Context, r glue.Resource) (map[string]string, error) {
 	rows, err := t.c.Query(ctx, `SELECT key, value FROM tags WHERE kind = $1 AND name = $2`, r.Kind, r.Name)
 	if err != nil {

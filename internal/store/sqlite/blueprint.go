@@ -16,6 +16,10 @@ func (t *tx) Classifiers() store.Collection[glue.Classifier] {
 	return &collection[glue.Classifier]{tx: t.c, kind: glue.KindClassifier}
 }
 
+func (t *tx) Functions() store.Collection[glue.UserDefinedFunction] {
+	return &collection[glue.UserDefinedFunction]{tx: t.c, kind: glue.KindUserDefinedFunction}
+}
+
 func (t *tx) BlueprintRuns() store.BlueprintRuns {
 	return blueprintRuns{runTable[glue.BlueprintRunRecord]{t.c, blueprintRunSpec}}
 }

@@ -98,6 +98,16 @@ var classifiers = kind[glue.Classifier]{
 	description: func(c *glue.Classifier) string { return strings.TrimPrefix(c.GrokClassifier.GrokPattern, "%{WORD:w}") },
 }
 
+var functions = kind[glue.UserDefinedFunction]{
+	kind:       glue.KindUserDefinedFunction,
+	collection: store.Tx.Functions,
+	make: func(name, d string) *glue.UserDefinedFunction {
+		return &glue.UserDefinedFunction{FunctionName: name, DatabaseName: "db", ClassName: d, FunctionType: "REGULAR_FUNCTION", CreateTime: ms}
+	},
+	name:        func(f *glue.UserDefinedFunction) string { return f.FunctionName },
+	description: func(f *glue.UserDefinedFunction) string { return f.ClassName },
+}
+
 func exerciseCollection[T any](t *testing.T, open OpenFunc, k kind[T]) {
 	t.Helper()
 	t.Run("CRUD", func(t *testing.T) {
