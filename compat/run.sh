@@ -22,6 +22,7 @@
 #                           `npm ci` installs it when compat/ui/node_modules is missing)
 #   compat/s3_test.sh     - the AWS CLI: `aws s3` against the built-in S3
 #   compat/boto3_s3_test.py - boto3: the built-in S3, multipart included
+#   compat/boto3_definitions_test.py - boto3: classifiers, user-defined functions, ListCrawls filters
 # and prints, as its last line, "compat: N passed, M failed" (test cases of
 # both suites). Exits non-zero if anything failed, including a suite that
 # crashed before reporting its counts. The server is stopped on exit.
@@ -150,6 +151,7 @@ run_suite logs bash "$compat/logs_test.sh"
 run_suite examples bash "$compat/examples_test.sh"
 run_suite s3 bash "$compat/s3_test.sh"
 run_suite boto3-s3 python3 "$compat/boto3_s3_test.py"
+run_suite boto3-definitions python3 "$compat/boto3_definitions_test.py"
 if [ ! -d "$compat/ui/node_modules/playwright-core" ]; then
     (cd "$compat/ui" && npm ci --no-audit --no-fund >/dev/null) || echo "# ui: npm ci failed"
 fi

@@ -347,7 +347,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	}
 	h, err := api.New(api.Config{Logger: log, TokenKey: key, Region: cfg.Region,
 		Workflows: svc, Triggers: svc, Jobs: svc, Crawlers: svc, Tags: svc, Runs: eng, RunQueries: svc, Events: eng, Blueprints: bps,
-		Catalog: svc})
+		Catalog: svc, Classifiers: svc, Functions: svc})
 	if err != nil {
 		return nil, err
 	}

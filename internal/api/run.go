@@ -171,7 +171,7 @@ type listCrawlsIn struct {
 type crawlsFilter struct {
 	FieldName      string
 	FilterOperator string
-	FieldValue     string
+	FieldValue     *string
 }
 
 type listCrawlsOut struct {
@@ -272,6 +272,9 @@ func (s *Server) registerCrawls(svc RunService) {
 		return &crawlerMetricsOut{CrawlerMetricsList: nonNil(ms), NextToken: next}, nil
 	})
 	handle(s, "ListCrawls", func(ctx context.Context, in *listCrawlsIn) (*listCrawlsOut, error) {
+		if err := checkCrawlsFilters(in.Filters); err != nil {
+			return nil, err
+		}
 		p, before, err := s.seqPager("ListCrawls", in.NextToken, in.MaxResults, 100, struct {
 			N string
 			F []crawlsFilter

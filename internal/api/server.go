@@ -50,6 +50,10 @@ type Config struct {
 	Events     EventService
 	Blueprints BlueprintService
 	Catalog    CatalogService
+	// Classifiers serves the custom classifier operations.
+	Classifiers ClassifierService
+	// Functions serves the user-defined function operations.
+	Functions FunctionService
 }
 
 // Server is an http.Handler serving the Glue API.
@@ -104,6 +108,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Catalog != nil {
 		s.registerCatalog(cfg.Catalog)
+	}
+	if cfg.Classifiers != nil {
+		s.registerClassifiers(cfg.Classifiers)
+	}
+	if cfg.Functions != nil {
+		s.registerFunctions(cfg.Functions)
 	}
 	for name := range s.handlers {
 		if _, ok := m.Operation(name); !ok && !s.extensions[name] {

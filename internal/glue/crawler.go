@@ -22,7 +22,7 @@ type Crawler struct {
 	Targets                      CrawlerTargets  `json:"Targets"`
 	DatabaseName                 string          `json:"DatabaseName,omitempty"`
 	Description                  *string         `json:"Description,omitempty"`
-	Classifiers                  []string        `json:"Classifiers,omitempty"`
+	Classifiers                  []string        `json:"Classifiers,omitzero"`
 	RecrawlPolicy                json.RawMessage `json:"RecrawlPolicy,omitempty"`
 	SchemaChangePolicy           json.RawMessage `json:"SchemaChangePolicy,omitempty"`
 	LineageConfiguration         json.RawMessage `json:"LineageConfiguration,omitempty"`

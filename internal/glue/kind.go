@@ -17,7 +17,11 @@ const (
 	KindBlueprint Kind = "blueprint"
 )
 
-// Kinds lists every resource kind, in a new slice on each call.
+// KindClassifier keys custom classifiers in the definitions store. Glue
+// does not tag classifiers, so it is not among Kinds.
+const KindClassifier Kind = "classifier"
+
+// Kinds lists every taggable resource kind, in a new slice on each call.
 func Kinds() []Kind { return []Kind{KindWorkflow, KindTrigger, KindJob, KindCrawler, KindBlueprint} }
 
 // Title returns the kind capitalised for messages ("Workflow").

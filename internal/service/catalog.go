@@ -80,7 +80,17 @@ func (s *Service) UpdateDatabase(ctx context.Context, catalogID, name string, in
 	})
 }
 
-// DeleteDatabase deletes a database with all its tables and partitions.
+// DeleteDatabase deletes a database with all its tables, partitions and
+// user-defined functions.
 func (s *Service) DeleteDatabase(ctx context.Context, catalogID, name string) error {
-	return s.catalogUpdate(ctx, catalogID, func(c store.Catalog) error { return c.DeleteDatabase(ctx, glue.CatalogName(name)) })
+	name = glue.CatalogName(name)
+	if err := s.checkCatalog(catalogID); err != nil {
+		return err
+	}
+	return s.store.Update(ctx, func(tx store.Tx) error {
+		if err := tx.Catalog().DeleteDatabase(ctx, name); err != nil {
+			return err
+		}
+		return deleteFunctions(ctx, tx, name)
+	})
 }

@@ -109,14 +109,26 @@ func (s *Service) GetTables(ctx context.Context, catalogID, db, expression strin
 
 // tableNameMatcher compiles GetTables' Expression.
 func tableNameMatcher(expression string) (func(*glue.Table) bool, error) {
+	match, err := nameMatcher("Expression", expression)
+	if match == nil {
+		return nil, err
+	}
+	return func(t *glue.Table) bool { return match(t.Name) }, nil
+}
+
+// nameMatcher compiles a name pattern as Glue reads GetTables' Expression:
+// a regular expression the whole name must match, case-insensitively; ""
+// and "*" alone match every name (nil). member names the request member in
+// the error for a bad pattern.
+func nameMatcher(member, expression string) (func(string) bool, error) {
 	if expression == "" || expression == "*" {
 		return nil, nil
 	}
 	re, err := regexp.Compile(`(?i)^(?:` + expression + `)$`)
 	if err != nil {
-		return nil, glue.Errorf(glue.InvalidInput, "Expression %q is not a valid regular expression: %s", expression, err.Error())
+		return nil, glue.Errorf(glue.InvalidInput, "%s %q is not a valid regular expression: %s", member, expression, err.Error())
 	}
-	return func(t *glue.Table) bool { return re.MatchString(t.Name) }, nil
+	return re.MatchString, nil
 }
 
 // DeleteTable deletes a table with its versions and partitions.

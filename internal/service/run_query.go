@@ -195,12 +195,15 @@ func metricsOf(name string, crawls []*glue.CrawlRecord) *glue.CrawlerMetrics {
 	return m
 }
 
-// ListCrawls returns a crawler's crawls newest first.
+// ListCrawls returns a crawler's crawls newest first. An unknown crawler
+// is EntityNotFoundException in Glue's words.
 func (s *Service) ListCrawls(ctx context.Context, crawler string, beforeSeq int64, limit int) ([]*glue.CrawlerHistory, []int64, error) {
 	var out []*glue.CrawlerHistory
 	var seqs []int64
 	err := s.store.View(ctx, func(tx store.Tx) error {
-		if _, err := tx.Crawlers().Get(ctx, crawler); err != nil {
+		if _, err := tx.Crawlers().Get(ctx, crawler); glue.IsCode(err, glue.EntityNotFound) {
+			return glue.Errorf(glue.EntityNotFound, "Crawler entry with name %s does not exist", crawler)
+		} else if err != nil {
 			return err
 		}
 		crawls, err := tx.Crawls().List(ctx, crawler, beforeSeq, limit)

@@ -33,6 +33,8 @@ type Tx interface {
 	Jobs() Collection[glue.Job]
 	Crawlers() Collection[glue.Crawler]
 	Blueprints() Collection[glue.BlueprintRecord]
+	Classifiers() Collection[glue.Classifier]
+	Functions() Collection[glue.UserDefinedFunction]
 	BlueprintRuns() BlueprintRuns
 
 	WorkflowRuns() WorkflowRuns

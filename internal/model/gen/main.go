@@ -44,6 +44,11 @@ var operations = []string{
 	"CreatePartition", "BatchCreatePartition", "GetPartition", "BatchGetPartition", "GetPartitions",
 	"UpdatePartition", "BatchUpdatePartition", "DeletePartition", "BatchDeletePartition",
 	"CreatePartitionIndex", "GetPartitionIndexes", "DeletePartitionIndex",
+	// Custom classifiers.
+	"CreateClassifier", "GetClassifier", "GetClassifiers", "UpdateClassifier", "DeleteClassifier",
+	// User-defined functions.
+	"CreateUserDefinedFunction", "GetUserDefinedFunction", "GetUserDefinedFunctions",
+	"UpdateUserDefinedFunction", "DeleteUserDefinedFunction",
 }
 
 // keep lists the shape attributes the validator and encoder use.

@@ -38,6 +38,14 @@ func (t *tx) Blueprints() store.Collection[glue.BlueprintRecord] {
 	return &collection[glue.BlueprintRecord]{tx: t.c, kind: glue.KindBlueprint}
 }
 
+func (t *tx) Classifiers() store.Collection[glue.Classifier] {
+	return &collection[glue.Classifier]{tx: t.c, kind: glue.KindClassifier}
+}
+
+func (t *tx) Functions() store.Collection[glue.UserDefinedFunction] {
+	return &collection[glue.UserDefinedFunction]{tx: t.c, kind: glue.KindUserDefinedFunction}
+}
+
 func (t *tx) Tags(ctx context.Context, r glue.Resource) (map[string]string, error) {
 	rows, err := t.c.Query(ctx, `SELECT key, value FROM tags WHERE kind = $1 AND name = $2`, r.Kind, r.Name)
 	if err != nil {

@@ -12,6 +12,14 @@ func (t *tx) Blueprints() store.Collection[glue.BlueprintRecord] {
 	return &collection[glue.BlueprintRecord]{tx: t.c, kind: glue.KindBlueprint}
 }
 
+func (t *tx) Classifiers() store.Collection[glue.Classifier] {
+	return &collection[glue.Classifier]{tx: t.c, kind: glue.KindClassifier}
+}
+
+func (t *tx) Functions() store.Collection[glue.UserDefinedFunction] {
+	return &collection[glue.UserDefinedFunction]{tx: t.c, kind: glue.KindUserDefinedFunction}
+}
+
 func (t *tx) BlueprintRuns() store.BlueprintRuns {
 	return blueprintRuns{runTable[glue.BlueprintRunRecord]{t.c, blueprintRunSpec}}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -84,6 +85,27 @@ var blueprints = kind[glue.BlueprintRecord]{
 	},
 	name:        func(b *glue.BlueprintRecord) string { return b.Blueprint.Name },
 	description: func(b *glue.BlueprintRecord) string { return deref(b.Blueprint.Description) },
+}
+
+var classifiers = kind[glue.Classifier]{
+	kind:       glue.KindClassifier,
+	collection: store.Tx.Classifiers,
+	make: func(name, d string) *glue.Classifier {
+		return &glue.Classifier{GrokClassifier: &glue.GrokClassifier{ClassifierMeta: glue.ClassifierMeta{Name: name, CreationTime: ms, LastUpdated: ms, Version: 1},
+			Classification: "logs", GrokPattern: "%{WORD:w}" + d}}
+	},
+	name:        func(c *glue.Classifier) string { return c.Meta().Name },
+	description: func(c *glue.Classifier) string { return strings.TrimPrefix(c.GrokClassifier.GrokPattern, "%{WORD:w}") },
+}
+
+var functions = kind[glue.UserDefinedFunction]{
+	kind:       glue.KindUserDefinedFunction,
+	collection: store.Tx.Functions,
+	make: func(name, d string) *glue.UserDefinedFunction {
+		return &glue.UserDefinedFunction{FunctionName: name, DatabaseName: "db", ClassName: d, FunctionType: "REGULAR_FUNCTION", CreateTime: ms}
+	},
+	name:        func(f *glue.UserDefinedFunction) string { return f.FunctionName },
+	description: func(f *glue.UserDefinedFunction) string { return f.ClassName },
 }
 
 func exerciseCollection[T any](t *testing.T, open OpenFunc, k kind[T]) {

@@ -55,6 +55,14 @@ func Exercise(t *testing.T, open OpenFunc) {
 		t.Parallel()
 		exerciseCollection(t, open, blueprints)
 	})
+	t.Run("Classifiers", func(t *testing.T) {
+		t.Parallel()
+		exerciseCollection(t, open, classifiers)
+	})
+	t.Run("Functions", func(t *testing.T) {
+		t.Parallel()
+		exerciseCollection(t, open, functions)
+	})
 	t.Run("Namespaces", func(t *testing.T) {
 		t.Parallel()
 		testNamespaces(t, open)
