@@ -201,3 +201,55 @@ func TestCrawl_BuiltinS3Catalog(t *testing.T) {
 		partitionsOf(t, b, "missing", "orders_2024"))
 	require.Equal(t, int32(1), crawlerMetrics(t, b, "s3").TablesCreated)
 }
+
+// Ensure the re-crawl policies: UpdateBehavior LOG leaves a table's
+// columns alone while new partitions are still added; a folder gone under
+// the default DEPRECATE_IN_DATABASE marks its table DEPRECATED_BY_CRAWLER;
+// CRAWL_NEW_FOLDERS_ONLY adds the new folders' partitions and keeps the
+// table where it was even when only one dataset has new folders.
+func TestCrawl_RecrawlPolicies(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"clicks/day=1/a.json": `{"id":1,"page":"a"}` + "\n",
+		"views/v.csv":         "n,when\n1,2024-01-01\n",
+	})
+	createDatabase(t, b, "web")
+	_, err := b.client.CreateCrawler(ctx, &glue.CreateCrawlerInput{Name: aws.String("web"), Role: aws.String(runRole),
+		DatabaseName: aws.String("web"), Targets: &types.CrawlerTargets{S3Targets: []types.S3Target{{Path: aws.String("file://" + root)}}},
+		SchemaChangePolicy: &types.SchemaChangePolicy{UpdateBehavior: types.UpdateBehaviorLog}})
+	require.NoError(t, err)
+	c := crawlOnce(t, b, "web")
+	require.Equal(t, types.LastCrawlStatusSucceeded, c.LastCrawl.Status, aws.ToString(c.LastCrawl.ErrorMessage))
+	require.Equal(t, "file://"+root+"/clicks/", aws.ToString(getTable(t, b, "web", "clicks").StorageDescriptor.Location))
+	require.Equal(t, []string{"n:bigint", "when:date"}, columnList(getTable(t, b, "web", "views").StorageDescriptor.Columns))
+
+	// LOG: a new column is not added, the new partition is; views is gone
+	// and deprecated.
+	writeTree(t, root, map[string]string{"clicks/day=2/b.json": `{"id":2,"page":"b","ms":3}` + "\n"})
+	require.NoError(t, os.RemoveAll(filepath.Join(root, "views")))
+	c = crawlOnce(t, b, "web")
+	require.Equal(t, types.LastCrawlStatusSucceeded, c.LastCrawl.Status, aws.ToString(c.LastCrawl.ErrorMessage))
+	clicks := getTable(t, b, "web", "clicks")
+	require.Equal(t, []string{"id:bigint", "page:string"}, columnList(clicks.StorageDescriptor.Columns))
+	require.Len(t, partitionsOf(t, b, "web", "clicks"), 2)
+	require.Equal(t, "web", getTable(t, b, "web", "views").Parameters["DEPRECATED_BY_CRAWLER"])
+	m := crawlerMetrics(t, b, "web")
+	require.Equal(t, [3]int32{0, 0, 1}, [3]int32{m.TablesCreated, m.TablesUpdated, m.TablesDeleted})
+
+	// CRAWL_NEW_FOLDERS_ONLY: only day=3 is read; the table stays clicks.
+	_, err = b.client.UpdateCrawler(ctx, &glue.UpdateCrawlerInput{Name: aws.String("web"),
+		RecrawlPolicy: &types.RecrawlPolicy{RecrawlBehavior: types.RecrawlBehaviorCrawlNewFoldersOnly}})
+	require.NoError(t, err)
+	writeTree(t, root, map[string]string{"clicks/day=3/c.json": `{"id":3,"page":"c"}` + "\n"})
+	c = crawlOnce(t, b, "web")
+	require.Equal(t, types.LastCrawlStatusSucceeded, c.LastCrawl.Status, aws.ToString(c.LastCrawl.ErrorMessage))
+	require.Equal(t, map[string]string{"1": "file://" + root + "/clicks/day=1/", "2": "file://" + root + "/clicks/day=2/",
+		"3": "file://" + root + "/clicks/day=3/"}, partitionsOf(t, b, "web", "clicks"))
+	require.Contains(t, aws.ToString(listCrawls(t, b, "web")[0].Summary), "1 files in 1 folders")
+	tables, err := b.client.GetTables(ctx, &glue.GetTablesInput{DatabaseName: aws.String("web")})
+	require.NoError(t, err)
+	require.Len(t, tables.TableList, 2)
+}

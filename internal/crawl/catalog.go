@@ -101,33 +101,42 @@ func (w *writer) ownTables(ctx context.Context) ([]*glue.Table, error) {
 	return slices.DeleteFunc(all, func(t *glue.Table) bool { return t.Parameters[updatedByCrawler] != w.crawler.Name }), nil
 }
 
-// knownFolders returns, under CRAWL_NEW_FOLDERS_ONLY, the locations of the
-// folders already catalogued by this crawler (its tables' and their
-// partitions'): the crawl skips them. Nil otherwise.
-func (w *writer) knownFolders(ctx context.Context) (map[string]bool, error) {
-	if w.cat == nil || w.pol.RecrawlBehavior != crawlNewFoldersOnly {
-		return nil, nil
+// known returns the locations of the tables this crawler wrote before
+// and, under CRAWL_NEW_FOLDERS_ONLY, the set of folders already catalogued
+// (its tables' partitions, or the tables themselves when unpartitioned):
+// the crawl skips those.
+func (w *writer) known(ctx context.Context) (folders map[string]bool, roots []string, err error) {
+	if w.cat == nil {
+		return nil, nil, nil
 	}
 	tables, err := w.ownTables(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	known := map[string]bool{}
+	folders = map[string]bool{}
 	for _, t := range tables {
-		ps, err := w.cat.GetPartitions(ctx, "", glue.PartitionRef{Database: w.db, Table: t.Name}, glue.PartitionFilter{})
+		if t.StorageDescriptor == nil || t.StorageDescriptor.Location == nil {
+			continue
+		}
+		roots = append(roots, *t.StorageDescriptor.Location)
+		if w.pol.RecrawlBehavior != crawlNewFoldersOnly {
+			continue
+		}
+		if len(t.PartitionKeys) == 0 {
+			folders[*t.StorageDescriptor.Location] = true
+			continue
+		}
+		ps, err := w.cat.GetPartitions(ctx, "", glue.PartitionRef{Database: w.db, Table: t.Name}, glue.PartitionFilter{ExcludeColumnSchema: true})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, p := range ps {
 			if p.StorageDescriptor != nil && p.StorageDescriptor.Location != nil {
-				known[*p.StorageDescriptor.Location] = true
+				folders[*p.StorageDescriptor.Location] = true
 			}
 		}
-		if len(t.PartitionKeys) == 0 && t.StorageDescriptor != nil && t.StorageDescriptor.Location != nil {
-			known[*t.StorageDescriptor.Location] = true
-		}
 	}
-	return known, nil
+	return folders, roots, nil
 }
 
 // write creates or updates the table of each dataset with its partitions,

@@ -61,7 +61,7 @@ func (cr *Crawler) Crawl(ctx context.Context, c *glue.Crawler) (glue.CrawlResult
 	if err := w.checkDatabase(ctx); err != nil {
 		return res, err
 	}
-	known, err := w.knownFolders(ctx)
+	known, roots, err := w.known(ctx)
 	if err != nil {
 		return res, err
 	}
@@ -75,7 +75,7 @@ func (cr *Crawler) Crawl(ctx context.Context, c *glue.Crawler) (glue.CrawlResult
 		res.Files += tr.files
 		res.Folders += len(tr.folders)
 		unknown += tr.unknown
-		sets = append(sets, group(t.Path, "", tr.leaves())...)
+		sets = append(sets, pin(t.Path, tr.leaves(), roots)...)
 	}
 	if err := w.write(ctx, sets, &res); err != nil {
 		return res, err

@@ -32,6 +32,12 @@ func group(target, root string, leaves []*leaf) []*dataset {
 	if s, ok := mergeAll(leaves); ok {
 		return []*dataset{{target: target, root: root, schema: s, leaves: leaves}}
 	}
+	return split(target, root, leaves)
+}
+
+// split groups the files directly in root as one table and each subfolder
+// on its own.
+func split(target, root string, leaves []*leaf) []*dataset {
 	var here []*leaf
 	var order []string
 	sub := map[string][]*leaf{}
@@ -166,4 +172,54 @@ func (d *dataset) tableName(prefix string) string {
 func shortHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:4])
+}
+
+// pin puts the leaves of a target that lie under the location of a table
+// the crawler wrote before (the deepest such table) into that table's
+// dataset when they have its format, whatever their columns, so that a
+// re-crawl keeps its tables where they are even when fewer folders are
+// found or new columns appear; the other leaves are grouped afresh, each
+// top folder apart when the target already holds tables in subfolders.
+func pin(target string, leaves []*leaf, tables []string) []*dataset {
+	base := location(target, "")
+	var order []string
+	byRoot := map[string][]*leaf{}
+	var rest []*leaf
+	for _, l := range leaves {
+		loc, root := location(target, l.dir), ""
+		for _, tl := range tables {
+			if strings.HasPrefix(loc, tl) && strings.HasPrefix(tl, base) && len(tl) > len(root) {
+				root = tl
+			}
+		}
+		if root == "" {
+			rest = append(rest, l)
+			continue
+		}
+		if _, ok := byRoot[root]; !ok {
+			order = append(order, root)
+		}
+		byRoot[root] = append(byRoot[root], l)
+	}
+	var out []*dataset
+	for _, root := range order {
+		d := &dataset{target: target, root: strings.Trim(strings.TrimPrefix(root, base), "/")}
+		for _, l := range byRoot[root] {
+			switch {
+			case d.schema == nil:
+				d.schema = l.schema
+			case !infer.SameFormat(d.schema, l.schema):
+				continue
+			default:
+				d.schema = infer.Merge(d.schema, l.schema)
+			}
+			d.leaves = append(d.leaves, l)
+		}
+		out = append(out, d)
+	}
+	if len(out) > 0 && order[0] != base {
+		// The target holds tables in subfolders: it is not itself one.
+		return append(out, split(target, "", rest)...)
+	}
+	return append(out, group(target, "", rest)...)
 }

@@ -93,7 +93,7 @@ func decompress(name string, sample []byte) ([]byte, string, error) {
 // classification, compression and delimiter, and at least 70% of their
 // column names shared (Glue's similarity threshold).
 func Compatible(a, b *Schema) bool {
-	if a.Classification != b.Classification || a.Compression != b.Compression || a.Delimiter != b.Delimiter {
+	if !SameFormat(a, b) {
 		return false
 	}
 	names := map[string]bool{}
@@ -108,6 +108,12 @@ func Compatible(a, b *Schema) bool {
 	}
 	union := len(a.Columns) + len(b.Columns) - shared
 	return union == 0 || float64(shared)/float64(union) >= 0.7
+}
+
+// SameFormat reports whether two schemas have the same classification,
+// compression and delimiter.
+func SameFormat(a, b *Schema) bool {
+	return a.Classification == b.Classification && a.Compression == b.Compression && a.Delimiter == b.Delimiter
 }
 
 // Merge returns a schema holding both a and b (a compatible with b): their

@@ -1,0 +1,84 @@
+package crawl
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/crawl/infer"
+)
+
+// leafOf classifies data as the file of a leaf folder dir.
+func leafOf(t *testing.T, dir, data string) *leaf {
+	t.Helper()
+	s, err := infer.Classify("f", []byte(data), true)
+	require.NoError(t, err)
+	return &leaf{dir: dir, files: 1, schema: s}
+}
+
+func TestGroup(t *testing.T) {
+	t.Parallel()
+	sales, other := "id,price\n1,2.5\n", "{\"user\":\"a\"}\n"
+	tests := []struct {
+		name   string
+		leaves []*leaf
+		want   map[string][]string // table name → partition keys
+		values map[string][][]string
+	}{
+		{name: "files at the root", leaves: []*leaf{leafOf(t, "", sales)}, want: map[string][]string{"p_root": nil}},
+		{name: "hive partitions", leaves: []*leaf{leafOf(t, "y=2024/m=1", sales), leafOf(t, "y=2024/m=2", sales)},
+			want:   map[string][]string{"p_root": {"y", "m"}},
+			values: map[string][][]string{"p_root": {{"2024", "1"}, {"2024", "2"}}}},
+		{name: "plain folders", leaves: []*leaf{leafOf(t, "2024/01", sales), leafOf(t, "2024/02", sales)},
+			want:   map[string][]string{"p_root": {"partition_0", "partition_1"}},
+			values: map[string][][]string{"p_root": {{"2024", "01"}, {"2024", "02"}}}},
+		{name: "incompatible datasets split", leaves: []*leaf{leafOf(t, "Sales Data/k=1", sales), leafOf(t, "users/x", other),
+			leafOf(t, "users/y", other)},
+			want: map[string][]string{"p_sales_data": {"k"}, "p_users": {"partition_0"}}},
+		{name: "root files apart from incompatible folders", leaves: []*leaf{leafOf(t, "", sales), leafOf(t, "u", other)},
+			want: map[string][]string{"p_root": nil, "p_u": nil}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := map[string][]string{}
+			values := map[string][][]string{}
+			for _, d := range group("s3://bucket/Root/", "", tt.leaves) {
+				name := d.tableName("p_")
+				if keys := d.partitionKeys(); len(keys) > 0 {
+					got[name] = keys
+				} else {
+					got[name] = nil
+				}
+				for _, p := range d.partitions("c") {
+					values[name] = append(values[name], p.Values)
+				}
+			}
+			require.Equal(t, tt.want, got)
+			if tt.values != nil {
+				require.Equal(t, tt.values, values)
+			}
+		})
+	}
+}
+
+func TestPin(t *testing.T) {
+	t.Parallel()
+	// day=2 adds a column (2 of 3 names shared: not compatible afresh) yet
+	// stays in the table written before; a new dataset is grouped afresh.
+	leaves := []*leaf{leafOf(t, "clicks/day=1", "{\"id\":1,\"p\":\"a\"}\n"), leafOf(t, "clicks/day=2", "{\"id\":1,\"p\":\"a\",\"ms\":2}\n"),
+		leafOf(t, "new", "a,b\n1,2\n")}
+	sets := pin("/data", leaves, []string{"/data/clicks/", "/elsewhere/"})
+	require.Len(t, sets, 2)
+	require.Equal(t, "clicks", sets[0].tableName(""))
+	require.Len(t, sets[0].partitions("c"), 2)
+	require.Equal(t, "new", sets[1].tableName(""))
+}
+
+func TestTableNameAndLocation(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "bucket", (&dataset{target: "s3://bucket"}).tableName(""))
+	require.Equal(t, "x_my_data_2024", (&dataset{target: "file:///tmp/My-Data.2024/"}).tableName("x_"))
+	require.Equal(t, "s3://b/p/q/", location("s3://b/p/", "q"))
+	require.Equal(t, "/tmp/a/", location("/tmp/a", ""))
+}
