@@ -6,12 +6,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/parquet-go/parquet-go"
 	"github.com/stretchr/testify/require"
 )
 
@@ -252,4 +254,50 @@ func TestCrawl_RecrawlPolicies(t *testing.T) {
 	tables, err := b.client.GetTables(ctx, &glue.GetTablesInput{DatabaseName: aws.String("web")})
 	require.NoError(t, err)
 	require.Len(t, tables.TableList, 2)
+}
+
+type parquetRow struct {
+	ID    int64    `parquet:"id"`
+	Name  string   `parquet:"name"`
+	Score float64  `parquet:"score,optional"`
+	Tags  []string `parquet:"tags,list"`
+}
+
+// Ensure a crawl reads a Parquet file's schema and row count from its
+// footer, on a local path and in the built-in S3, and writes the table
+// with Glue's Parquet SerDe and formats.
+func TestCrawl_Parquet(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[parquetRow](&buf)
+	_, err := w.Write([]parquetRow{{ID: 1, Name: "a", Tags: []string{"x"}}, {ID: 2, Name: "b", Score: 0.5}})
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"scores/dt=2024-01-01/part-0.parquet": buf.String()})
+	s3c := builtinS3(b.url, "AKIDTEST", "secret")
+	_, err = s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("pqdata")})
+	require.NoError(t, err)
+	_, err = s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("pqdata"), Key: aws.String("s3scores/dt=2024-01-02/part-0.parquet"),
+		Body: bytes.NewReader(buf.Bytes())})
+	require.NoError(t, err)
+	createDatabase(t, b, "pq")
+	_, err = b.client.CreateCrawler(ctx, &glue.CreateCrawlerInput{Name: aws.String("pq"), Role: aws.String(runRole), DatabaseName: aws.String("pq"),
+		Targets: &types.CrawlerTargets{S3Targets: []types.S3Target{{Path: aws.String(root + "/scores")}, {Path: aws.String("s3://pqdata/s3scores")}}}})
+	require.NoError(t, err)
+	c := crawlOnce(t, b, "pq")
+	require.Equal(t, types.LastCrawlStatusSucceeded, c.LastCrawl.Status, aws.ToString(c.LastCrawl.ErrorMessage))
+	for _, name := range []string{"scores", "s3scores"} {
+		tbl := getTable(t, b, "pq", name)
+		require.Equal(t, []string{"id:bigint", "name:string", "score:double", "tags:array<string>"}, columnList(tbl.StorageDescriptor.Columns))
+		require.Equal(t, []string{"dt:string"}, columnList(tbl.PartitionKeys))
+		require.Equal(t, "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe", aws.ToString(tbl.StorageDescriptor.SerdeInfo.SerializationLibrary))
+		require.Equal(t, "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat", aws.ToString(tbl.StorageDescriptor.InputFormat))
+		require.Equal(t, "parquet", tbl.Parameters["classification"])
+		require.Equal(t, "2", tbl.Parameters["recordCount"])
+		require.Equal(t, strconv.Itoa(buf.Len()), tbl.Parameters["sizeKey"])
+	}
+	require.Equal(t, int32(2), crawlerMetrics(t, b, "pq").TablesCreated)
 }

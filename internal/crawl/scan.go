@@ -1,10 +1,14 @@
 package crawl
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/epoxy-run/epoxy/internal/crawl/infer"
 	"github.com/epoxy-run/epoxy/internal/glue"
@@ -65,29 +69,92 @@ func (ts *targetScan) add(ctx context.Context, cr *Crawler, rel string, size int
 		return nil
 	}
 	l.sampled++
-	data, err := cr.read(ctx, ts.target.Path, rel, sampleBytes+1)
+	schema, raw, size, err := cr.classify(ctx, ts.target.Path, rel, size)
 	if err != nil {
 		return err
 	}
-	complete := len(data) <= sampleBytes
-	if complete && size < 0 {
-		size = int64(len(data))
-	}
-	l.size += max(size, int64(min(len(data), sampleBytes)))
-	s, err := infer.Classify(path.Base(rel), data[:min(len(data), sampleBytes)], complete)
+	l.size += size
 	switch {
-	case errors.Is(err, infer.ErrUnknown):
+	case schema == nil:
 		ts.unknown++
-	case err != nil:
-		return err
 	case l.schema == nil:
-		l.schema, l.raw = s, int64(min(len(data), sampleBytes))
-	case infer.Compatible(l.schema, s):
-		l.schema, l.raw = infer.Merge(l.schema, s), l.raw+int64(min(len(data), sampleBytes))
+		l.schema, l.raw = schema, raw
+	case infer.Compatible(l.schema, schema):
+		l.schema, l.raw = infer.Merge(l.schema, schema), l.raw+raw
 	default:
 		ts.unknown++
 	}
 	return nil
+}
+
+// classify reads a file's sample and classifies it, returning its schema
+// (nil when no classifier recognises it), the bytes the schema's records
+// were read from, and the file's size (the sampled bytes when the listing
+// gave no size and the file is larger than the sample).
+func (cr *Crawler) classify(ctx context.Context, target, rel string, size int64) (*infer.Schema, int64, int64, error) {
+	data, err := cr.read(ctx, target, rel, sampleBytes+1)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	complete := len(data) <= sampleBytes
+	data = data[:min(len(data), sampleBytes)]
+	if size < 0 {
+		size = int64(len(data))
+	}
+	var s *infer.Schema
+	if infer.IsParquet(data) {
+		s, size, err = cr.classifyParquet(ctx, target, rel, data, complete, size)
+	} else {
+		s, err = infer.Classify(path.Base(rel), data, complete)
+	}
+	switch {
+	case errors.Is(err, infer.ErrUnknown):
+		return nil, 0, size, nil
+	case err != nil:
+		return nil, 0, 0, err
+	}
+	if s.Classification == infer.Parquet {
+		return s, size, size, nil
+	}
+	return s, int64(len(data)), size, nil
+}
+
+// maxParquetBytes is the largest s3:// Parquet file read whole for its
+// footer; local files are read at the footer whatever their size.
+const maxParquetBytes = 64 << 20
+
+// classifyParquet reads a Parquet file's footer: in place for a local
+// file, else from the whole object when it is at most maxParquetBytes.
+func (cr *Crawler) classifyParquet(ctx context.Context, target, rel string, head []byte, complete bool, size int64) (*infer.Schema, int64, error) {
+	if !strings.HasPrefix(target, "s3://") {
+		root, err := localRoot(target)
+		if err != nil {
+			return nil, 0, err
+		}
+		f, err := os.Open(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil {
+			return nil, 0, err
+		}
+		defer f.Close()
+		info, err := f.Stat()
+		if err != nil {
+			return nil, 0, err
+		}
+		s, err := infer.ClassifyParquet(f, info.Size())
+		return s, info.Size(), err
+	}
+	data := head
+	if !complete {
+		var err error
+		if data, err = cr.read(ctx, target, rel, maxParquetBytes+1); err != nil {
+			return nil, 0, err
+		}
+		if len(data) > maxParquetBytes {
+			return nil, size, infer.ErrUnknown
+		}
+	}
+	s, err := infer.ClassifyParquet(bytes.NewReader(data), int64(len(data)))
+	return s, int64(len(data)), err
 }
 
 // leaves returns the folders with classified files, in path order.

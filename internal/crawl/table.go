@@ -13,6 +13,9 @@ const (
 	textOutput       = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
 	lazySimpleSerDe  = "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
 	openxJSONSerDe   = "org.openx.data.jsonserde.JsonSerDe"
+	parquetSerDe     = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+	parquetInput     = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+	parquetOutput    = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
 	externalTable    = "EXTERNAL_TABLE"
 	crawlerSchemaVer = "1.0"
 )
@@ -68,8 +71,13 @@ func storage(s *infer.Schema, loc string, params map[string]string) *glue.Storag
 		}
 		serde = &glue.SerDeInfo{SerializationLibrary: ptr(openxJSONSerDe), Parameters: map[string]string{"paths": names}}
 	}
-	return &glue.StorageDescriptor{Columns: columnsOf(s), Location: ptr(loc), InputFormat: ptr(textInput),
-		OutputFormat: ptr(textOutput), Compressed: s.Compression != "none", NumberOfBuckets: -1, SerdeInfo: serde,
+	in, out := textInput, textOutput
+	if s.Classification == infer.Parquet {
+		serde = &glue.SerDeInfo{SerializationLibrary: ptr(parquetSerDe), Parameters: map[string]string{"serialization.format": "1"}}
+		in, out = parquetInput, parquetOutput
+	}
+	return &glue.StorageDescriptor{Columns: columnsOf(s), Location: ptr(loc), InputFormat: ptr(in),
+		OutputFormat: ptr(out), Compressed: s.Compression != "none", NumberOfBuckets: -1, SerdeInfo: serde,
 		Parameters: params}
 }
 

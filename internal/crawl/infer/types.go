@@ -16,13 +16,14 @@ const (
 	Timestamp = "timestamp"
 	Struct    = "struct"
 	Array     = "array"
+	Map       = "map"
 )
 
 // Type is a column type: a primitive, a struct with fields or an array
 // with an element type.
 type Type struct {
 	Kind   string
-	Fields []Field // Struct
+	Fields []Field // Struct; Map: the key and the value
 	Elem   *Type   // Array; nil when every element seen was null
 }
 
@@ -45,6 +46,8 @@ func (t *Type) String() string {
 		return "struct<" + strings.Join(parts, ",") + ">"
 	case t.Kind == Array:
 		return "array<" + t.Elem.String() + ">"
+	case t.Kind == Map && len(t.Fields) == 2:
+		return "map<" + t.Fields[0].Type.String() + "," + t.Fields[1].Type.String() + ">"
 	}
 	return t.Kind
 }
