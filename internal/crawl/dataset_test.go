@@ -1,11 +1,15 @@
 package crawl
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/epoxy-run/epoxy/internal/crawl/infer"
+	"github.com/epoxy-run/epoxy/internal/glue"
 )
 
 // leafOf classifies data as the file of a leaf folder dir.
@@ -81,4 +85,25 @@ func TestTableNameAndLocation(t *testing.T) {
 	require.Equal(t, "x_my_data_2024", (&dataset{target: "file:///tmp/My-Data.2024/"}).tableName("x_"))
 	require.Equal(t, "s3://b/p/q/", location("s3://b/p/", "q"))
 	require.Equal(t, "/tmp/a/", location("/tmp/a", ""))
+}
+
+// Ensure SampleSize bounds the files classified per folder: the third file
+// (not valid data) is counted but never read, so nothing is unclassified.
+func TestScan_SampleSize(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	for name, data := range map[string]string{"a.csv": "x,y\n1,2\n", "b.csv": "x,y\n3,4\n", "c.csv": "garbage"} {
+		require.NoError(t, os.WriteFile(filepath.Join(root, name), []byte(data), 0o644))
+	}
+	two := int32(2)
+	ts, err := (&Crawler{}).scan(context.Background(), glue.S3Target{Path: root, SampleSize: &two}, nil)
+	require.NoError(t, err)
+	l := ts.folders[""]
+	require.Equal(t, [3]int{3, 2, 0}, [3]int{l.files, l.sampled, ts.unknown})
+	require.Equal(t, int64(2), l.schema.Records)
+	require.Equal(t, int64(8+8+7), l.size, "every local file counts its size")
+
+	ts, err = (&Crawler{}).scan(context.Background(), glue.S3Target{Path: root}, nil)
+	require.NoError(t, err)
+	require.Equal(t, [3]int{3, 3, 1}, [3]int{ts.folders[""].files, ts.folders[""].sampled, ts.unknown})
 }

@@ -26,10 +26,12 @@ const maxSampledFiles = 100
 type leaf struct {
 	dir     string
 	files   int
-	size    int64 // bytes of its files (sampled bytes where the listing gives no size)
+	size    int64 // bytes of its files (estimated where the listing gives no size)
 	sampled int
-	schema  *infer.Schema
-	raw     int64 // bytes of the sampled files as stored
+	// sampledSize is the bytes of the sampled files.
+	sampledSize int64
+	schema      *infer.Schema
+	raw         int64 // bytes of the sampled files as stored
 }
 
 // targetScan is what a walk of one target found.
@@ -65,7 +67,10 @@ func (ts *targetScan) add(ctx context.Context, cr *Crawler, rel string, size int
 	}
 	l.files++
 	if l.sampled >= ts.limit {
-		l.size += max(size, 0)
+		if size < 0 { // an s3:// listing: estimate with the sampled files' mean size
+			size = l.sampledSize / int64(l.sampled)
+		}
+		l.size += size
 		return nil
 	}
 	l.sampled++
@@ -74,6 +79,7 @@ func (ts *targetScan) add(ctx context.Context, cr *Crawler, rel string, size int
 		return err
 	}
 	l.size += size
+	l.sampledSize += size
 	switch {
 	case schema == nil:
 		ts.unknown++

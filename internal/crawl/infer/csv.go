@@ -24,7 +24,8 @@ const maxHeaderCell = 150
 // the first row is a header when every cell of it types as string, every
 // cell but the last is shorter than 150 characters and non-empty, and at
 // least one later row has a cell typing as something other than string.
-// Without a header the columns are named col0, col1, ...
+// Without a header the columns are named col0, col1, ...; a last column
+// blank throughout (a trailing delimiter) is dropped.
 func classifyCSV(data []byte) (*Schema, error) {
 	var best [][]string
 	var bestDelim rune
@@ -46,11 +47,15 @@ func classifyCSV(data []byte) (*Schema, error) {
 	}
 	s.Header = header
 	s.Records = int64(len(data0))
-	s.Columns = make([]Field, len(best[0]))
+	n := len(best[0])
+	if emptyColumn(best, n-1) {
+		n-- // a trailing delimiter
+	}
+	s.Columns = make([]Field, n)
 	for i := range s.Columns {
 		name := "col" + strconv.Itoa(i)
-		if header {
-			name = strings.ToLower(strings.TrimSpace(best[0][i]))
+		if h := strings.ToLower(strings.TrimSpace(best[0][i])); header && h != "" {
+			name = h
 		}
 		var t *Type
 		for _, row := range data0 {
@@ -59,6 +64,16 @@ func classifyCSV(data []byte) (*Schema, error) {
 		s.Columns[i] = Field{Name: name, Type: t}
 	}
 	return s, nil
+}
+
+// emptyColumn reports whether column i is blank in every row.
+func emptyColumn(rows [][]string, i int) bool {
+	for _, row := range rows {
+		if strings.TrimSpace(row[i]) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // splitRows parses data with delimiter d; ok when there are at least two

@@ -3,6 +3,7 @@ package infer_test
 import (
 	"bytes"
 	"compress/gzip"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -45,6 +46,12 @@ func TestClassify(t *testing.T) {
 			class: "csv", delim: ",", header: true, records: 2, cols: []string{"a:double", "b:bigint", "c:string"}},
 		{name: "truncated sample drops partial row", file: "a.csv", data: "a,b\n1,2\n3,4\n5", complete: false,
 			class: "csv", delim: ",", header: true, records: 2, cols: []string{"a:bigint", "b:bigint"}},
+		{name: "a header cell of 150 characters is no header", file: "a.csv", data: strings.Repeat("h", 150) + ",b\n1,2\n", complete: true,
+			class: "csv", delim: ",", records: 2, cols: []string{"col0:string", "col1:string"}},
+		{name: "a trailing delimiter is dropped", file: "a.csv", data: "a,b,\n1,x,\n", complete: true,
+			class: "csv", delim: ",", header: true, records: 1, cols: []string{"a:bigint", "b:string"}},
+		{name: "an empty last header cell names its column", file: "a.csv", data: "a,\n1,2\n", complete: true,
+			class: "csv", delim: ",", header: true, records: 1, cols: []string{"a:bigint", "col1:bigint"}},
 		{name: "json lines nested", file: "a.json", data: `{"id":1,"user":{"name":"a","age":3},"tags":["x"]}` + "\n" +
 			`{"id":2.5,"user":{"name":"b","vip":true},"tags":[],"extra":null}` + "\n", complete: true,
 			class: "json", records: 2, cols: []string{"id:double", "user:struct<name:string,age:bigint,vip:boolean>", "tags:array<string>", "extra:string"}},
