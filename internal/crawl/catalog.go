@@ -60,6 +60,24 @@ func policiesOf(c *glue.Crawler) (policies, error) {
 	return p, nil
 }
 
+// groupingOf reads the "Grouping" of a crawler's Configuration.
+func groupingOf(c *glue.Crawler) (grouping, error) {
+	var conf struct {
+		Grouping struct {
+			TableGroupingPolicy     string
+			TableLevelConfiguration int
+		}
+	}
+	if c.Configuration == "" {
+		return grouping{}, nil
+	}
+	if err := json.Unmarshal([]byte(c.Configuration), &conf); err != nil {
+		return grouping{}, fmt.Errorf("crawler Configuration: %w", err)
+	}
+	return grouping{Combine: conf.Grouping.TableGroupingPolicy == "CombineCompatibleSchemas",
+		Level: conf.Grouping.TableLevelConfiguration}, nil
+}
+
 // writer writes a crawl's datasets to the crawler's database.
 type writer struct {
 	cat     Catalog // nil: the crawl writes nothing

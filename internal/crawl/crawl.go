@@ -57,6 +57,10 @@ func (cr *Crawler) Crawl(ctx context.Context, c *glue.Crawler) (glue.CrawlResult
 	if err != nil {
 		return res, err
 	}
+	g, err := groupingOf(c)
+	if err != nil {
+		return res, err
+	}
 	w := cr.writer(c, pol)
 	if err := w.checkDatabase(ctx); err != nil {
 		return res, err
@@ -75,7 +79,7 @@ func (cr *Crawler) Crawl(ctx context.Context, c *glue.Crawler) (glue.CrawlResult
 		res.Files += tr.files
 		res.Folders += len(tr.folders)
 		unknown += tr.unknown
-		sets = append(sets, pin(t.Path, tr.leaves(), roots)...)
+		sets = append(sets, g.pin(t.Path, tr.leaves(), roots)...)
 	}
 	if err := w.write(ctx, sets, &res); err != nil {
 		return res, err

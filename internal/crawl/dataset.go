@@ -20,24 +20,98 @@ type dataset struct {
 	leaves []*leaf
 }
 
+// grouping is how a crawl groups folders into tables: its crawler's
+// Configuration "Grouping".
+type grouping struct {
+	// Combine (TableGroupingPolicy CombineCompatibleSchemas) groups
+	// folders of the same format whatever their columns.
+	Combine bool
+	// Level (TableLevelConfiguration), when positive, puts every table at
+	// that depth of the location, the bucket (or the first directory)
+	// being level 1.
+	Level int
+}
+
+// compatible reports whether two folders' schemas can be one table.
+func (g grouping) compatible(a, b *infer.Schema) bool {
+	if g.Combine {
+		return infer.SameFormat(a, b)
+	}
+	return infer.Compatible(a, b)
+}
+
+// groupTarget makes the datasets of a target's leaves: at the configured
+// table level when there is one, else as group does.
+func (g grouping) groupTarget(target string, leaves []*leaf) []*dataset {
+	if g.Level <= 0 {
+		return g.group(target, "", leaves)
+	}
+	depth := g.Level - targetLevel(target)
+	var order []string
+	byRoot := map[string][]*leaf{}
+	for _, l := range leaves {
+		root := ""
+		if depth > 0 && l.dir != "" {
+			segs := strings.Split(l.dir, "/")
+			root = strings.Join(segs[:min(depth, len(segs))], "/")
+		}
+		if _, ok := byRoot[root]; !ok {
+			order = append(order, root)
+		}
+		byRoot[root] = append(byRoot[root], l)
+	}
+	var out []*dataset
+	for _, root := range order {
+		out = append(out, g.forced(target, root, byRoot[root]))
+	}
+	return out
+}
+
+// targetLevel is the number of path elements of a target's location.
+func targetLevel(target string) int {
+	p := strings.Trim(strings.TrimPrefix(strings.TrimPrefix(target, "s3://"), "file://"), "/")
+	if p == "" {
+		return 0
+	}
+	return strings.Count(p, "/") + 1
+}
+
+// forced makes one dataset rooted at root of the leaves with the format of
+// the first, whatever their columns; the others are left out.
+func (g grouping) forced(target, root string, leaves []*leaf) *dataset {
+	d := &dataset{target: target, root: root}
+	for _, l := range leaves {
+		switch {
+		case d.schema == nil:
+			d.schema = l.schema
+		case !infer.SameFormat(d.schema, l.schema):
+			continue
+		default:
+			d.schema = infer.Merge(d.schema, l.schema)
+		}
+		d.leaves = append(d.leaves, l)
+	}
+	return d
+}
+
 // group makes datasets of the leaves under root (relative to target), as
 // Glue groups folders into tables: when every leaf's schema is compatible
 // with the others', they are one table rooted at root; otherwise the
 // files directly in root are one table and each subfolder is grouped on
 // its own.
-func group(target, root string, leaves []*leaf) []*dataset {
+func (g grouping) group(target, root string, leaves []*leaf) []*dataset {
 	if len(leaves) == 0 {
 		return nil
 	}
-	if s, ok := mergeAll(leaves); ok {
+	if s, ok := g.mergeAll(leaves); ok {
 		return []*dataset{{target: target, root: root, schema: s, leaves: leaves}}
 	}
-	return split(target, root, leaves)
+	return g.split(target, root, leaves)
 }
 
 // split groups the files directly in root as one table and each subfolder
 // on its own.
-func split(target, root string, leaves []*leaf) []*dataset {
+func (g grouping) split(target, root string, leaves []*leaf) []*dataset {
 	var here []*leaf
 	var order []string
 	sub := map[string][]*leaf{}
@@ -53,19 +127,19 @@ func split(target, root string, leaves []*leaf) []*dataset {
 		}
 		sub[first] = append(sub[first], l)
 	}
-	out := group(target, root, here)
+	out := g.group(target, root, here)
 	for _, name := range order {
-		out = append(out, group(target, path.Join(root, name), sub[name])...)
+		out = append(out, g.group(target, path.Join(root, name), sub[name])...)
 	}
 	return out
 }
 
 // mergeAll merges the leaves' schemas, reporting whether each was
 // compatible with the merge of those before it.
-func mergeAll(leaves []*leaf) (*infer.Schema, bool) {
+func (g grouping) mergeAll(leaves []*leaf) (*infer.Schema, bool) {
 	s := leaves[0].schema
 	for _, l := range leaves[1:] {
-		if !infer.Compatible(s, l.schema) {
+		if !g.compatible(s, l.schema) {
 			return nil, false
 		}
 		s = infer.Merge(s, l.schema)
@@ -180,7 +254,7 @@ func shortHash(s string) string {
 // re-crawl keeps its tables where they are even when fewer folders are
 // found or new columns appear; the other leaves are grouped afresh, each
 // top folder apart when the target already holds tables in subfolders.
-func pin(target string, leaves []*leaf, tables []string) []*dataset {
+func (g grouping) pin(target string, leaves []*leaf, tables []string) []*dataset {
 	base := location(target, "")
 	var order []string
 	byRoot := map[string][]*leaf{}
@@ -203,23 +277,16 @@ func pin(target string, leaves []*leaf, tables []string) []*dataset {
 	}
 	var out []*dataset
 	for _, root := range order {
-		d := &dataset{target: target, root: strings.Trim(strings.TrimPrefix(root, base), "/")}
-		for _, l := range byRoot[root] {
-			switch {
-			case d.schema == nil:
-				d.schema = l.schema
-			case !infer.SameFormat(d.schema, l.schema):
-				continue
-			default:
-				d.schema = infer.Merge(d.schema, l.schema)
-			}
-			d.leaves = append(d.leaves, l)
-		}
-		out = append(out, d)
+		out = append(out, g.forced(target, strings.Trim(strings.TrimPrefix(root, base), "/"), byRoot[root]))
 	}
-	if len(out) > 0 && order[0] != base {
+	switch {
+	case len(rest) == 0:
+		return out
+	case g.Level > 0:
+		return append(out, g.groupTarget(target, rest)...)
+	case len(out) > 0 && order[0] != base:
 		// The target holds tables in subfolders: it is not itself one.
-		return append(out, split(target, "", rest)...)
+		return append(out, g.split(target, "", rest)...)
 	}
-	return append(out, group(target, "", rest)...)
+	return append(out, g.group(target, "", rest)...)
 }

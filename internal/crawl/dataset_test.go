@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -47,7 +48,7 @@ func TestGroup(t *testing.T) {
 			t.Parallel()
 			got := map[string][]string{}
 			values := map[string][][]string{}
-			for _, d := range group("s3://bucket/Root/", "", tt.leaves) {
+			for _, d := range (grouping{}).group("s3://bucket/Root/", "", tt.leaves) {
 				name := d.tableName("p_")
 				if keys := d.partitionKeys(); len(keys) > 0 {
 					got[name] = keys
@@ -72,7 +73,7 @@ func TestPin(t *testing.T) {
 	// stays in the table written before; a new dataset is grouped afresh.
 	leaves := []*leaf{leafOf(t, "clicks/day=1", "{\"id\":1,\"p\":\"a\"}\n"), leafOf(t, "clicks/day=2", "{\"id\":1,\"p\":\"a\",\"ms\":2}\n"),
 		leafOf(t, "new", "a,b\n1,2\n")}
-	sets := pin("/data", leaves, []string{"/data/clicks/", "/elsewhere/"})
+	sets := grouping{}.pin("/data", leaves, []string{"/data/clicks/", "/elsewhere/"})
 	require.Len(t, sets, 2)
 	require.Equal(t, "clicks", sets[0].tableName(""))
 	require.Len(t, sets[0].partitions("c"), 2)
@@ -106,4 +107,24 @@ func TestScan_SampleSize(t *testing.T) {
 	ts, err = (&Crawler{}).scan(context.Background(), glue.S3Target{Path: root}, nil)
 	require.NoError(t, err)
 	require.Equal(t, [3]int{3, 3, 1}, [3]int{ts.folders[""].files, ts.folders[""].sampled, ts.unknown})
+}
+
+func TestGroupingConfiguration(t *testing.T) {
+	t.Parallel()
+	a, b := "id,price\n1,2.5\n", "id,name,price,qty\n1,x,2,3\n" // 2 of 4 names shared
+	leaves := func() []*leaf { return []*leaf{leafOf(t, "x/k=1", a), leafOf(t, "x/k=2", b), leafOf(t, "y/k=1", a)} }
+	names := func(sets []*dataset) []string {
+		var out []string
+		for _, d := range sets {
+			out = append(out, d.tableName("")+"/"+strings.Join(d.partitionKeys(), ","))
+		}
+		return out
+	}
+	require.Equal(t, []string{"k_1/", "k_2/", "y/k"}, names(grouping{}.group("s3://b/lake", "", leaves())),
+		"by default the incompatible folders of x are tables of their own")
+	require.Equal(t, []string{"lake/partition_0,k"}, names(grouping{Combine: true}.group("s3://b/lake", "", leaves())),
+		"CombineCompatibleSchemas makes one table")
+	require.Equal(t, []string{"x/k", "y/k"}, names(grouping{Level: 3}.groupTarget("s3://b/lake/", leaves())),
+		"TableLevelConfiguration 3 puts the tables at s3://b/lake/<table>/")
+	require.Equal(t, []string{"lake/partition_0,k"}, names(grouping{Level: 2}.groupTarget("s3://b/lake", leaves())))
 }
