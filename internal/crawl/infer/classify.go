@@ -5,6 +5,7 @@ import (
 	"compress/bzip2"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 )
@@ -41,8 +42,9 @@ var ErrUnknown = errors.New("no built-in classifier recognises the file")
 // Classify reads a file's sample (its first bytes; complete reports
 // whether the sample is the whole file) and returns its schema. The
 // compression is detected by name suffix (.gz, .bz2) or magic bytes; a
-// truncated sample's last, partial record is ignored. JSON is tried first,
-// then CSV.
+// truncated sample's last, partial record is ignored (as is the rest of a
+// compressed stream that cannot be read to its end). JSON is tried first,
+// then CSV. Every error wraps ErrUnknown.
 func Classify(name string, sample []byte, complete bool) (*Schema, error) {
 	data, compression, err := decompress(name, sample)
 	if err != nil {
@@ -74,7 +76,7 @@ func decompress(name string, sample []byte) ([]byte, string, error) {
 	case strings.HasSuffix(name, ".gz") || bytes.HasPrefix(sample, []byte{0x1f, 0x8b}):
 		zr, err := gzip.NewReader(bytes.NewReader(sample))
 		if err != nil {
-			return nil, "", err
+			return nil, "", fmt.Errorf("%w: %v", ErrUnknown, err)
 		}
 		r, compression = zr, "gzip"
 	case strings.HasSuffix(name, ".bz2") || bytes.HasPrefix(sample, []byte("BZh")):
@@ -83,8 +85,8 @@ func decompress(name string, sample []byte) ([]byte, string, error) {
 		return sample, compression, nil
 	}
 	data, err := io.ReadAll(io.LimitReader(r, sampleLimit))
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && len(data) == 0 {
-		return nil, "", err
+	if err != nil && len(data) == 0 {
+		return nil, "", fmt.Errorf("%w: %s: %v", ErrUnknown, compression, err)
 	}
 	return data, compression, nil
 }

@@ -3,6 +3,7 @@ package infer_test
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -82,6 +83,10 @@ func TestClassify_Unknown(t *testing.T) {
 		_, err := infer.Classify("x", []byte(data), true)
 		require.ErrorIs(t, err, infer.ErrUnknown, "data %q", data)
 	}
+	for _, name := range []string{"x.gz", "x.bz2"} {
+		_, err := infer.Classify(name, []byte("a,b\n1,2\n"), true)
+		require.ErrorIs(t, err, infer.ErrUnknown, "%s that is not compressed", name)
+	}
 }
 
 func TestClassify_Gzip(t *testing.T) {
@@ -94,6 +99,20 @@ func TestClassify_Gzip(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "gzip", s.Compression)
 	require.Equal(t, []string{"a:bigint", "b:string"}, columns(s))
+
+	// A sample cut in the middle of the stream: the rows read so far count.
+	buf.Reset()
+	zw = gzip.NewWriter(&buf)
+	_, _ = zw.Write([]byte("a,b\n"))
+	for i := range 50000 {
+		_, _ = fmt.Fprintf(zw, "%d,name-%d\n", i, i*7919%10007)
+	}
+	require.NoError(t, zw.Close())
+	s, err = infer.Classify("part.csv.gz", buf.Bytes()[:buf.Len()/2], false)
+	require.NoError(t, err)
+	require.Equal(t, []string{"a:bigint", "b:string"}, columns(s))
+	require.Greater(t, s.Records, int64(1000))
+	require.Less(t, s.Records, int64(50000))
 }
 
 func TestWiden(t *testing.T) {
