@@ -11,7 +11,10 @@ import (
 	"github.com/epoxy-run/epoxy/internal/glue"
 )
 
-// Catalog is the part of the Data Catalog a crawl reads and writes.
+// Catalog is the part of the Data Catalog API a crawl reads and writes
+// (the service's operations, so that the crawl's tables are validated,
+// named and versioned as the API's are). An empty catalogID is the
+// account's catalog.
 type Catalog interface {
 	GetDatabase(ctx context.Context, catalogID, name string) (*glue.Database, error)
 	GetTable(ctx context.Context, catalogID, db, name string) (*glue.Table, error)
