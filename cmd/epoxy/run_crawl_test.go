@@ -182,8 +182,12 @@ type fakeS3 struct {
 
 func (f *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	bucket, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
-	if r.Method != http.MethodGet || r.URL.Query().Get("list-type") != "2" {
+	if r.Method != http.MethodGet {
 		http.Error(w, "unsupported", http.StatusNotImplemented)
+		return
+	}
+	if r.URL.Query().Get("list-type") != "2" { // GetObject: every object is the same small CSV
+		_, _ = w.Write([]byte("id,value\n1,2\n"))
 		return
 	}
 	if bucket == "held" {

@@ -19,7 +19,7 @@ import (
 type objectReader interface {
 	executor.ScriptFetcher
 	blueprint.ArchiveFetcher
-	crawl.Lister
+	crawl.Objects
 }
 
 // objectStores opens the built-in S3 (nil with --s3 off) and returns it

@@ -214,7 +214,8 @@ var (
 	_ service.Firer            = (*engine.Engine)(nil)
 	_ blueprint.Creator        = (*service.Service)(nil)
 	_ executor.ScriptFetcher   = (*objectstore.S3)(nil)
-	_ crawl.Lister             = (*objectstore.S3)(nil)
+	_ crawl.Objects            = (*objectstore.S3)(nil)
+	_ crawl.Catalog            = (*service.Service)(nil)
 	_ blueprint.ArchiveFetcher = (*objectstore.S3)(nil)
 )
 
@@ -341,6 +342,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	}
 	svc := service.New(service.Config{Store: st, Clock: clock, Logger: log, Region: cfg.Region, Account: cfg.AccountID,
 		Schedule: service.CronSchedules(minInterval), Firer: eng})
+	crawler.Catalog = svc // before eng.Start: no crawl runs yet
 	bps, err := newBlueprints(cfg, log, selfURL, files, st, svc, clock, s3)
 	if err != nil {
 		return nil, err

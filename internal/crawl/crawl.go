@@ -1,14 +1,18 @@
-// Package crawl reads a crawler's targets: S3 targets on local paths
-// (file:// or absolute) and on s3:// through an S3 endpoint are listed,
-// honouring the target's Exclusions. Writing tables to a Data Catalog is a
-// later step; Crawl returns what it found so that step can be added.
+// Package crawl runs a crawler's crawl as Glue's do: S3 targets on local
+// paths (file:// or absolute) and on s3:// are listed, honouring the
+// target's Exclusions and SampleSize; files are classified by package
+// infer; the folders are grouped into tables with partitions, and the
+// tables are written to the crawler's database in the Data Catalog under
+// its SchemaChangePolicy and RecrawlPolicy.
 package crawl
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -22,58 +26,113 @@ type Lister interface {
 	List(ctx context.Context, bucket, prefix string, fn func(key string) error) error
 }
 
-// Crawler crawls S3 targets.
-type Crawler struct {
-	// S3 lists s3:// targets; required when a crawler has one
-	// (objectstore.Disabled for a server without an endpoint).
-	S3 Lister
+// Objects lists and reads s3:// objects.
+type Objects interface {
+	Lister
+	// Get reads an object, at most limit bytes of it.
+	Get(ctx context.Context, uri string, limit int64) ([]byte, error)
 }
 
-// Crawl lists every S3 target of c. Any target that cannot be read fails the
-// crawl with an error naming it; targets of other kinds (JDBC, DynamoDB, ...)
-// cannot be crawled locally and fail it too.
+// Crawler crawls S3 targets.
+type Crawler struct {
+	// S3 lists and reads s3:// targets; required when a crawler has one
+	// (objectstore.Disabled for a server without an endpoint).
+	S3 Objects
+	// Catalog is the Data Catalog the crawl writes its tables to; nil
+	// only lists and classifies.
+	Catalog Catalog
+}
+
+// Crawl crawls every S3 target of c and, when c names a database, writes
+// the tables found to it. Any target that cannot be read fails the crawl
+// with an error naming it, as does a database that does not exist;
+// targets of other kinds (JDBC, DynamoDB, ...) cannot be crawled locally
+// and fail it too.
 func (cr *Crawler) Crawl(ctx context.Context, c *glue.Crawler) (glue.CrawlResult, error) {
 	var res glue.CrawlResult
 	if len(c.Targets.S3Targets) == 0 {
 		return res, errors.New("only S3 targets can be crawled locally, and this crawler has none")
 	}
-	folders := map[string]bool{}
+	pol, err := policiesOf(c)
+	if err != nil {
+		return res, err
+	}
+	g, err := groupingOf(c)
+	if err != nil {
+		return res, err
+	}
+	w := cr.writer(c, pol)
+	if err := w.checkDatabase(ctx); err != nil {
+		return res, err
+	}
+	known, roots, err := w.known(ctx)
+	if err != nil {
+		return res, err
+	}
+	var sets []*dataset
+	unknown := 0
 	for i, t := range c.Targets.S3Targets {
-		excl, err := compileExclusions(t.Exclusions)
-		if err != nil {
-			return res, fmt.Errorf("S3Targets[%d].Exclusions: %w", i, err)
-		}
-		err = cr.walk(ctx, t.Path, func(rel string) {
-			if excluded(excl, rel) {
-				return
-			}
-			res.Files++
-			folders[t.Path+"/"+path.Dir(rel)] = true
-		})
+		tr, err := cr.scan(ctx, t, known)
 		if err != nil {
 			return res, fmt.Errorf("S3Targets[%d] %s: %w", i, t.Path, err)
 		}
+		res.Files += tr.files
+		res.Folders += len(tr.folders)
+		unknown += tr.unknown
+		sets = append(sets, g.pin(t.Path, tr.leaves(), roots)...)
 	}
-	res.Folders = len(folders)
-	res.Summary = fmt.Sprintf("%d files in %d folders", res.Files, res.Folders)
+	if err := w.write(ctx, sets, &res); err != nil {
+		return res, err
+	}
+	res.Summary = summary(res, unknown, c.DatabaseName != "" && cr.Catalog != nil)
 	return res, nil
 }
 
-// walk calls fn with the path, relative to target, of every object or file.
-func (cr *Crawler) walk(ctx context.Context, target string, fn func(rel string)) error {
+func summary(res glue.CrawlResult, unknown int, catalogued bool) string {
+	s := fmt.Sprintf("%d files in %d folders", res.Files, res.Folders)
+	if unknown > 0 {
+		s += fmt.Sprintf(", %d not classified", unknown)
+	}
+	if catalogued {
+		s += fmt.Sprintf("; tables created %d, updated %d, deleted %d", res.TablesCreated, res.TablesUpdated, res.TablesDeleted)
+	}
+	return s
+}
+
+// scan walks a target and samples its files into its folders.
+func (cr *Crawler) scan(ctx context.Context, t glue.S3Target, known map[string]bool) (*targetScan, error) {
+	excl, err := compileExclusions(t.Exclusions)
+	if err != nil {
+		return nil, fmt.Errorf("Exclusions: %w", err)
+	}
+	ts := newTargetScan(t)
+	err = cr.walk(ctx, t.Path, func(rel string, size int64) error {
+		if excluded(excl, rel) || known[location(t.Path, path.Dir(rel))] {
+			return nil
+		}
+		return ts.add(ctx, cr, rel, size)
+	})
+	return ts, err
+}
+
+// walk calls fn with the path, relative to target, and the size (-1 when
+// the listing does not tell) of every object or file.
+func (cr *Crawler) walk(ctx context.Context, target string, fn func(rel string, size int64) error) error {
 	if rest, ok := strings.CutPrefix(target, "s3://"); ok {
 		bucket, prefix, _ := strings.Cut(rest, "/")
 		return cr.S3.List(ctx, bucket, prefix, func(key string) error {
 			if strings.HasSuffix(key, "/") {
 				return nil
 			}
-			fn(strings.TrimPrefix(strings.TrimPrefix(key, prefix), "/"))
+			if err := fn(strings.TrimPrefix(strings.TrimPrefix(key, prefix), "/"), -1); err != nil {
+				return err
+			}
 			return ctx.Err()
 		})
 	}
-	root := strings.TrimPrefix(target, "file://")
-	if !filepath.IsAbs(root) {
-		return errors.New("a local target must be a file:// URI or an absolute path")
+	root, err := localRoot(target)
+	if err != nil {
+		return err
 	}
 	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -82,10 +141,39 @@ func (cr *Crawler) walk(ctx context.Context, target string, fn func(rel string))
 		if d.IsDir() {
 			return ctx.Err()
 		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
 		rel, _ := filepath.Rel(root, p)
-		fn(filepath.ToSlash(rel))
-		return nil
+		return fn(filepath.ToSlash(rel), info.Size())
 	})
+}
+
+// localRoot is the directory of a local target.
+func localRoot(target string) (string, error) {
+	root := strings.TrimPrefix(target, "file://")
+	if !filepath.IsAbs(root) {
+		return "", errors.New("a local target must be a file:// URI or an absolute path")
+	}
+	return root, nil
+}
+
+// read returns the first limit bytes of a target's file.
+func (cr *Crawler) read(ctx context.Context, target, rel string, limit int64) ([]byte, error) {
+	if strings.HasPrefix(target, "s3://") {
+		return cr.S3.Get(ctx, strings.TrimSuffix(target, "/")+"/"+rel, limit)
+	}
+	root, err := localRoot(target)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit))
 }
 
 // compileExclusions turns Glue's glob exclusions into regular expressions:

@@ -39,6 +39,7 @@ func (m *machine) finishCrawl(ctx context.Context, tx store.Tx, id string, state
 	}
 	crawl.State, crawl.CompletedOn, crawl.ErrorMessage = state, m.now(), msg
 	crawl.FilesFound, crawl.FoldersFound, crawl.Summary = res.Files, res.Folders, res.Summary
+	crawl.TablesCreated, crawl.TablesUpdated, crawl.TablesDeleted = res.TablesCreated, res.TablesUpdated, res.TablesDeleted
 	m.emit(ctx, Event{Kind: CrawlEnded, WorkflowRunID: crawl.WorkflowRunID, State: string(crawl.State),
 		attrs: []any{"crawl", id, "crawler", crawl.CrawlerName, "state", crawl.State, "workflow_run", crawl.WorkflowRunID, "files", res.Files, "error", msg}})
 	if err := tx.Crawls().Update(ctx, crawl); err != nil {

@@ -56,4 +56,7 @@ type CrawlResult struct {
 	Files   int
 	Folders int
 	Summary string
+	// Tables counts the catalog tables the crawl created, updated and
+	// deleted (or deprecated).
+	TablesCreated, TablesUpdated, TablesDeleted int
 }

@@ -65,6 +65,11 @@ type CrawlRecord struct {
 	// Stats are what the crawl found.
 	FilesFound   int `json:"filesFound,omitempty"`
 	FoldersFound int `json:"foldersFound,omitempty"`
+	// Tables counts the catalog tables the crawl created, updated and
+	// deleted (or deprecated).
+	TablesCreated int `json:"tablesCreated,omitempty"`
+	TablesUpdated int `json:"tablesUpdated,omitempty"`
+	TablesDeleted int `json:"tablesDeleted,omitempty"`
 }
 
 // Crawl returns the crawl as a workflow run's graph shows it.

@@ -153,7 +153,8 @@ func (s *Service) GetJobRuns(ctx context.Context, job string, beforeSeq int64, l
 }
 
 // CrawlerMetrics returns run-time figures for the named crawlers (every
-// crawler when names is empty), computed from their crawls.
+// crawler when names is empty), computed from their crawls; the table
+// counts are those of the last finished crawl.
 func (s *Service) CrawlerMetrics(ctx context.Context, names []string, opts glue.ListOptions) ([]*glue.CrawlerMetrics, error) {
 	var out []*glue.CrawlerMetrics
 	err := s.store.View(ctx, func(tx store.Tx) error {
@@ -181,6 +182,9 @@ func metricsOf(name string, crawls []*glue.CrawlRecord) *glue.CrawlerMetrics {
 	var runtimes []float64
 	for _, c := range crawls {
 		if c.State.Terminal() && !c.CompletedOn.IsZero() {
+			if len(runtimes) == 0 {
+				m.TablesCreated, m.TablesUpdated, m.TablesDeleted = int32(c.TablesCreated), int32(c.TablesUpdated), int32(c.TablesDeleted)
+			}
 			runtimes = append(runtimes, c.CompletedOn.Sub(c.StartedOn).Seconds())
 		} else if !c.State.Terminal() {
 			m.StillEstimating = true

@@ -156,6 +156,9 @@ func fullCrawlRecord() *glue.CrawlRecord {
 		Summary:       `{"tablesCreated":2}`,
 		FilesFound:    1 << 40,
 		FoldersFound:  17,
+		TablesCreated: 3,
+		TablesUpdated: 2,
+		TablesDeleted: 1,
 	}
 }
 
