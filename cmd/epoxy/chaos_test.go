@@ -21,23 +21,7 @@ import (
 // to the start ledger before its work and "<job> <job-run-id>
 // <workflow-run-id>" to the done ledger after it, each with one O_APPEND
 // write: what really executed, independently of what Epoxy records.
-const chaosScript = `import os, sys, time
-
-def arg(name):
-    args = sys.argv[1:]
-    for i, a in enumerate(args):
-        if a == "--" + name and i + 1 < len(args):
-            return args[i + 1]
-    return ""
-
-def append(path, line):
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    try:
-        os.write(fd, (line + "\n").encode())
-    finally:
-        os.close(fd)
-
-job, run, wf = arg("JOB_NAME"), arg("JOB_RUN_ID"), arg("WORKFLOW_RUN_ID")
+const chaosScript = ledgerPrelude + `job, run, wf = arg("JOB_NAME"), arg("JOB_RUN_ID"), arg("WORKFLOW_RUN_ID")
 append(%q, "start %%s %%s %%d %%s" %% (job, run, os.getpid(), wf))
 time.sleep(float(arg("SLEEP") or "0.05"))
 append(%q, "%%s %%s %%s" %% (job, run, wf))

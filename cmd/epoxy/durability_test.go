@@ -38,11 +38,11 @@ import (
 	"github.com/epoxy-run/epoxy/internal/gluetest"
 )
 
-// durScript is the job script; %q placeholders are the two log files.
-const durScript = `import os, sys, time
-
-START_LOG = %q
-DONE_LOG = %q
+// ledgerPrelude is the start of the ledger job scripts: arg reads a
+// Glue-style --NAME argument, append writes one line with one O_APPEND
+// write (so concurrent jobs never interleave). It holds no %, so the
+// scripts built on it stay fmt formats.
+const ledgerPrelude = `import os, sys, time
 
 
 def arg(name):
@@ -60,7 +60,11 @@ def append(path, line):
     finally:
         os.close(fd)
 
+`
 
+// durScript is the job script; %q placeholders are the two log files.
+const durScript = ledgerPrelude + `START_LOG = %q
+DONE_LOG = %q
 name, run = arg("JOB_NAME"), arg("JOB_RUN_ID")
 append(START_LOG, "start %%s %%s %%d %%.6f" %% (name, run, os.getpid(), time.time()))
 time.sleep(float(arg("SLEEP") or "0.4"))
