@@ -4,7 +4,11 @@
 help: ## list the targets
 	@grep -E '^[a-z/]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-test: test/go test/compat ## run every test: Go (with -race) and the AWS CLI / boto3 compat suite
+# The two halves run side by side (the compat suite mostly waits on the AWS
+# CLI's start-up and on job processes, the Go suite mostly computes), each
+# one's output kept together.
+test: ## run every test: Go (with -race) and the AWS CLI / boto3 compat suite
+	$(MAKE) --no-print-directory -j2 --output-sync=target test/go test/compat
 
 # Most end-to-end tests wait on python job processes, so four run at once
 # on two cores; the timeout is for a machine under heavy load (the package
