@@ -148,6 +148,7 @@ test('"Start run" starts a run whose job nodes all reach SUCCEEDED live', async 
   await page.locator('#run-status[data-status=COMPLETED]').waitFor();
   assert(await page.evaluate(() => window.notReloaded === true), 'the page was reloaded');
   await page.getByText('requested_by').waitFor();
+  assert(!/^null$/m.test(await page.locator('body').innerText()), 'no absent value is shown as the text "null"');
   await page.getByRole('button', { name: 'Fit' }).click();
   await shot(page, 'run-succeeded');
   await page.goto(ui(`/workflows/${enc(WF)}`));

@@ -182,7 +182,7 @@ export async function runPage(page, name, runId) {
     status.setAttribute('data-status', r.Status);
     stop.disabled = !LIVE.has(r.Status);
     graph.update(r.Graph || {});
-    detail.replaceChildren(...runDetail(r));
+    detail.replaceChildren(...runDetail(r).filter((c) => c !== null));
   };
   show(run);
   const follow = () => page.poll(async () => {
