@@ -402,3 +402,21 @@ func TestRunCrawl_StandaloneTriggers(t *testing.T) {
 	}, "the second crawl did not complete")
 	require.Len(t, allJobRuns(t, b, "after-crawl"), 1, "a crawl started by StartCrawler fires nothing")
 }
+
+// Ensure a crawler with a kind of target Epoxy cannot crawl (JDBC here),
+// even beside an S3 target, ends its crawl FAILED saying which.
+func TestRunCrawl_UncrawlableTargetsFail(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	dir := crawlTree(t, "a/x.csv")
+	_, err := b.client.CreateCrawler(ctx, &glue.CreateCrawlerInput{Name: aws.String("mixed"), Role: aws.String(runRole),
+		Targets: &types.CrawlerTargets{S3Targets: []types.S3Target{{Path: aws.String(dir)}},
+			JdbcTargets: []types.JdbcTarget{{ConnectionName: aws.String("warehouse"), Path: aws.String("sales/%")}}}})
+	require.NoError(t, err)
+	_, err = b.client.StartCrawler(ctx, &glue.StartCrawlerInput{Name: aws.String("mixed")})
+	require.NoError(t, err)
+	c := waitCrawlerReady(t, b, "mixed")
+	require.Equal(t, types.LastCrawlStatusFailed, c.LastCrawl.Status)
+	require.Contains(t, aws.ToString(c.LastCrawl.ErrorMessage), "JdbcTargets, which Epoxy cannot crawl")
+}

@@ -50,6 +50,9 @@ type Crawler struct {
 // and fail it too.
 func (cr *Crawler) Crawl(ctx context.Context, c *glue.Crawler) (glue.CrawlResult, error) {
 	var res glue.CrawlResult
+	if kinds := c.Targets.Uncrawlable(); len(kinds) > 0 {
+		return res, fmt.Errorf("only S3 targets (local paths and s3://) can be crawled here; this crawler also has %s, which Epoxy cannot crawl", strings.Join(kinds, ", "))
+	}
 	if len(c.Targets.S3Targets) == 0 {
 		return res, errors.New("only S3 targets can be crawled locally, and this crawler has none")
 	}

@@ -52,6 +52,23 @@ type CrawlerTargets struct {
 	HudiTargets     json.RawMessage `json:"HudiTargets,omitempty"`
 }
 
+// Uncrawlable names the kinds of target the crawler has that Epoxy cannot
+// crawl on this machine (every kind but S3), in the model's order.
+func (t CrawlerTargets) Uncrawlable() []string {
+	var out []string
+	for _, k := range []struct {
+		name string
+		raw  json.RawMessage
+	}{{"JdbcTargets", t.JdbcTargets}, {"MongoDBTargets", t.MongoDBTargets}, {"DynamoDBTargets", t.DynamoDBTargets},
+		{"CatalogTargets", t.CatalogTargets}, {"DeltaTargets", t.DeltaTargets}, {"IcebergTargets", t.IcebergTargets},
+		{"HudiTargets", t.HudiTargets}} {
+		if len(k.raw) > 0 && string(k.raw) != "[]" && string(k.raw) != "null" {
+			out = append(out, k.name)
+		}
+	}
+	return out
+}
+
 // Empty reports whether no target of any kind is given.
 func (t CrawlerTargets) Empty() bool {
 	return len(t.S3Targets) == 0 && len(t.JdbcTargets) == 0 && len(t.MongoDBTargets) == 0 &&
