@@ -241,13 +241,12 @@ func (d *Dispatcher) recordEndings(ctx context.Context) error {
 	ended := d.ended
 	d.ended = nil
 	d.mu.Unlock()
-	var errs []error
 	for i, e := range ended {
 		if err := d.m.apply(ctx, d.store, func(ctx context.Context, tx store.Tx) error { return d.record(ctx, tx, e) }); err != nil {
 			d.mu.Lock()
 			d.ended = append(d.ended, ended[i:]...)
 			d.mu.Unlock()
-			return errors.Join(append(errs, fmt.Errorf("record end of %s: %w", e.id, err))...)
+			return fmt.Errorf("record end of %s: %w", e.id, err)
 		}
 		d.untrack(e.id)
 	}
