@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -80,11 +81,16 @@ func TestMetricsCountAWorkflowRun(t *testing.T) {
 	before := scrape(t, metricsURL)
 	run := startRun(t, b, "wf", nil)
 	waitRunStatus(t, b, "wf", run, types.WorkflowRunStatusCompleted, runWait)
+	// The engine publishes an event just after its transaction commits, so
+	// the run may read COMPLETED a moment before its end is counted.
 	after := scrape(t, metricsURL)
-
 	moved := func(name string, labels map[string]string) float64 {
 		return sample(after, name, labels) - sample(before, name, labels)
 	}
+	gluetest.Eventually(t, runWait, func() bool {
+		after = scrape(t, metricsURL)
+		return moved("epoxy_workflow_runs_finished_total", map[string]string{"status": "COMPLETED"}) >= 1
+	}, "the run's end was never counted")
 	require.Equal(t, 1.0, moved("epoxy_workflow_runs_started_total", nil))
 	require.Equal(t, 1.0, moved("epoxy_workflow_runs_finished_total", map[string]string{"status": "COMPLETED"}))
 	require.Equal(t, 2.0, moved("epoxy_job_runs_started_total", nil))
