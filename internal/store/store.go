@@ -47,6 +47,7 @@ type Tx interface {
 	JobBookmarks() JobBookmarks
 	Catalog() Catalog
 	Leases() Leases
+	Settings() Settings
 
 	// Tags returns the tags of a resource (an empty map when it has none).
 	Tags(ctx context.Context, r glue.Resource) (map[string]string, error)
@@ -259,4 +260,14 @@ type Leases interface {
 	Delete(ctx context.Context, name string) error
 	// List returns the leases whose name starts with prefix, by name.
 	List(ctx context.Context, prefix string) ([]*Lease, error)
+}
+
+// Settings stores small named values shared by every process using the
+// store, such as the key that signs pagination tokens, so that a token one
+// replica issued is good on another.
+type Settings interface {
+	// Get returns the named value; ok is false when it is not set.
+	Get(ctx context.Context, name string) (value string, ok bool, err error)
+	// Put sets the named value.
+	Put(ctx context.Context, name, value string) error
 }

@@ -67,3 +67,28 @@ func (l leases) List(ctx context.Context, prefix string) ([]*store.Lease, error)
 	}
 	return out, rows.Err()
 }
+
+// Settings returns the stored settings (see store.Settings).
+func (t *tx) Settings() store.Settings { return settings{t} }
+
+type settings struct{ t *tx }
+
+func (s settings) Get(ctx context.Context, name string) (string, bool, error) {
+	var v string
+	err := s.t.c.QueryRow(ctx, `SELECT value FROM settings WHERE name = $1`, name).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("get setting %s: %w", name, err)
+	}
+	return v, true, nil
+}
+
+func (s settings) Put(ctx context.Context, name, value string) error {
+	if _, err := s.t.c.Exec(ctx, `INSERT INTO settings (name, value) VALUES ($1, $2)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value); err != nil {
+		return fmt.Errorf("put setting %s: %w", name, err)
+	}
+	return nil
+}

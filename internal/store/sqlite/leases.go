@@ -66,3 +66,28 @@ func (l leases) List(ctx context.Context, prefix string) ([]*store.Lease, error)
 	}
 	return out, rows.Err()
 }
+
+// Settings returns the stored settings (see store.Settings).
+func (t *tx) Settings() store.Settings { return settings{t.c} }
+
+type settings struct{ tx *conn }
+
+func (s settings) Get(ctx context.Context, name string) (string, bool, error) {
+	var v string
+	err := s.tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("get setting %s: %w", name, err)
+	}
+	return v, true, nil
+}
+
+func (s settings) Put(ctx context.Context, name, value string) error {
+	if _, err := s.tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value); err != nil {
+		return fmt.Errorf("put setting %s: %w", name, err)
+	}
+	return nil
+}

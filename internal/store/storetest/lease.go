@@ -72,3 +72,31 @@ func testLeases(t *testing.T, open OpenFunc) {
 	require.NotNil(t, get("node:b"), "Delete removes one lease only")
 	b.update(t, func(tx store.Tx) error { return tx.Leases().Delete(ctx, "never") })
 }
+
+// Ensure Settings keeps one value per name, replaced by Put.
+func testSettings(t *testing.T, open OpenFunc) {
+	b := setup(t, open)
+	ctx := b.ctx
+	get := func(name string) (string, bool) {
+		t.Helper()
+		var v string
+		var ok bool
+		b.view(t, func(tx store.Tx) error {
+			var err error
+			v, ok, err = tx.Settings().Get(ctx, name)
+			return err
+		})
+		return v, ok
+	}
+	_, ok := get("token-key")
+	require.False(t, ok)
+	b.update(t, func(tx store.Tx) error { return tx.Settings().Put(ctx, "token-key", "a") })
+	v, ok := get("token-key")
+	require.True(t, ok)
+	require.Equal(t, "a", v)
+	b.update(t, func(tx store.Tx) error { return tx.Settings().Put(ctx, "token-key", "b") })
+	v, _ = get("token-key")
+	require.Equal(t, "b", v)
+	_, ok = get("Token-key")
+	require.False(t, ok, "names are case-sensitive")
+}

@@ -127,6 +127,10 @@ func Exercise(t *testing.T, open OpenFunc) {
 		t.Parallel()
 		testLeases(t, open)
 	})
+	t.Run("Settings", func(t *testing.T) {
+		t.Parallel()
+		testSettings(t, open)
+	})
 	t.Run("Catalog", func(t *testing.T) {
 		t.Parallel()
 		testCatalog(t, open)

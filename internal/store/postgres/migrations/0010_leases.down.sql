@@ -1,1 +1,2 @@
+DROP TABLE settings;
 DROP TABLE leases;

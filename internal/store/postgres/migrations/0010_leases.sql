@@ -7,3 +7,9 @@ CREATE TABLE leases (
     until_ms BIGINT NOT NULL,
     info     TEXT NOT NULL DEFAULT ''
 );
+
+-- Settings: small named values shared by every process using the store.
+CREATE TABLE settings (
+    name  TEXT COLLATE "C" PRIMARY KEY,
+    value TEXT NOT NULL
+);

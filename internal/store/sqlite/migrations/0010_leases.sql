@@ -7,3 +7,9 @@ CREATE TABLE leases (
     until_ms INTEGER NOT NULL,
     info     TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
+
+-- Settings: small named values shared by every process using the store.
+CREATE TABLE settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
