@@ -76,6 +76,31 @@ type serveConfig struct {
 	// StoreText is --store as given; store is where it says the state is.
 	StoreText string
 	store     storeLocation
+	// With several nodes on one PostgreSQL store (docs/behaviour.md,
+	// "Several replicas"): NodeName names this node; Workers says whether a
+	// serve replica runs job processes; Capacity caps the job processes it
+	// runs at once (0: no cap); Lease is the node's lease; PGNotify is "on"
+	// (LISTEN/NOTIFY wake-ups) or "off" (poll only).
+	NodeName     string
+	WorkersText  string
+	Workers      bool
+	CapacityText string
+	Capacity     int
+	LeaseText    string
+	Lease        time.Duration
+	PGNotify     string
+	// Endpoint (epoxy worker) is the Epoxy API its jobs call.
+	Endpoint string
+}
+
+// nodeSpecs are the flags of a node among several: serve's and worker's.
+func (c *serveConfig) nodeSpecs() []flagSpec {
+	return []flagSpec{
+		{&c.NodeName, "name", "EPOXY_NAME", "", "this node's name among the replicas and workers sharing a PostgreSQL store (default: host name, and port for serve)"},
+		{&c.CapacityText, "capacity", "EPOXY_CAPACITY", "0", "most job processes this node runs at once (0: no cap)"},
+		{&c.LeaseText, "lease", "EPOXY_LEASE", "15s", "with PostgreSQL: a node not heard from for this long is presumed lost and its job runs rescued"},
+		{&c.PGNotify, "pg-notify", "EPOXY_PG_NOTIFY", "on", "with PostgreSQL: on (LISTEN/NOTIFY wakes dispatchers at once) or off (poll only, for poolers without LISTEN)"},
+	}
 }
 
 // flagSpec ties a flag to its environment variable and default.
@@ -108,6 +133,7 @@ func (c *serveConfig) specs() []flagSpec {
 		{&c.Auth, "auth", "EPOXY_AUTH", "none", "authentication: none, or sigv4 (requests signed with a key of --credentials)"},
 		{&c.CredentialsFile, "credentials", "EPOXY_CREDENTIALS", "", "with --auth sigv4: file of accepted keys, in the AWS shared-credentials format"},
 		{&c.MetricsAddr, "metrics-addr", "EPOXY_METRICS_ADDR", "", "address of a second listener serving Prometheus metrics at /metrics"},
+		{&c.WorkersText, "workers", "EPOXY_WORKERS", "true", "whether this server runs job processes itself (false: an API and scheduler replica; epoxy worker runs them)"},
 	}
 }
 
@@ -119,13 +145,13 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: epoxy serve [flags]\n\nServe the AWS Glue API on a local endpoint.\n\nFlags (each also read from the environment variable shown):\n")
-		for _, s := range c.specs() {
+		for _, s := range append(c.specs(), c.nodeSpecs()...) {
 			fmt.Fprintf(stderr, "  --%-15s %s (env %s, default %q)\n", s.name, s.usage, s.env, s.def)
 		}
 		fmt.Fprintf(stderr, "  --allow-frequent-schedules\n                   accept cron schedules firing up to every minute (env EPOXY_ALLOW_FREQUENT_SCHEDULES)\n")
 		fmt.Fprintf(stderr, "  --insecure-no-auth\n                   allow a non-loopback --addr although the API has no authentication (env EPOXY_INSECURE_NO_AUTH)\n")
 	}
-	for _, s := range c.specs() {
+	for _, s := range append(c.specs(), c.nodeSpecs()...) {
 		def := s.def
 		if v, ok := os.LookupEnv(s.env); ok {
 			def = v
@@ -179,7 +205,52 @@ func (c *serveConfig) validate() error {
 	if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
 		return fmt.Errorf("--account-id must be 12 digits, got %q", c.AccountID)
 	}
+	if c.Workers, err = strconv.ParseBool(c.WorkersText); err != nil {
+		return fmt.Errorf("--workers must be true or false, got %q", c.WorkersText)
+	}
+	if err := c.validateNode(); err != nil {
+		return err
+	}
 	return c.validateNetwork()
+}
+
+// validateNode checks the flags of a node among several.
+func (c *serveConfig) validateNode() error {
+	var err error
+	if c.Capacity, err = strconv.Atoi(c.CapacityText); err != nil || c.Capacity < 0 {
+		return fmt.Errorf("--capacity must be a number of job processes (0: no cap), got %q", c.CapacityText)
+	}
+	if c.Lease, err = time.ParseDuration(c.LeaseText); err != nil || c.Lease < 3*time.Second {
+		return fmt.Errorf("--lease must be a duration of at least 3s, got %q", c.LeaseText)
+	}
+	if c.PGNotify != "on" && c.PGNotify != "off" {
+		return fmt.Errorf("--pg-notify must be on or off, got %q", c.PGNotify)
+	}
+	if c.NodeName != "" && (len(c.NodeName) > 100 || strings.Trim(c.NodeName, nodeNameChars) != "") {
+		return fmt.Errorf("--name must be at most 100 letters, digits and . _ : -, got %q", c.NodeName)
+	}
+	if !c.Workers && c.store.Postgres == "" {
+		return fmt.Errorf("--workers=false needs a PostgreSQL --store shared with an epoxy worker: alone, nothing would run the jobs")
+	}
+	return nil
+}
+
+const nodeNameChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-"
+
+// nodeName is this node's name: --name, else the host name followed by
+// suffix (serve's port), so that replicas on one host differ.
+func (c *serveConfig) nodeName(suffix string) string {
+	if c.NodeName != "" {
+		return c.NodeName
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "epoxy"
+	}
+	if suffix != "" {
+		host += ":" + suffix
+	}
+	return host
 }
 
 // maxRetentionDays is the longest retention in days (100 years); longer

@@ -42,6 +42,7 @@ Usage:
 
 Commands:
   serve     serve the Glue API (and run workflows) on a local endpoint
+  worker    run job processes for replicas sharing a PostgreSQL store (no API)
   run       start a workflow run or job run and follow it to its end (for CI)
   logs      print the output of a job run
   cron      print the next fire times of a cron(...) schedule
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
+	case "worker":
+		return workerCmd(ctx, args[1:], stdout, stderr)
 	case "run":
 		return runCmd(ctx, args[1:], stdout, stderr)
 	case "logs":

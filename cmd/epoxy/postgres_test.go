@@ -103,18 +103,28 @@ func TestPostgres_MigrateCommand(t *testing.T) {
 }
 
 // Ensure a second `epoxy serve` on the PostgreSQL schema another serves
-// refuses to start, saying so (one replica per schema: a second one would
-// dispatch the same job runs), and starts once the first is gone.
-func TestPostgres_OneServerPerSchema(t *testing.T) {
+// serves it too: a write acknowledged by one is read on the other, and a
+// pagination token one issued is good on the other (they share its key).
+func TestPostgres_TwoReplicasServeOneSchema(t *testing.T) {
 	url := pgtest.URL(t)
 	t.Parallel()
-	h := newDurHarness(t, durBinary(t))
-	h.store = url
-	h.start()
-	second := exec.Command(h.bin, "serve", "--addr", durFreeAddr(t), "--data", filepath.Join(t.TempDir(), "data"), "--store", url)
-	out, err := second.CombinedOutput()
-	require.Error(t, err, "the second server exited")
-	require.Contains(t, string(out), "another epoxy serves this database schema")
-	h.kill()
-	h.start() // the kernel ended the first session, and its lock with it
+	bin := durBinary(t)
+	a, b := newDurHarness(t, bin), newDurHarness(t, bin)
+	a.store, b.store = url, url
+	a.start()
+	b.start()
+	ctx := context.Background()
+	for _, name := range []string{"w1", "w2", "w3"} {
+		_, err := a.client.CreateWorkflow(ctx, &glue.CreateWorkflowInput{Name: aws.String(name)})
+		require.NoError(t, err)
+	}
+	got, err := b.client.GetWorkflow(ctx, &glue.GetWorkflowInput{Name: aws.String("w2")})
+	require.NoError(t, err, "a write acknowledged by one replica is read on the other")
+	require.Equal(t, "w2", aws.ToString(got.Workflow.Name))
+	page, err := a.client.ListWorkflows(ctx, &glue.ListWorkflowsInput{MaxResults: aws.Int32(2)})
+	require.NoError(t, err)
+	require.NotNil(t, page.NextToken)
+	rest, err := b.client.ListWorkflows(ctx, &glue.ListWorkflowsInput{MaxResults: aws.Int32(2), NextToken: page.NextToken})
+	require.NoError(t, err, "a token from one replica is good on the other")
+	require.Equal(t, []string{"w3"}, rest.Workflows)
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -148,6 +149,12 @@ func connectionLimit(want int, nofile uint64) int {
 	return max(int(nofile/2), 1)
 }
 
+// portOf returns the port of an http://host:port URL.
+func portOf(u string) string {
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(u, "http://"))
+	return port
+}
+
 // endpointURL is the URL jobs use to call back into Epoxy: the listening
 // address, with an unspecified host replaced by loopback.
 func endpointURL(addr net.Addr) string {
@@ -175,9 +182,8 @@ type app struct {
 	metrics    *metrics.Metrics
 	// s3 is the built-in S3, nil when off.
 	s3 *s3server.Server
-	// disown releases the PostgreSQL schema this server owns (nil on
-	// SQLite, whose data directory lock does the same).
-	disown func()
+	// unlisten stops listening for other nodes' new work.
+	unlisten func()
 }
 
 // Close stops background work, then closes the store and the data
@@ -189,10 +195,8 @@ func (a *app) Close() error {
 	if a.s3 != nil {
 		s3err = a.s3.Close()
 	}
+	a.unlisten()
 	err := errors.Join(a.engine.Close(), a.executor.Close())
-	if a.disown != nil {
-		a.disown()
-	}
 	return errors.Join(err, a.store.Close(), s3err, a.files.Close(), a.lock.Release())
 }
 
@@ -268,21 +272,66 @@ func openStore(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL 
 	if err != nil {
 		return nil, err
 	}
-	disown := func() {}
-	if pg, ok := st.(*postgres.Store); ok {
-		if disown, err = pg.Own(ctx); err != nil {
+	if cfg.store.Postgres != "" {
+		// Every replica signs pagination tokens (and derives the service key)
+		// with one key, kept in the store, so a token is good on any of them.
+		if key, err = sharedKey(ctx, st); err != nil {
 			st.Close()
 			return nil, err
 		}
 	}
 	a, err := wire(ctx, cfg, log, selfURL, files, st, key)
 	if err != nil {
-		disown()
 		st.Close()
 		return nil, err
 	}
-	a.disown = disown
 	return a, nil
+}
+
+// sharedKey returns the token key kept in the store's settings, creating
+// it on first use.
+func sharedKey(ctx context.Context, st store.Store) ([]byte, error) {
+	var key []byte
+	err := st.Update(ctx, func(tx store.Tx) error {
+		v, ok, err := tx.Settings().Get(ctx, "token-key")
+		if err != nil {
+			return err
+		}
+		if ok {
+			key, err = hex.DecodeString(v)
+			return err
+		}
+		key = make([]byte, 32)
+		_, _ = rand.Read(key)
+		return tx.Settings().Put(ctx, "token-key", hex.EncodeToString(key))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("shared token key: %w", err)
+	}
+	return key, nil
+}
+
+// nodeConfig sets the engine's and executor's part of a node among
+// several, when the store is PostgreSQL (alone on SQLite otherwise).
+func nodeConfig(cfg *serveConfig, name, info string, ec *engine.Config, xc *executor.Config) {
+	ec.Capacity = cfg.Capacity
+	if cfg.store.Postgres == "" {
+		return
+	}
+	ec.Node, ec.NodeInfo, ec.Lease, ec.NoJobs = name, info, cfg.Lease, !cfg.Workers
+	xc.Lease = cfg.Lease / 2
+}
+
+// startListener wakes wake on new work notified by other nodes, unless the
+// store is not PostgreSQL or --pg-notify is off; stop ends it.
+func startListener(ctx context.Context, cfg *serveConfig, st store.Store, wake func(), log *slog.Logger) (stop func()) {
+	pg, ok := st.(*postgres.Store)
+	if !ok || cfg.PGNotify != "on" {
+		return func() {}
+	}
+	l := &postgres.Listener{Store: pg, Wake: wake, Log: log}
+	l.Start(ctx)
+	return l.Stop
 }
 
 // privateDatabase creates the database file if it is missing and makes it
@@ -324,15 +373,19 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	if err := writeJobAWSConfig(files, cfg.DataDir); err != nil {
 		return nil, err
 	}
-	exec, err := executor.NewLocal(executor.Config{DataDir: cfg.DataDir, Python: cfg.Python, ETLRunner: strings.Fields(cfg.ETLRunner),
+	xc := executor.Config{DataDir: cfg.DataDir, Python: cfg.Python, ETLRunner: strings.Fields(cfg.ETLRunner),
 		Env: jobEnv(cfg, selfURL), Scripts: s3, MaxLogBytes: cfg.MaxLogBytes,
-		Logger: log.With("component", "executor")})
+		Logger: log.With("component", "executor")}
+	crawler := &crawl.Crawler{S3: s3}
+	ec := engine.Config{Store: st, Clock: clock, Crawler: crawler,
+		Logger: log.With("component", "engine"), Observer: met.Engine(), StopGrace: cfg.StopGrace, Tick: cfg.tick}
+	nodeConfig(cfg, cfg.nodeName(portOf(selfURL)), "serve "+selfURL, &ec, &xc)
+	exec, err := executor.NewLocal(xc)
 	if err != nil {
 		return nil, err
 	}
-	crawler := &crawl.Crawler{S3: s3}
-	eng, err := engine.New(engine.Config{Store: st, Executor: exec, Crawler: crawler, Clock: clock,
-		Logger: log.With("component", "engine"), Observer: met.Engine(), StopGrace: cfg.StopGrace, Tick: cfg.tick})
+	ec.Executor = exec
+	eng, err := engine.New(ec)
 	if err != nil {
 		return nil, err
 	}
@@ -365,7 +418,9 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	if err := eng.Start(ctx); err != nil {
 		return nil, err
 	}
+	unlisten := startListener(ctx, cfg, db, eng.Wake, log.With("component", "listener"))
 	if err := bps.Start(ctx); err != nil {
+		unlisten()
 		_ = eng.Close()
 		return nil, err
 	}
@@ -373,10 +428,11 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		Retention: cfg.Retention})
 	if err := ret.Start(ctx); err != nil {
 		bps.Stop()
+		unlisten()
 		_ = eng.Close()
 		return nil, err
 	}
-	return &app{files: files, store: db, engine: eng, executor: exec, blueprints: bps, retention: ret, handler: api.NewHostGuard(ui, allowedHosts(cfg)), metrics: met, s3: builtin}, nil
+	return &app{files: files, store: db, engine: eng, executor: exec, blueprints: bps, retention: ret, handler: api.NewHostGuard(ui, allowedHosts(cfg)), metrics: met, s3: builtin, unlisten: unlisten}, nil
 }
 
 // allowedHosts are the names the Host guard accepts besides IP addresses

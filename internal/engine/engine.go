@@ -77,7 +77,7 @@ type Config struct {
 	Node     string
 	NodeInfo string
 	// Lease, when positive, makes this engine one node of several sharing
-	// the store (see node.go): it renews its lease every Lease/3, stops its
+	// the store (see node.go): it renews its lease every Lease/5, stops its
 	// processes and starts nothing once it has not renewed for Lease/2, and
 	// the leader rescues the runs of nodes whose lease has lapsed. Zero means
 	// one node alone (SQLite).
@@ -124,7 +124,7 @@ func New(cfg Config) (*Engine, error) {
 // Start recovers runs left by an earlier server, then starts the Dispatcher
 // and the Scheduler, which run until Close or until ctx ends.
 func (e *Engine) Start(ctx context.Context) error {
-	if err := e.member.beat(ctx); err != nil {
+	if err := e.member.register(ctx); err != nil {
 		return fmt.Errorf("engine: register node: %w", err)
 	}
 	if err := e.disp.Start(ctx); err != nil {

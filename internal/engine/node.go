@@ -15,9 +15,12 @@ import (
 
 // Several Epoxy processes may share one store (PostgreSQL): serve replicas
 // and workers, each a node with a name. A node proves it is alive by
-// renewing its lease, "node:<name>", every third of Config.Lease; the lease
-// is held by the node's incarnation (a random id per process), so a second
-// live process cannot take a name in use. One node at a time holds the
+// renewing its lease, "node:<name>", every fifth of Config.Lease; the lease
+// is held by the node's incarnation (a random id per process). A process
+// starting under a name takes the name over (a node restarted after a crash
+// must not wait for its own lease to lapse); an older process still alive
+// under that name finds its lease taken at its next renewal and stops
+// working (ErrNodeNameTaken): one name, one working process. One node at a time holds the
 // leader lease and runs the singleton work: schedules, event batches and
 // the rescue of work whose node's lease lapsed (rescue, below).
 //
@@ -32,9 +35,9 @@ const (
 	leaderLease     = "leader"
 )
 
-// ErrNodeNameTaken is returned when another live process holds the node's
-// name.
-var ErrNodeNameTaken = errors.New("another live epoxy node has this name")
+// ErrNodeNameTaken is returned when a newer process took the node's name
+// over.
+var ErrNodeNameTaken = errors.New("another epoxy process took this node's name over")
 
 // acquire returns the lease holder gets on cur at now (cur may be nil), or
 // false when another holder's lease is still live. A new holder gets the
@@ -69,6 +72,7 @@ type member struct {
 	mu      sync.Mutex
 	renewed time.Time // when the lease was last renewed, by the local clock
 	leading bool
+	ousted  bool // a newer process took the name over
 }
 
 func newMember(cfg Config, log *slog.Logger) *member {
@@ -85,9 +89,19 @@ func newMember(cfg Config, log *slog.Logger) *member {
 // alone reports whether this node is the only one (no leases).
 func (n *member) alone() bool { return n.lease <= 0 }
 
-// beat renews the node's lease, failing with ErrNodeNameTaken when another
-// live incarnation holds the name.
+// register takes the node's name and lease for this process, whoever held
+// them.
+func (n *member) register(ctx context.Context) error {
+	return n.renew(ctx, true)
+}
+
+// beat renews the node's lease, failing with ErrNodeNameTaken (for good:
+// the node stays ousted) when a newer process took the name over.
 func (n *member) beat(ctx context.Context) error {
+	return n.renew(ctx, false)
+}
+
+func (n *member) renew(ctx context.Context, takeOver bool) error {
 	if n.alone() {
 		return nil
 	}
@@ -97,18 +111,27 @@ func (n *member) beat(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		next, ok := acquire(cur, nodeLeasePrefix+n.name, n.incarnation, n.info, now, n.lease)
-		if !ok {
-			return fmt.Errorf("%w: %q (until %s)", ErrNodeNameTaken, n.name, cur.Until.Format(time.RFC3339))
+		if cur != nil && cur.Holder != n.incarnation && !takeOver {
+			return fmt.Errorf("%w: %q", ErrNodeNameTaken, n.name)
+		}
+		next, _ := acquire(nil, nodeLeasePrefix+n.name, n.incarnation, n.info, now, n.lease)
+		if cur != nil {
+			next.Term = cur.Term
+			if cur.Holder != n.incarnation {
+				next.Term++
+			}
 		}
 		return tx.Leases().Put(ctx, next)
 	})
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if errors.Is(err, ErrNodeNameTaken) {
+		n.ousted = true
+	}
 	if err != nil {
 		return err
 	}
-	n.mu.Lock()
 	n.renewed = now
-	n.mu.Unlock()
 	return nil
 }
 
@@ -122,7 +145,7 @@ func (n *member) fresh() bool {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return !n.renewed.IsZero() && n.clock.Now().Sub(n.renewed) < n.lease/2
+	return !n.ousted && !n.renewed.IsZero() && n.clock.Now().Sub(n.renewed) < n.lease/2
 }
 
 // lead bids for the leader lease and reports whether this node holds it.
@@ -185,7 +208,7 @@ func (n *member) leave(ctx context.Context) error {
 	})
 }
 
-// heart renews a node's lease every third of it in the background and,
+// heart renews a node's lease every fifth of it in the background and,
 // each time it has, tells the dispatcher's processes so.
 type heart struct {
 	cancel context.CancelFunc
@@ -197,7 +220,7 @@ func startHeart(ctx context.Context, n *member, d *Dispatcher) *heart {
 	h := &heart{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(h.done)
-		ticker := time.NewTicker(n.lease / 3)
+		ticker := time.NewTicker(n.lease / 5)
 		defer ticker.Stop()
 		for {
 			select {

@@ -44,7 +44,11 @@ func (h *harness) node(name string, opts ...func(*Config)) *node {
 // beat renews the node's lease.
 func (n *node) beat() {
 	n.h.t.Helper()
-	require.NoError(n.h.t, n.e.member.beat(n.h.ctx))
+	if n.e.member.renewed.IsZero() {
+		require.NoError(n.h.t, n.e.member.register(n.h.ctx))
+	} else {
+		require.NoError(n.h.t, n.e.member.beat(n.h.ctx))
+	}
 	n.e.disp.renew()
 }
 
@@ -209,19 +213,23 @@ func TestNodes_LateEndOfRescuedRunIsIgnored(t *testing.T) {
 	require.Equal(t, before, h.recordOf(id), "the rescued run keeps its rescue")
 }
 
-// Ensure one live process holds a node name: a second incarnation is
-// refused until the first one's lease lapses.
-func TestNodes_NameHeldByOneProcess(t *testing.T) {
+// Ensure one process works under a node name: a new process takes the
+// name over at once (a node restarted after a crash need not wait for its
+// own lease), and the older one, at its next renewal, is ousted for good:
+// it is no longer fresh, so it starts nothing and stops its processes.
+func TestNodes_NameTakenOver(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	x := h.node("x")
 	x.beat()
+	require.True(t, x.e.member.fresh())
 	again := h.node("x")
-	err := again.e.member.beat(h.ctx)
-	require.ErrorIs(t, err, ErrNodeNameTaken)
-	h.clock.Advance(testLease)
+	require.NoError(t, again.e.member.register(h.ctx))
+	require.ErrorIs(t, x.e.member.beat(h.ctx), ErrNodeNameTaken)
+	require.False(t, x.e.member.fresh(), "the ousted process stops working")
+	require.ErrorIs(t, x.e.member.beat(h.ctx), ErrNodeNameTaken, "for good")
 	require.NoError(t, again.e.member.beat(h.ctx))
-	require.ErrorIs(t, x.e.member.beat(h.ctx), ErrNodeNameTaken, "the old process has lost the name")
+	require.True(t, again.e.member.fresh())
 }
 
 // Ensure one node at a time leads: a scheduled trigger fires once per fire
