@@ -195,3 +195,248 @@ func bpS3Targets(targets []types.S3Target) []types.S3Target {
 	}
 	return out
 }
+
+// tidyCfg and tidyLayout are a blueprint like the samples that rewrite a
+// catalog table's files (compaction, conversion, partitioning): the
+// generator checks its parameters (raising botocore's ClientError as
+// those samples do), uploads its bundled ETL script to a bucket it creates
+// when missing, creates the database and a staging table unless they
+// exist, and lays out crawler → job → crawler. DefaultArguments carry
+// booleans, a float and an int; Cadence builds the start trigger's
+// schedule: Weekly puts Python's weekday (Monday=0) in cron's
+// day-of-week field, Custom passes CustomCron through unchanged, and Event
+// and Manual give the library's two special OnSchedule values.
+const tidyCfg = `{
+  "layoutGenerator": "tidy.layout.generate_layout",
+  "parameterSpec": {
+    "WorkflowName": {"type": "String", "collection": false},
+    "GlueRole": {"type": "IAMRoleName", "collection": false},
+    "SourceLocation": {"type": "S3Uri", "collection": false},
+    "TargetDatabase": {"type": "String", "collection": false},
+    "TargetTable": {"type": "String", "collection": false},
+    "TargetLocation": {"type": "S3Uri", "collection": false},
+    "ControlSize": {"type": "Boolean", "collection": false, "defaultValue": false},
+    "TargetFileMB": {"type": "Double", "collection": false, "defaultValue": 64},
+    "KeepManifest": {"type": "Boolean", "collection": false, "defaultValue": true},
+    "Workers": {"type": "Integer", "defaultValue": 2},
+    "Cadence": {"type": "String", "collection": false, "defaultValue": "",
+                "allowedValues": ["Hourly", "Daily", "Weekly", "Monthly", "Custom", "Event", "Manual", ""]},
+    "CustomCron": {"type": "String", "collection": false, "defaultValue": ""},
+    "Weekday": {"type": "Integer", "defaultValue": 2}
+  }
+}`
+
+const tidyLayout = `import boto3
+from botocore.exceptions import ClientError
+from awsglue.blueprint.workflow import Workflow, Entities
+from awsglue.blueprint.job import Job
+from awsglue.blueprint.crawler import *
+from tidy.helpers import ensure_bucket, ensure_database
+
+CADENCES = {"Hourly": "7 0/1 * * ? *", "Daily": "7 3 * * ? *", "Weekly": "7 3 ? * {weekday} *", "Monthly": "7 3 9 * ? *"}
+
+
+def schedule(p):
+    if not p["Cadence"]:
+        return None
+    if p["Cadence"] == "Custom":
+        return p["CustomCron"]
+    if p["Cadence"] in ("Event", "Manual"):
+        return {"Event": "EVENT", "Manual": "ON_DEMAND"}[p["Cadence"]]
+    return "cron(" + CADENCES[p["Cadence"]].format(weekday=p["Weekday"]) + ")"
+
+
+def refuse(message):
+    raise ClientError({"Error": {"Code": "InvalidInputException", "Message": message}}, "check_parameters")
+
+
+def generate_layout(user_params, system_params):
+    p = user_params
+    region, account = system_params["region"], system_params["accountId"]
+    if p["SourceLocation"] == p["TargetLocation"]:
+        refuse("SourceLocation and TargetLocation must differ.")
+    session = boto3.Session(region_name=region)
+    glue, s3 = session.client("glue"), session.client("s3")
+    name = p["WorkflowName"]
+
+    scripts = "epoxy-scripts-%s-%s" % (account, region)
+    ensure_bucket(s3, scripts, account, region)
+    key = name + "/tidy_" + p["TargetTable"] + ".py"
+    with open("tidy/tidy.py", "rb") as f:
+        s3.upload_fileobj(f, scripts, key)
+
+    ensure_database(glue, p["TargetDatabase"])
+    staging = "staging_" + p["TargetTable"]
+    try:
+        found = glue.get_table(DatabaseName=p["TargetDatabase"], Name=staging)
+        if found["Table"]["StorageDescriptor"]["Location"] != p["SourceLocation"]:
+            refuse("the staging table reads another location")
+    except glue.exceptions.EntityNotFoundException:
+        glue.create_table(DatabaseName=p["TargetDatabase"], TableInput={
+            "Name": staging, "StorageDescriptor": {"Location": p["SourceLocation"]},
+            "Parameters": {"groupFiles": "inPartition", "groupSize": "1048576"}})
+
+    source = Crawler(Name=name + "_source", Role=p["GlueRole"],
+                     Targets={"CatalogTargets": [{"DatabaseName": p["TargetDatabase"], "Tables": [staging]}]},
+                     Grouping={"TableGroupingPolicy": "CombineCompatibleSchemas"},
+                     SchemaChangePolicy={"DeleteBehavior": "LOG"})
+    arguments = {"--job-language": "python", "--enable-metrics": "", "--control_size": p["ControlSize"],
+                 "--target_mb": p["TargetFileMB"], "--manifest": p["KeepManifest"], "--parallelism": p["Workers"],
+                 "--target_path": p["TargetLocation"], "--TempDir": "s3://%s/%s/tmp/" % (scripts, name)}
+    job = Job(Name=name + "_tidy_" + p["TargetTable"], Role=p["GlueRole"],
+              Command={"Name": "glueetl", "ScriptLocation": "s3://%s/%s" % (scripts, key), "PythonVersion": "3"},
+              DefaultArguments=arguments, WorkerType="G.1X", NumberOfWorkers=p["Workers"], GlueVersion="2.0",
+              DependsOn={source: "SUCCEEDED"})
+    target = Crawler(Name=name + "_target", Role=p["GlueRole"], DatabaseName=p["TargetDatabase"],
+                     Targets={"S3Targets": [{"Path": p["TargetLocation"]}]}, DependsOn={job: "SUCCEEDED"})
+    return Workflow(Name=name, Entities=Entities(Jobs=[job], Crawlers=[source, target]), OnSchedule=schedule(p))
+`
+
+// tidyScript is the ETL script the tidy archive bundles.
+const tidyScript = "print('tidy up')\n"
+
+// Ensure a table-rewriting blueprint generates its workflow the way Glue
+// does, in a region other than us-east-1 (CreateBucket with a
+// LocationConstraint): its script is uploaded, the database and staging
+// table created, the job's non-string DefaultArguments stored as their
+// JSON text, the crawler's unknown Grouping dropped, and the triggers
+// chain crawler → job → crawler.
+func TestBlueprintSample_TableRewrite(t *testing.T) {
+	t.Parallel()
+	requireBoto3(t)
+	cfg := testConfig(t)
+	cfg.Region = "eu-west-1"
+	b := setupWith(t, cfg)
+	ctx := context.Background()
+	archive := gluetest.BlueprintZip(t, "tidy", tidyCfg,
+		map[string]string{"layout.py": tidyLayout, "helpers.py": bpHelpersPy, "tidy.py": tidyScript})
+	createBlueprint(t, b, "tidy", putBlueprintS3(t, b, "tidy.zip", archive))
+	waitBlueprintStatus(t, b, "tidy", types.BlueprintStatusActive)
+
+	params := map[string]any{"WorkflowName": "tidy-wf", "GlueRole": "GlueJobRole", "SourceLocation": "s3://raw/events/",
+		"TargetDatabase": "curated", "TargetTable": "events", "TargetLocation": "s3://curated/events/"}
+	run := runBlueprint(t, b, "tidy", params, types.BlueprintRunStateSucceeded)
+	requireBlueprintDetails(t, b, "tidy-wf", "tidy", aws.ToString(run.RunId))
+
+	scripts := "epoxy-scripts-123456789012-eu-west-1"
+	c := builtinS3(b.url, "AKIDTEST", "secret")
+	require.Equal(t, tidyScript, getBody(t, c, scripts, "tidy-wf/tidy_events.py", nil))
+	staging := getTable(t, b, "curated", "staging_events")
+	require.Equal(t, "s3://raw/events/", aws.ToString(staging.StorageDescriptor.Location))
+	require.Equal(t, "inPartition", staging.Parameters["groupFiles"])
+
+	s := bpSuffix(t, b, "tidy-wf_tidy_events")
+	job, source, target := "tidy-wf_tidy_events_"+s, "tidy-wf_source_"+s, "tidy-wf_target_"+s
+	j, err := b.client.GetJob(ctx, &glue.GetJobInput{JobName: aws.String(job)})
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"--job-language": "python", "--enable-metrics": "", "--control_size": "false",
+		"--target_mb": "64.0", "--manifest": "true", "--parallelism": "2", "--target_path": "s3://curated/events/",
+		"--TempDir": "s3://" + scripts + "/tidy-wf/tmp/"}, j.Job.DefaultArguments)
+	require.Equal(t, "glueetl", aws.ToString(j.Job.Command.Name))
+	require.Equal(t, "s3://"+scripts+"/tidy-wf/tidy_events.py", aws.ToString(j.Job.Command.ScriptLocation))
+	require.Equal(t, "3", aws.ToString(j.Job.Command.PythonVersion))
+	require.Equal(t, types.WorkerTypeG1x, j.Job.WorkerType)
+	require.Equal(t, int32(2), aws.ToInt32(j.Job.NumberOfWorkers))
+	require.Equal(t, "2.0", aws.ToString(j.Job.GlueVersion))
+	require.Equal(t, "GlueJobRole", aws.ToString(j.Job.Role))
+
+	src := getCrawler(t, b, source)
+	require.Len(t, src.Targets.CatalogTargets, 1)
+	require.Equal(t, "curated", aws.ToString(src.Targets.CatalogTargets[0].DatabaseName))
+	require.Equal(t, []string{"staging_events"}, src.Targets.CatalogTargets[0].Tables)
+	require.Equal(t, types.DeleteBehaviorLog, src.SchemaChangePolicy.DeleteBehavior)
+	require.Equal(t, []types.S3Target{{Path: aws.String("s3://curated/events/")}}, bpS3Targets(getCrawler(t, b, target).Targets.S3Targets))
+
+	tJob, tTarget := "tidy-wf_"+job+"_trigger", "tidy-wf_"+target+"_trigger"
+	require.Equal(t, bpSortedNames([]string{tJob, tTarget, "tidy-wf_starting_trigger"}), bpTriggerNames(t, b))
+	requireCondTrigger(t, b, tJob, "tidy-wf", jobAction(job), types.LogicalAnd, crawlCond(source, types.CrawlStateSucceeded))
+	requireCondTrigger(t, b, tTarget, "tidy-wf", bpCrawlerAction(target), types.LogicalAnd, jobCond(job, types.JobRunStateSucceeded))
+	start := bpTrigger(t, b, "tidy-wf_starting_trigger")
+	require.Equal(t, types.TriggerTypeOnDemand, start.Type)
+	require.Equal(t, []types.Action{bpCrawlerAction(source)}, bpActions(start.Actions))
+	require.Len(t, getGraph(t, b, "tidy-wf").Nodes, 3+3)
+
+	// The generator's own refusal fails the run with its message.
+	params["WorkflowName"], params["TargetLocation"] = "tidy-same", "s3://raw/events/"
+	failed := runBlueprint(t, b, "tidy", params, types.BlueprintRunStateFailed)
+	require.Contains(t, aws.ToString(failed.ErrorMessage),
+		"An error occurred (InvalidInputException) when calling the check_parameters operation: SourceLocation and TargetLocation must differ.")
+	require.NotContains(t, bpWorkflowNames(t, b), "tidy-same")
+}
+
+// Ensure the schedules a frequency parameter produces are accepted or
+// refused as Glue's CreateTrigger does (docs/behaviour.md, Blueprints):
+// valid cron(...) expressions give an activated SCHEDULED start trigger,
+// OnSchedule "EVENT" an EVENT trigger with a batch of one and "ON_DEMAND"
+// an ON_DEMAND one; a
+// Python weekday of 0 in the day-of-week field (1-7), a cron without the
+// cron(...) wrapper and one firing every minute fail the run, which rolls
+// back everything it created; a value outside allowedValues is refused by
+// StartBlueprintRun itself.
+func TestBlueprintSample_Schedules(t *testing.T) {
+	t.Parallel()
+	requireBoto3(t)
+	b := setup(t)
+	archive := gluetest.BlueprintZip(t, "tidy", tidyCfg,
+		map[string]string{"layout.py": tidyLayout, "helpers.py": bpHelpersPy, "tidy.py": tidyScript})
+	registerBlueprint(t, b, "tidy", archive)
+	params := func(workflow, cadence string, more ...any) map[string]any {
+		p := map[string]any{"WorkflowName": workflow, "GlueRole": "GlueJobRole", "SourceLocation": "s3://raw/x/",
+			"TargetDatabase": "sched", "TargetTable": workflow, "TargetLocation": "s3://curated/x/", "Cadence": cadence}
+		for i := 0; i+1 < len(more); i += 2 {
+			p[more[i].(string)] = more[i+1]
+		}
+		return p
+	}
+
+	for _, tc := range []struct {
+		workflow, cadence string
+		more              []any
+		want              string
+	}{
+		{"hourly", "Hourly", nil, "cron(7 0/1 * * ? *)"},
+		{"monthly", "Monthly", nil, "cron(7 3 9 * ? *)"},
+		{"weekly-tue", "Weekly", []any{"Weekday", 3}, "cron(7 3 ? * 3 *)"},
+		{"custom", "Custom", []any{"CustomCron", "cron(30 4 ? * MON-FRI *)"}, "cron(30 4 ? * MON-FRI *)"},
+	} {
+		runBlueprint(t, b, "tidy", params(tc.workflow, tc.cadence, tc.more...), types.BlueprintRunStateSucceeded)
+		start := bpTrigger(t, b, tc.workflow+"_starting_trigger")
+		require.Equal(t, types.TriggerTypeScheduled, start.Type, tc.workflow)
+		require.Equal(t, types.TriggerStateActivated, start.State, tc.workflow)
+		require.Equal(t, tc.want, aws.ToString(start.Schedule), tc.workflow)
+	}
+	runBlueprint(t, b, "tidy", params("on-event", "Event"), types.BlueprintRunStateSucceeded)
+	event := bpTrigger(t, b, "on-event_starting_trigger")
+	require.Equal(t, types.TriggerTypeEvent, event.Type)
+	require.Equal(t, &types.EventBatchingCondition{BatchSize: aws.Int32(1)}, event.EventBatchingCondition)
+	require.Empty(t, aws.ToString(event.Schedule))
+	runBlueprint(t, b, "tidy", params("manual", "Manual"), types.BlueprintRunStateSucceeded)
+	manual := bpTrigger(t, b, "manual_starting_trigger")
+	require.Equal(t, types.TriggerTypeOnDemand, manual.Type)
+	require.Empty(t, aws.ToString(manual.Schedule))
+	workflows, jobs, triggers := bpWorkflowNames(t, b), bpJobNames(t, b), bpTriggerNames(t, b)
+
+	for _, tc := range []struct {
+		workflow, cadence string
+		more              []any
+		fragments         []string
+	}{
+		{"weekly-mon", "Weekly", []any{"Weekday", 0}, []string{"Schedule", "cron(7 3 ? * 0 *)"}},
+		{"bare", "Custom", []any{"CustomCron", "7 3 * * ? *"}, []string{"Schedule", "7 3 * * ? *"}},
+		{"every-minute", "Custom", []any{"CustomCron", "cron(* * * * ? *)"}, []string{"Schedule", "5 minutes"}},
+	} {
+		run := runBlueprint(t, b, "tidy", params(tc.workflow, tc.cadence, tc.more...), types.BlueprintRunStateFailed)
+		msg := aws.ToString(run.ErrorMessage)
+		require.Contains(t, msg, "create trigger "+tc.workflow+"_starting_trigger: ", tc.workflow)
+		for _, f := range tc.fragments {
+			require.Contains(t, msg, f, tc.workflow)
+		}
+		require.Empty(t, aws.ToString(run.RollbackErrorMessage), tc.workflow)
+	}
+	require.Equal(t, workflows, bpWorkflowNames(t, b), "failed runs leave no workflow")
+	require.Equal(t, jobs, bpJobNames(t, b), "failed runs leave no job")
+	require.Equal(t, triggers, bpTriggerNames(t, b), "failed runs leave no trigger")
+
+	err := startBlueprintRunErr(b, "tidy", bpParams(t, params("yearly", "Yearly")))
+	requireCode(t, err, "InvalidInputException", "Cadence")
+}

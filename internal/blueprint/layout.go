@@ -90,14 +90,15 @@ type (
 		Schedule                     string
 	}
 	layoutTrigger struct {
-		Name            string
-		WorkflowName    string
-		Type            glue.TriggerType
-		Schedule        string
-		StartOnCreation bool
-		Actions         []glue.Action
-		Predicate       *glue.Predicate
-		Description     *string
+		Name                   string
+		WorkflowName           string
+		Type                   glue.TriggerType
+		Schedule               string
+		StartOnCreation        bool
+		Actions                []glue.Action
+		Predicate              *glue.Predicate
+		EventBatchingCondition *glue.EventBatchingCondition
+		Description            *string
 	}
 )
 
@@ -222,7 +223,8 @@ func (t *layoutTrigger) spec(workflow string) (TriggerSpec, error) {
 		return TriggerSpec{}, fmt.Errorf("trigger type must be ON_DEMAND, SCHEDULED, CONDITIONAL or EVENT, got %q", t.Type)
 	}
 	tr := glue.Trigger{Name: t.Name, WorkflowName: workflow, Type: t.Type, Schedule: t.Schedule,
-		Actions: t.Actions, Predicate: t.Predicate, Description: t.Description}
+		Actions: t.Actions, Predicate: t.Predicate, EventBatchingCondition: t.EventBatchingCondition,
+		Description: t.Description}
 	tr.Normalize()
 	return TriggerSpec{Trigger: tr, StartOnCreation: t.StartOnCreation}, nil
 }

@@ -98,3 +98,15 @@ func TestParseLayout_Errors(t *testing.T) {
 	_, err = json.Marshal(l)
 	require.NoError(t, err)
 }
+
+// Ensure an EVENT start trigger keeps its EventBatchingCondition.
+func TestParseLayout_EventTrigger(t *testing.T) {
+	t.Parallel()
+	l, err := blueprint.ParseLayout([]byte(`{"Workflow": {"Name": "wf"}, "Triggers": [{"Name": "wf_starting_trigger",
+	  "WorkflowName": "wf", "Type": "EVENT", "Actions": [{"JobName": "a_s"}], "EventBatchingCondition": {"BatchSize": 1}}]}`))
+	require.NoError(t, err)
+	require.Len(t, l.Triggers, 1)
+	require.Equal(t, glue.TriggerEvent, l.Triggers[0].Trigger.Type)
+	require.Equal(t, &glue.EventBatchingCondition{BatchSize: 1}, l.Triggers[0].Trigger.EventBatchingCondition)
+	require.False(t, l.Triggers[0].StartOnCreation)
+}
