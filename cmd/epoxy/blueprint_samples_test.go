@@ -440,3 +440,183 @@ func TestBlueprintSample_Schedules(t *testing.T) {
 	err := startBlueprintRunErr(b, "tidy", bpParams(t, params("yearly", "Yearly")))
 	requireCode(t, err, "InvalidInputException", "Cadence")
 }
+
+// moverCfg and moverLayout are a blueprint like the samples that copy
+// between a JDBC database and S3 through a Glue connection (jdbc_to_s3,
+// s3_to_jdbc, custom_connection_to_catalog): one job using the connection,
+// its worker type a parameter, its script uploaded to a bucket created
+// when missing. SourceSchema and RedshiftRole are described as optional
+// but have no defaultValue, so a run must give them.
+const moverCfg = `{
+  "layoutGenerator": "mover.layout.generate_layout",
+  "parameterSpec": {
+    "WorkflowName": {"type": "String", "collection": false},
+    "JobRole": {"type": "IAMRoleName", "collection": false},
+    "Engine": {"type": "String", "defaultValue": "mysql", "allowedValues": ["mysql", "postgresql", "redshift"]},
+    "Connection": {"type": "String", "collection": false},
+    "SourceSchema": {"type": "String", "collection": false, "description": "(Optional) schema to read."},
+    "SourceTable": {"type": "String", "collection": false},
+    "RedshiftRole": {"type": "String", "collection": false, "description": "(Optional) needed for Redshift."},
+    "Output": {"type": "S3Uri", "collection": false},
+    "PartitionKeys": {"type": "String", "collection": true, "defaultValue": [""]},
+    "Bookmarks": {"type": "Boolean", "collection": false, "defaultValue": true},
+    "WorkerType": {"type": "String", "defaultValue": "G.1X", "allowedValues": ["G.1X", "G.2X"]},
+    "Workers": {"type": "Integer", "defaultValue": 5}
+  }
+}`
+
+const moverLayout = `import boto3
+from awsglue.blueprint.workflow import Workflow, Entities
+from awsglue.blueprint.job import Job
+from awsglue.blueprint.crawler import *
+from mover.helpers import ensure_bucket
+
+
+def generate_layout(user_params, system_params):
+    p = user_params
+    region, account = system_params["region"], system_params["accountId"]
+    s3 = boto3.Session(region_name=region).client("s3")
+    scripts, temp = "mover-scripts-" + account, "mover-temp-" + account
+    for bucket in (scripts, temp):
+        ensure_bucket(s3, bucket, account, region)
+    key = "%s/copy_%s.py" % (p["WorkflowName"], p["SourceTable"])
+    with open("mover/copy.py", "rb") as f:
+        s3.upload_fileobj(f, scripts, key)
+
+    arguments = {"--account_id": account, "--region": region, "--TempDir": "s3://%s/%s/" % (temp, p["WorkflowName"]),
+                 "--connection": p["Connection"], "--engine": p["Engine"], "--table": p["SourceTable"],
+                 "--output": p["Output"], "--job-bookmark-option": "job-bookmark-" + ("enable" if p["Bookmarks"] else "disable")}
+    if p["SourceSchema"]:
+        arguments["--schema"] = p["SourceSchema"]
+    if p["RedshiftRole"]:
+        arguments["--redshift_role"] = p["RedshiftRole"]
+    keys = [k for k in p["PartitionKeys"] if k]
+    if keys:
+        arguments["--partition_keys"] = ",".join(keys)
+    job = Job(Name="%s_copy_%s" % (p["WorkflowName"], p["SourceTable"]), Role=p["JobRole"],
+              Command={"Name": "glueetl", "ScriptLocation": "s3://%s/%s" % (scripts, key), "PythonVersion": "3"},
+              DefaultArguments=arguments, Connections={"Connections": [p["Connection"]]},
+              WorkerType=p["WorkerType"], NumberOfWorkers=p["Workers"], GlueVersion="4.0")
+    return Workflow(Name=p["WorkflowName"], Entities=Entities(Jobs=[job], Crawlers=[]))
+`
+
+// Ensure a connection-based copy blueprint generates its one-job workflow:
+// parameters described "(Optional)" without a defaultValue are mandatory,
+// the job keeps its connection, worker type and Glue version, a collection
+// of partition keys is joined by the generator, and the start trigger is
+// on demand. The connection need not exist (Glue's CreateJob does not look
+// it up); a run of the job would need it.
+func TestBlueprintSample_ConnectionCopy(t *testing.T) {
+	t.Parallel()
+	requireBoto3(t)
+	b := setup(t)
+	ctx := context.Background()
+	archive := gluetest.BlueprintZip(t, "mover", moverCfg,
+		map[string]string{"layout.py": moverLayout, "helpers.py": bpHelpersPy, "copy.py": "print('copy')\n"})
+	registerBlueprint(t, b, "mover", archive)
+
+	params := map[string]any{"WorkflowName": "orders-to-s3", "JobRole": "GlueJobRole", "Connection": "warehouse-mysql",
+		"SourceTable": "orders", "Output": "s3://exports/orders/"}
+	err := startBlueprintRunErr(b, "mover", bpParams(t, params))
+	requireCode(t, err, "InvalidInputException", "SourceSchema")
+	params["SourceSchema"] = ""
+	err = startBlueprintRunErr(b, "mover", bpParams(t, params))
+	requireCode(t, err, "InvalidInputException", "RedshiftRole")
+	params["RedshiftRole"] = ""
+	err = startBlueprintRunErr(b, "mover", bpParams(t, map[string]any{"WorkflowName": "x", "JobRole": "r", "Connection": "c",
+		"SourceSchema": "", "SourceTable": "t", "RedshiftRole": "", "Output": "s3://exports/", "WorkerType": "G.8X"}))
+	requireCode(t, err, "InvalidInputException", "WorkerType")
+
+	params["PartitionKeys"], params["Bookmarks"], params["WorkerType"] = []string{"country", "day"}, false, "G.2X"
+	run := runBlueprint(t, b, "mover", params, types.BlueprintRunStateSucceeded)
+	requireBlueprintDetails(t, b, "orders-to-s3", "mover", aws.ToString(run.RunId))
+	s := bpSuffix(t, b, "orders-to-s3_copy_orders")
+	j, err := b.client.GetJob(ctx, &glue.GetJobInput{JobName: aws.String("orders-to-s3_copy_orders_" + s)})
+	require.NoError(t, err)
+	require.Equal(t, []string{"warehouse-mysql"}, j.Job.Connections.Connections)
+	require.Equal(t, types.WorkerTypeG2x, j.Job.WorkerType)
+	require.Equal(t, int32(5), aws.ToInt32(j.Job.NumberOfWorkers))
+	require.Equal(t, "4.0", aws.ToString(j.Job.GlueVersion))
+	require.Equal(t, map[string]string{"--account_id": "123456789012", "--region": "us-east-1",
+		"--TempDir": "s3://mover-temp-123456789012/orders-to-s3/", "--connection": "warehouse-mysql", "--engine": "mysql",
+		"--table": "orders", "--output": "s3://exports/orders/", "--job-bookmark-option": "job-bookmark-disable",
+		"--partition_keys": "country,day"}, j.Job.DefaultArguments)
+	c := builtinS3(b.url, "AKIDTEST", "secret")
+	require.Equal(t, "print('copy')\n", getBody(t, c, "mover-scripts-123456789012", "orders-to-s3/copy_orders.py", nil))
+	require.Equal(t, []string{"orders-to-s3_starting_trigger"}, bpTriggerNames(t, b))
+	start := bpTrigger(t, b, "orders-to-s3_starting_trigger")
+	require.Equal(t, types.TriggerTypeOnDemand, start.Type)
+	require.Equal(t, []types.Action{jobAction("orders-to-s3_copy_orders_" + s)}, bpActions(start.Actions))
+	require.Empty(t, bpCrawlerNames(t, b))
+}
+
+// loaderCfg and loaderLayout are a blueprint like the samples that load S3
+// data into another store or re-encode it (s3_to_dynamodb, encoding,
+// standard_table_to_governed): S3Uri parameters with placeholder defaults,
+// a Double whose default goes into DefaultArguments, HeadBucket without
+// ExpectedBucketOwner whose every ClientError means "create it", and a
+// workflow of one job and an explicitly empty crawler list.
+const loaderCfg = `{
+  "layoutGenerator": "loader.layout.generate_layout",
+  "parameterSpec": {
+    "WorkflowName": {"type": "String", "collection": false},
+    "IAMRole": {"type": "IAMRoleName", "collection": false},
+    "Input": {"type": "S3Uri", "collection": false, "defaultValue": "s3://path/to/input/"},
+    "Output": {"type": "S3Uri", "collection": false, "defaultValue": "s3://path/to/output/"},
+    "Encoding": {"type": "String", "collection": false, "defaultValue": "sjis"},
+    "Target": {"type": "String", "collection": false},
+    "WritePercent": {"type": "Double", "collection": false, "defaultValue": 0.5},
+    "Workers": {"type": "Integer", "defaultValue": 5}
+  }
+}`
+
+const loaderLayout = `import boto3
+from botocore.client import ClientError
+from awsglue.blueprint.workflow import *
+from awsglue.blueprint.job import *
+from awsglue.blueprint.crawler import *
+
+
+def generate_layout(user_params, system_params):
+    p = user_params
+    s3 = boto3.Session(region_name=system_params["region"]).client("s3")
+    bucket = "loader-%s-%s" % (system_params["accountId"], system_params["region"])
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except ClientError as err:
+        print(err, err.response["ResponseMetadata"]["HTTPStatusCode"])
+        s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="load.py", Body=b"print('load')\n")
+    arguments = {"--input_path": p["Input"], "--output_path": p["Output"], "--encoding": p["Encoding"],
+                 "--target": p["Target"], "--write_percent": p["WritePercent"], "--enable-metrics": ""}
+    job = Job(Name=p["WorkflowName"] + "_load", Role=p["IAMRole"], Command={"Name": "glueetl",
+              "ScriptLocation": "s3://%s/load.py" % bucket}, DefaultArguments=arguments,
+              WorkerType="G.1X", NumberOfWorkers=p["Workers"], GlueVersion="2.0", MaxRetries=0, Timeout=0)
+    return Workflow(Name=p["WorkflowName"], Description=None, Entities=Entities(Jobs=[job], Crawlers=[]))
+`
+
+// Ensure a load blueprint generates its workflow with its defaults: the
+// placeholder S3Uri defaults, the Double 0.5 as "0.5", falsy job fields
+// (MaxRetries=0, Timeout=0) left to Glue's defaults, Description=None as
+// no description; and that a second run finds the bucket and reuses it.
+func TestBlueprintSample_Load(t *testing.T) {
+	t.Parallel()
+	requireBoto3(t)
+	b := setup(t)
+	ctx := context.Background()
+	registerBlueprint(t, b, "loader", gluetest.BlueprintZip(t, "loader", loaderCfg, map[string]string{"layout.py": loaderLayout}))
+
+	for _, wf := range []string{"load-a", "load-b"} {
+		run := runBlueprint(t, b, "loader", map[string]any{"WorkflowName": wf, "IAMRole": "GlueJobRole", "Target": "orders"},
+			types.BlueprintRunStateSucceeded)
+		require.Nil(t, requireBlueprintDetails(t, b, wf, "loader", aws.ToString(run.RunId)).Description)
+		s := bpSuffix(t, b, wf+"_load")
+		j, err := b.client.GetJob(ctx, &glue.GetJobInput{JobName: aws.String(wf + "_load_" + s)})
+		require.NoError(t, err)
+		require.Equal(t, map[string]string{"--input_path": "s3://path/to/input/", "--output_path": "s3://path/to/output/",
+			"--encoding": "sjis", "--target": "orders", "--write_percent": "0.5", "--enable-metrics": ""}, j.Job.DefaultArguments)
+		require.Equal(t, int32(0), j.Job.MaxRetries)
+		require.Equal(t, int32(2880), aws.ToInt32(j.Job.Timeout), "Glue's default timeout")
+		require.Equal(t, "s3://loader-123456789012-us-east-1/load.py", aws.ToString(j.Job.Command.ScriptLocation))
+	}
+}

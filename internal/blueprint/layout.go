@@ -102,8 +102,11 @@ type (
 	}
 )
 
-// stringMap decodes a JSON object whose values may be of any type, keeping
-// strings as they are and turning other values into their JSON text.
+// stringMap decodes a JSON object of Glue's string maps (DefaultArguments,
+// NonOverridableArguments, DefaultRunProperties, Tags): strings are kept
+// as they are, numbers and booleans become their JSON text (as Glue takes
+// the samples' True, 0.5 and 128), and objects and lists are refused, as
+// no string can hold them.
 type stringMap map[string]string
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -122,6 +125,11 @@ func (m *stringMap) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(v, &s); err == nil {
 			out[k] = s
 			continue
+		}
+		switch value := decodeValue(v); value.(type) {
+		case []any, map[string]any:
+			return fmt.Errorf("the value of %q must be a string, number or boolean (DefaultArguments, NonOverridableArguments, DefaultRunProperties and Tags map names to strings), got %s",
+				k, describe(value))
 		}
 		out[k] = string(compactOrNull(v))
 	}
