@@ -79,8 +79,9 @@
 // # Layout rules
 //
 // The runner's JSON is read with JSON null meaning "absent" everywhere.
-// Non-string values of DefaultArguments, NonOverridableArguments,
+// Number and boolean values of DefaultArguments, NonOverridableArguments,
 // DefaultRunProperties and tags are turned into their JSON text (0.5, true,
-// 128). Triggers get Glue's defaults (a predicate without Logical means
-// AND); a trigger naming another workflow than the layout's is refused.
+// 128, 128.0); a list or object value there is refused, naming its key.
+// Triggers get Glue's defaults (a predicate without Logical means AND); a
+// trigger naming another workflow than the layout's is refused.
 package blueprint

@@ -90,19 +90,23 @@ type (
 		Schedule                     string
 	}
 	layoutTrigger struct {
-		Name            string
-		WorkflowName    string
-		Type            glue.TriggerType
-		Schedule        string
-		StartOnCreation bool
-		Actions         []glue.Action
-		Predicate       *glue.Predicate
-		Description     *string
+		Name                   string
+		WorkflowName           string
+		Type                   glue.TriggerType
+		Schedule               string
+		StartOnCreation        bool
+		Actions                []glue.Action
+		Predicate              *glue.Predicate
+		EventBatchingCondition *glue.EventBatchingCondition
+		Description            *string
 	}
 )
 
-// stringMap decodes a JSON object whose values may be of any type, keeping
-// strings as they are and turning other values into their JSON text.
+// stringMap decodes a JSON object of Glue's string maps (DefaultArguments,
+// NonOverridableArguments, DefaultRunProperties, Tags): strings are kept
+// as they are, numbers and booleans become their JSON text (as Glue takes
+// the samples' True, 0.5 and 128), and objects and lists are refused, as
+// no string can hold them.
 type stringMap map[string]string
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -121,6 +125,11 @@ func (m *stringMap) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(v, &s); err == nil {
 			out[k] = s
 			continue
+		}
+		switch value := decodeValue(v); value.(type) {
+		case []any, map[string]any:
+			return fmt.Errorf("the value of %q must be a string, number or boolean (DefaultArguments, NonOverridableArguments, DefaultRunProperties and Tags map names to strings), got %s",
+				k, describe(value))
 		}
 		out[k] = string(compactOrNull(v))
 	}
@@ -222,7 +231,8 @@ func (t *layoutTrigger) spec(workflow string) (TriggerSpec, error) {
 		return TriggerSpec{}, fmt.Errorf("trigger type must be ON_DEMAND, SCHEDULED, CONDITIONAL or EVENT, got %q", t.Type)
 	}
 	tr := glue.Trigger{Name: t.Name, WorkflowName: workflow, Type: t.Type, Schedule: t.Schedule,
-		Actions: t.Actions, Predicate: t.Predicate, Description: t.Description}
+		Actions: t.Actions, Predicate: t.Predicate, EventBatchingCondition: t.EventBatchingCondition,
+		Description: t.Description}
 	tr.Normalize()
 	return TriggerSpec{Trigger: tr, StartOnCreation: t.StartOnCreation}, nil
 }

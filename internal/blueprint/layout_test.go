@@ -19,7 +19,7 @@ func TestParseLayout(t *testing.T) {
 	  "Crawlers": [{"Name": "c_s", "Role": "r", "Targets": {"S3Targets": [{"Path": "s3://b/", "Exclusions": null}], "JDBCTargets": [{"ConnectionName": "db"}]},
 	                "SchemaChangePolicy": {"UpdateBehavior": "LOG", "DeleteBehavior": null}, "Schedule": "cron(0 1 * * ? *)", "Tags": {"k": "v"}, "TablePrefix": "t_"}],
 	  "Jobs": [{"Name": "a_s", "Role": "r", "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/a.py", "PythonVersion": "3", "Runtime": "x"},
-	            "DefaultArguments": {"--half": 0.5, "--yes": true, "--big": 128, "--list": [1, 2.5], "--obj": {"<a>": "&"}, "--s": "str", "--none": null},
+	            "DefaultArguments": {"--half": 0.5, "--yes": true, "--big": 128, "--exp": 1.5e300, "--s": "str", "--none": null},
 	            "NonOverridableArguments": {"--f": 1e-07}, "MaxCapacity": 2.0, "NumberOfWorkers": null, "Tags": {"owner": "me"}, "MaxRetries": 3},
 	           {"Name": "b_s", "Role": "r", "Command": {"Name": "pythonshell", "ScriptLocation": "s3://b/b.py"}}],
 	  "Triggers": [
@@ -35,8 +35,8 @@ func TestParseLayout(t *testing.T) {
 
 	require.Len(t, l.Jobs, 2)
 	a := l.Jobs[0]
-	require.Equal(t, map[string]string{"--half": "0.5", "--yes": "true", "--big": "128", "--list": "[1,2.5]",
-		"--obj": `{"<a>":"&"}`, "--s": "str"}, a.Job.DefaultArguments)
+	require.Equal(t, map[string]string{"--half": "0.5", "--yes": "true", "--big": "128", "--exp": "1.5e300", "--s": "str"},
+		a.Job.DefaultArguments)
 	require.Equal(t, map[string]string{"--f": "1e-07"}, a.Job.NonOverridableArguments)
 	require.Equal(t, glue.JobCommand{Name: "glueetl", ScriptLocation: "s3://b/a.py", PythonVersion: "3", Runtime: "x"}, a.Job.Command)
 	require.Equal(t, 2.0, *a.Job.MaxCapacity)
@@ -82,6 +82,10 @@ func TestParseLayout_Errors(t *testing.T) {
 		{"wrong field type", `{"Workflow": {"Name": "wf"}, "Jobs": [{"Name": "a", "MaxRetries": "3"}]}`, "layout: json: cannot unmarshal string"},
 		{"foreign workflow", `{"Workflow": {"Name": "wf"}, "Triggers": [{"Name": "t", "WorkflowName": "other", "Type": "ON_DEMAND"}]}`,
 			"layout: Triggers[0] (t): the trigger belongs to workflow other, not to the layout's workflow wf"},
+		{"list argument", `{"Workflow": {"Name": "wf"}, "Jobs": [{"Name": "a", "DefaultArguments": {"--keys": ["a", "b"]}}]}`,
+			`layout: the value of "--keys" must be a string, number or boolean (DefaultArguments, NonOverridableArguments, DefaultRunProperties and Tags map names to strings), got a list`},
+		{"object tag", `{"Workflow": {"Name": "wf", "Tags": {"team": {"name": "data"}}}}`,
+			`layout: the value of "team" must be a string, number or boolean`},
 		{"bad trigger type", `{"Workflow": {"Name": "wf"}, "Triggers": [{"Name": "t", "Type": "SOMETIMES"}]}`,
 			`layout: Triggers[0] (t): trigger type must be ON_DEMAND, SCHEDULED, CONDITIONAL or EVENT, got "SOMETIMES"`},
 	}
@@ -97,4 +101,16 @@ func TestParseLayout_Errors(t *testing.T) {
 	require.Equal(t, []glue.Action{}, l.Triggers[0].Trigger.Actions)
 	_, err = json.Marshal(l)
 	require.NoError(t, err)
+}
+
+// Ensure an EVENT start trigger keeps its EventBatchingCondition.
+func TestParseLayout_EventTrigger(t *testing.T) {
+	t.Parallel()
+	l, err := blueprint.ParseLayout([]byte(`{"Workflow": {"Name": "wf"}, "Triggers": [{"Name": "wf_starting_trigger",
+	  "WorkflowName": "wf", "Type": "EVENT", "Actions": [{"JobName": "a_s"}], "EventBatchingCondition": {"BatchSize": 1}}]}`))
+	require.NoError(t, err)
+	require.Len(t, l.Triggers, 1)
+	require.Equal(t, glue.TriggerEvent, l.Triggers[0].Trigger.Type)
+	require.Equal(t, &glue.EventBatchingCondition{BatchSize: 1}, l.Triggers[0].Trigger.EventBatchingCondition)
+	require.False(t, l.Triggers[0].StartOnCreation)
 }

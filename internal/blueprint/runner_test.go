@@ -248,7 +248,7 @@ def generate_layout(u, s):
     check(s == {"region": "eu-west-1", "accountId": "123456789012"}, "system %r" % (s,))
     j = job("typed", s, NumberOfWorkers=u["Count"], WorkerType="G.1X", MaxRetries=0,
             DefaultArguments={"--ratio": u["Ratio"], "--half": u["Half"], "--flag": u["Flag"], "--count": u["Count"],
-                              "--weights": u["Weights"], "--input": u["Input"], "--none": None})
+                              "--input": u["Input"], "--none": None})
     return Workflow(Name=u["WorkflowName"], Entities=Entities(Jobs=[j]))
 `, nil)
 	l, err := b.generate(t, `{"WorkflowName": "types", "Count": "7", "Half": 0.5, "Flag": "true",
@@ -257,7 +257,7 @@ def generate_layout(u, s):
 	require.NoError(t, err)
 	j := l.Jobs[0].Job
 	require.Equal(t, map[string]string{"--ratio": "128.0", "--half": "0.5", "--flag": "true", "--count": "7",
-		"--weights": "[1.0,2.5]", "--input": "s3://in/"}, j.DefaultArguments)
+		"--input": "s3://in/"}, j.DefaultArguments)
 	require.Equal(t, int32(7), *j.NumberOfWorkers)
 	require.Equal(t, "G.1X", j.WorkerType)
 	require.Equal(t, int32(0), j.MaxRetries)

@@ -3,6 +3,7 @@ package blueprint_test
 import (
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -68,4 +69,16 @@ func TestNewSuffix(t *testing.T) {
 		require.False(t, seen[s], "repeated suffix %s", s)
 		seen[s] = true
 	}
+}
+
+// Ensure the shim's own Python test suite (python/tests, standard library
+// only) passes, so that it runs with the Go tests.
+func TestShimPythonSuite(t *testing.T) {
+	t.Parallel()
+	requirePython(t)
+	cmd := exec.Command("python3", "-m", "unittest", "discover", "-s", "tests")
+	cmd.Dir = "python"
+	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "python3 -m unittest in internal/blueprint/python:\n%s", out)
 }

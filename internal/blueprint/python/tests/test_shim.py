@@ -166,6 +166,25 @@ class WorkflowLayoutTest(unittest.TestCase):
         }])
         self.assertNotIn("OnSchedule", layout["Workflow"])
 
+    def test_on_schedule_event_makes_event_start_trigger(self):
+        layout = Workflow(Name="wf", Entities=Entities(Jobs=[make_job("j")]),
+                          OnSchedule="EVENT").to_json("s")
+        self.assertEqual(layout["Triggers"], [{
+            "Name": "wf_starting_trigger",
+            "WorkflowName": "wf",
+            "Type": "EVENT",
+            "Actions": [{"JobName": "j_s"}],
+            "EventBatchingCondition": {"BatchSize": 1},
+        }])
+
+    def test_on_schedule_on_demand_is_on_demand(self):
+        layout = Workflow(Name="wf", Entities=Entities(Jobs=[make_job("j")]),
+                          OnSchedule="ON_DEMAND").to_json("s")
+        start = layout["Triggers"][-1]
+        self.assertEqual(start["Type"], "ON_DEMAND")
+        self.assertNotIn("Schedule", start)
+        self.assertNotIn("StartOnCreation", start)
+
     def test_on_demand_start_trigger_has_no_start_on_creation(self):
         layout = Workflow(Name="wf", Entities=Entities(Jobs=[make_job("j")])).to_json("s")
         start = layout["Triggers"][-1]

@@ -66,8 +66,10 @@ class Workflow(BaseResource):
     """A blueprint workflow: the object a layout generator returns.
 
     None storage: ``Description``, ``DefaultRunProperties`` and ``Tags`` are
-    emitted as ``null`` when not given.  ``OnSchedule`` (a cron expression)
-    makes the start trigger SCHEDULED.  Unlike the AWS library (whose required
+    emitted as ``null`` when not given.  ``OnSchedule`` decides the start
+    trigger's type: absent, empty or ``"ON_DEMAND"`` gives ON_DEMAND,
+    ``"EVENT"`` an EVENT trigger started by every event (batch size 1), and
+    anything else is taken as a cron expression for a SCHEDULED trigger.  Unlike the AWS library (whose required
     check never fires for this class), a missing ``Name`` or ``Entities``
     raises a clear ``TypeError`` at ``to_json`` instead of an AttributeError
     or a nameless workflow.
@@ -164,7 +166,10 @@ class Workflow(BaseResource):
             "Type": "ON_DEMAND",
             "Actions": [self._action(entity, suffix) for entity in roots],
         }
-        if self.OnSchedule:
+        if self.OnSchedule == "EVENT":
+            start["Type"] = "EVENT"
+            start["EventBatchingCondition"] = {"BatchSize": 1}
+        elif self.OnSchedule and self.OnSchedule != "ON_DEMAND":
             start["Type"] = "SCHEDULED"
             start["Schedule"] = self.OnSchedule
             start["StartOnCreation"] = True
