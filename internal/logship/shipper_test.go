@@ -20,7 +20,7 @@ import (
 // shipTest is a node's data directory with job output, a store, and a
 // reader on another, empty data directory (another node).
 type shipTest struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	data  string
 	st    store.Store
