@@ -214,23 +214,32 @@ func (s *Shipper) shipRun(ctx context.Context, id string, r *runState) error {
 }
 
 // shipStream ships a stream's new output, a chunk a transaction, and the
-// final mark once the run has ended and everything is shipped.
+// final mark once the run has ended and everything is shipped. It ships
+// what the file held when it began, so a job printing faster than the
+// store takes it does not hold the pass on its run.
 func (s *Shipper) shipStream(ctx context.Context, id, name string, st *streamState, ended bool) error {
 	if !st.loaded {
 		if err := s.load(ctx, id, name, st); err != nil {
 			return err
 		}
 	}
+	target := int64(-1)
 	for !st.final {
-		c, err := st.next(s.cfg.DataDir, id, name, s.cfg.ChunkBytes, ended, s.cfg.Clock)
+		c, size, err := st.next(s.cfg.DataDir, id, name, s.cfg.ChunkBytes, ended, s.cfg.Clock)
 		if err != nil || c == nil {
 			return err
+		}
+		if target < 0 {
+			target = size
 		}
 		if err := s.append(ctx, id, name, c); err != nil {
 			st.loaded = false // learn again what the store holds
 			return err
 		}
 		st.shipped(c)
+		if c.End() >= target {
+			return nil
+		}
 	}
 	return nil
 }

@@ -244,3 +244,36 @@ func TestShipper_StopShipsTheRest(t *testing.T) {
 	s.requireShipped("jr_s", "stdout")
 	require.True(t, s.info("jr_s", "stdout").Ended)
 }
+
+// hookStore calls after once each Update has returned.
+type hookStore struct {
+	store.Store
+	after func()
+}
+
+func (h hookStore) Update(ctx context.Context, fn func(store.Tx) error) error {
+	err := h.Store.Update(ctx, fn)
+	h.after()
+	return err
+}
+
+// Ensure a pass ships what a stream held when the pass reached it: a job
+// printing a chunk's worth each time the store takes one does not keep the
+// pass on its run; the next pass ships what it printed meanwhile.
+func TestShipper_FastWriterDoesNotHoldThePass(t *testing.T) {
+	t.Parallel()
+	s := newShipTest(t)
+	s.write("jr_fast", "stdout", strings.Repeat("0123456789abcde\n", 8), 1000, true)
+	writes := 0
+	fast := hookStore{Store: s.st, after: func() {
+		if writes < 100 {
+			writes++
+			s.write("jr_fast", "stdout", strings.Repeat("more output ...\n", 4), 2000, true)
+		}
+	}}
+	sh := New(Config{DataDir: s.data, Store: fast, Clock: s.clock, ChunkBytes: 64})
+	require.NoError(t, sh.RunOnce(s.ctx))
+	require.Len(t, s.chunks("jr_fast", "stdout"), 2, "the 128 bytes there when the pass began")
+	require.NoError(t, sh.RunOnce(s.ctx))
+	require.Len(t, s.chunks("jr_fast", "stdout"), 4, "the next pass ships what was printed meanwhile")
+}

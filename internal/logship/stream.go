@@ -33,42 +33,27 @@ func (st *streamState) shipped(c *store.LogChunk) {
 	st.offset, st.final = c.End(), c.Final
 }
 
-// next returns the stream's next chunk: at most max bytes from offset,
-// final when the run has ended and the chunk reaches the end of the file
-// (an empty final chunk when nothing is left); nil when there is nothing
-// to ship yet. The log file is read before its time file: the relay
-// stamps a line before writing it, so every shipped line's stamp is read.
-func (st *streamState) next(dataDir, id, name string, max int, ended bool, clock Clock) (*store.LogChunk, error) {
-	f, err := openLog(dataDir, id, name)
+// next returns the stream's next chunk, and the file's size: at most max
+// bytes from offset, final when the run has ended and the chunk reaches
+// the end of the file (an empty final chunk when nothing is left); nil
+// when there is nothing to ship yet. The log file is read before its time
+// file: the relay stamps a line before writing it, so every shipped
+// line's stamp is read.
+func (st *streamState) next(dataDir, id, name string, max int, ended bool, clock Clock) (*store.LogChunk, int64, error) {
+	c, size, err := st.read(dataDir, id, name, max)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	var data []byte
-	var size int64
-	if f != nil {
-		defer f.Close()
-		fi, err := f.Stat()
-		if err != nil {
-			return nil, err
-		}
-		size = fi.Size()
-		if size > st.offset {
-			if data, err = readAt(f, st.offset, int(min(size-st.offset, int64(max)))); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if len(data) == 0 {
+	if len(c.Data) == 0 {
 		if !ended {
-			return nil, nil
+			return nil, size, nil
 		}
-		return &store.LogChunk{Offset: st.offset, Final: true}, nil
+		return &store.LogChunk{Offset: st.offset, Final: true}, size, nil
 	}
-	c := &store.LogChunk{Offset: st.offset, Data: data}
 	c.Final = ended && c.End() >= size
 	stamps, carry, err := st.stamps(dataDir, id, name, c.End())
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	c.Stamps = stamps
 	if len(c.Stamps) == 0 || c.Stamps[0].Offset > c.Offset {
@@ -78,15 +63,35 @@ func (st *streamState) next(dataDir, id, name string, max int, ended bool, clock
 		}
 		c.Stamps = append([]store.LogStamp{first}, c.Stamps...)
 	}
-	return c, nil
+	return c, size, nil
+}
+
+// read reads at most max bytes of the log file from offset, and its size
+// (0 when it does not exist).
+func (st *streamState) read(dataDir, id, name string, max int) (*store.LogChunk, int64, error) {
+	c := &store.LogChunk{Offset: st.offset}
+	f, err := openLog(dataDir, id, name)
+	if f == nil || err != nil {
+		return c, 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	if fi.Size() > st.offset {
+		if c.Data, err = readAt(f, st.offset, int(min(fi.Size()-st.offset, int64(max)))); err != nil {
+			return nil, 0, err
+		}
+	}
+	return c, fi.Size(), nil
 }
 
 // stamps takes the stamps of the time file before end: those at or after
 // offset are returned with the last one before offset (nil when there is
-// none), and the last taken is remembered. A stamp at or past
-// end, or a line still being written, is left for the next chunk; lines
-// that do not parse or go backwards are skipped, as executor.ReadLines
-// skips them.
+// none), and the last taken is remembered. A stamp at or past end, or a
+// line still being written, is left for the next chunk; lines that do not
+// parse or go backwards are skipped, as executor.ReadLines skips them.
 func (st *streamState) stamps(dataDir, id, name string, end int64) (out []store.LogStamp, before *executor.Stamp, err error) {
 	before = st.last
 	f, err := openLog(dataDir, id, executor.TimesFile(name))
