@@ -147,7 +147,7 @@ func (r *Reader) end(ctx context.Context, id, stream string) (store.LogEnd, erro
 }
 
 func isStream(name string) bool {
-	for _, s := range Streams {
+	for _, s := range streams {
 		if s == name {
 			return true
 		}

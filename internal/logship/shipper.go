@@ -29,8 +29,8 @@ const (
 	stopFlush = 10 * time.Second
 )
 
-// Streams are a job run's output streams, as the executor names its files.
-var Streams = []string{"stdout", "stderr"}
+// streams are a job run's output streams, as the executor names its files.
+var streams = []string{"stdout", "stderr"}
 
 // Clock tells the time. Tests inject a fake one.
 type Clock interface {
@@ -198,7 +198,7 @@ func (s *Shipper) shipRun(ctx context.Context, id string, r *runState) error {
 	_, err := os.Stat(executor.EndedFile(s.cfg.DataDir, id))
 	ended := err == nil // checked before the files are read: their size is then final
 	final := true
-	for _, name := range Streams {
+	for _, name := range streams {
 		st := r.streams[name]
 		if st == nil {
 			st = &streamState{}

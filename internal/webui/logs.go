@@ -56,8 +56,9 @@ func (l *logs) serve(w http.ResponseWriter, r *http.Request, rest string) {
 		return
 	}
 	info, err := l.reader.Info(r.Context(), id, stream)
-	if notFound := (*glue.Error)(nil); errors.As(err, &notFound) && notFound.Code == glue.EntityNotFound {
-		writeError(w, http.StatusNotFound, notFound)
+	var gerr *glue.Error
+	if errors.As(err, &gerr) && gerr.Code == glue.EntityNotFound {
+		writeError(w, http.StatusNotFound, gerr)
 		return
 	}
 	if err != nil {
