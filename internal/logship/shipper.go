@@ -177,7 +177,7 @@ func (s *Shipper) RunOnce(ctx context.Context) error {
 
 // runIDs lists the job runs that have a log directory here.
 func (s *Shipper) runIDs() ([]string, error) {
-	entries, err := os.ReadDir(filepath.Dir(executor.LogDir(s.cfg.DataDir, "x")))
+	entries, err := os.ReadDir(executor.LogsDir(s.cfg.DataDir))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
