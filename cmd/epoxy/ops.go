@@ -14,6 +14,7 @@ import (
 	"github.com/epoxy-run/epoxy/internal/executor"
 	"github.com/epoxy-run/epoxy/internal/glue"
 	"github.com/epoxy-run/epoxy/internal/logsapi"
+	"github.com/epoxy-run/epoxy/internal/logship"
 	"github.com/epoxy-run/epoxy/internal/metrics"
 	"github.com/epoxy-run/epoxy/internal/store"
 	"github.com/epoxy-run/epoxy/internal/webui"
@@ -106,10 +107,10 @@ func serveMetrics(addr string, m *metrics.Metrics, log *slog.Logger) (stop func(
 	return func() { _ = srv.Close() }, nil
 }
 
-// jobLines reads job output for the Logs API from the data directory.
-func jobLines(dataDir string) logsapi.Lines {
+// jobLines reads job output for the Logs API.
+func jobLines(output *logship.Reader) logsapi.Lines {
 	return func(id, stream string, fn func(at time.Time, text string) bool) error {
-		return executor.ReadLines(dataDir, id, stream, func(l executor.LogLine) bool { return fn(l.Time, l.Text) })
+		return output.Lines(context.Background(), id, stream, func(l executor.LogLine) bool { return fn(l.Time, l.Text) })
 	}
 }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/epoxy-run/epoxy/internal/engine"
 	"github.com/epoxy-run/epoxy/internal/executor"
 	"github.com/epoxy-run/epoxy/internal/logsapi"
+	"github.com/epoxy-run/epoxy/internal/logship"
 	"github.com/epoxy-run/epoxy/internal/metrics"
 	"github.com/epoxy-run/epoxy/internal/objectstore"
 	"github.com/epoxy-run/epoxy/internal/retention"
@@ -184,6 +185,8 @@ type app struct {
 	s3 *s3server.Server
 	// unlisten stops listening for other nodes' new work.
 	unlisten func()
+	// shipper ships job output to the store, nil when it is not shipped.
+	shipper *logship.Shipper
 }
 
 // Close stops background work, then closes the store and the data
@@ -197,6 +200,7 @@ func (a *app) Close() error {
 	}
 	a.unlisten()
 	err := errors.Join(a.engine.Close(), a.executor.Close())
+	a.shipper.Stop()
 	return errors.Join(err, a.store.Close(), s3err, a.files.Close(), a.lock.Release())
 }
 
@@ -406,12 +410,13 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	if err != nil {
 		return nil, err
 	}
-	logs := logsapi.New(logsapi.Config{Runs: logsapi.StoreRuns{Store: st}, Lines: jobLines(cfg.DataDir),
+	output := logReader(cfg.DataDir, db)
+	logs := logsapi.New(logsapi.Config{Runs: logsapi.StoreRuns{Store: st}, Lines: jobLines(output),
 		Region: cfg.Region, Account: cfg.AccountID, Clock: clock, Logger: log.With("component", "logs")})
 	front := api.NewFrontDoor(api.FrontDoorConfig{Routes: []api.Route{{Prefix: "AWSGlue", Service: "glue", Handler: h, Serves: h.Serves},
 		{Prefix: logsapi.TargetPrefix, Service: "logs", Handler: logs, Serves: logs.Serves}}, Rest: s3Route(builtin),
 		Guard: authGuard(keys, clock, log), Metrics: met.Handler(), Ready: storeReady(st), Observer: met, Logger: log, Clock: clock})
-	ui, err := webui.New(webui.Config{API: front, Assets: web.Assets(), DataDir: cfg.DataDir, Clock: clock, Secrets: uiSecrets(keys)})
+	ui, err := webui.New(webui.Config{API: front, Assets: web.Assets(), Logs: output, Clock: clock, Secrets: uiSecrets(keys)})
 	if err != nil {
 		return nil, err
 	}
@@ -432,7 +437,15 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		_ = eng.Close()
 		return nil, err
 	}
-	return &app{files: files, store: db, engine: eng, executor: exec, blueprints: bps, retention: ret, handler: api.NewHostGuard(ui, allowedHosts(cfg)), metrics: met, s3: builtin, unlisten: unlisten}, nil
+	ship, err := startShipper(ctx, cfg.DataDir, db, clock, log)
+	if err != nil {
+		ret.Stop()
+		bps.Stop()
+		unlisten()
+		_ = eng.Close()
+		return nil, err
+	}
+	return &app{files: files, store: db, engine: eng, executor: exec, blueprints: bps, retention: ret, handler: api.NewHostGuard(ui, allowedHosts(cfg)), metrics: met, s3: builtin, unlisten: unlisten, shipper: ship}, nil
 }
 
 // allowedHosts are the names the Host guard accepts besides IP addresses

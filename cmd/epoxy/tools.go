@@ -12,7 +12,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -22,19 +21,25 @@ import (
 
 	"github.com/epoxy-run/epoxy/internal/cron"
 	"github.com/epoxy-run/epoxy/internal/executor"
+	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/logship"
+	"github.com/epoxy-run/epoxy/internal/store/postgres"
 )
 
-// logsCmd prints the stdout and stderr kept for a job run, streaming the
-// files (never reading them whole); with --follow it keeps printing what a
-// running job writes until Epoxy has recorded the run's end.
+// logsCmd prints the stdout and stderr kept for a job run, streaming them
+// (never reading them whole): from the data directory when the run ran on
+// this node, else from the copy shipped to --store's PostgreSQL. With
+// --follow it keeps printing what a running job writes until Epoxy has
+// recorded the run's end.
 func logsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("logs", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", envOr("EPOXY_DATA", "./epoxy-data"), "data directory of the server (env EPOXY_DATA)")
+	storeText := fs.String("store", envOr("EPOXY_STORE", ""), "the servers' postgres://... store, to read output of runs that ran on other nodes (env EPOXY_STORE)")
 	stream := fs.String("stream", "all", "which output: stdout, stderr or all")
 	follow := fs.Bool("follow", false, "keep printing output until the job run's process has ended")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: epoxy logs [--data DIR] [--stream stdout|stderr|all] [--follow] <job-run-id>\n\nPrint the output a job run wrote.\n\nFlags:\n")
+		fmt.Fprintf(stderr, "Usage: epoxy logs [--data DIR] [--store URL] [--stream stdout|stderr|all] [--follow] <job-run-id>\n\nPrint the output a job run wrote.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	id, err := parseWithArg(fs, args)
@@ -51,24 +56,47 @@ func logsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if streams == nil {
 		return errUsage{fmt.Sprintf("--stream must be stdout, stderr or all, got %q", *stream)}
 	}
-	dir := executor.LogDir(*data, id)
-	if _, err := os.Stat(dir); err != nil {
+	output, closeStore, err := openLogReader(ctx, *data, *storeText)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	t := &logTail{output: output, id: id, streams: streams, headers: len(streams) > 1, out: stdout}
+	if !t.found(ctx) {
 		if !*follow {
 			return fmt.Errorf("no logs for job run %s in %s", id, *data)
 		}
 		// A run just started may not have a process (nor output) yet:
 		// --follow waits for it, as tail -F waits for a file.
 		fmt.Fprintf(stderr, "waiting for job run %s to start...\n", id)
-		if err := waitForDir(ctx, dir); err != nil {
+		if err := t.waitFound(ctx); err != nil {
 			return nil // interrupted
 		}
 	}
-	t := &logTail{dir: dir, streams: streams, headers: len(streams) > 1, out: stdout}
-	defer t.close()
 	if !*follow {
-		return t.copyNew()
+		_, err := t.copyNew(ctx)
+		return err
 	}
-	return t.follow(ctx, executor.EndedFile(*data, id))
+	return t.follow(ctx)
+}
+
+// openLogReader returns the reader of job output for `epoxy logs`: the
+// data directory, and the store when --store names PostgreSQL (where
+// output is shipped); with SQLite every run's output is in the data
+// directory.
+func openLogReader(ctx context.Context, data, storeText string) (*logship.Reader, func(), error) {
+	loc, err := parseStore(storeText)
+	if err != nil {
+		return nil, nil, errUsage{err.Error()}
+	}
+	if loc.Postgres == "" {
+		return logReader(data, nil), func() {}, nil
+	}
+	st, err := postgres.OpenUnmigrated(ctx, loc.Postgres)
+	if err != nil {
+		return nil, nil, err
+	}
+	return logReader(data, st), func() { st.Close() }, nil
 }
 
 // parseWithArg parses flags that may come before or after the one
@@ -95,42 +123,50 @@ func parseWithArg(fs *flag.FlagSet, args []string) (string, error) {
 	return arg, nil
 }
 
-// logTail copies what was added to a job run's output files since the last
-// copy, heading each stream's part with "==> name <==" when it prints more
-// than one stream.
+// logTail copies what was added to a job run's output streams since the
+// last copy, heading each stream's part with "==> name <==" when it prints
+// more than one stream.
 type logTail struct {
-	dir     string
+	output  *logship.Reader
+	id      string
 	streams []string
 	headers bool
 	out     io.Writer
-	files   map[string]*os.File
+	pos     map[string]int64 // bytes of each stream printed
 	last    string
 }
 
 // followPoll is how often --follow looks for new output.
 const followPoll = 200 * time.Millisecond
 
-// follow copies output as it grows until ended exists (or ctx ends), then
-// copies what was written last.
-// waitForDir polls until dir exists or ctx ends.
-func waitForDir(ctx context.Context, dir string) error {
-	for {
-		if _, err := os.Stat(dir); err == nil {
-			return nil
+// found reports whether any of the streams is kept (here or shipped).
+func (t *logTail) found(ctx context.Context) bool {
+	for _, s := range t.streams {
+		if _, err := t.output.Info(ctx, t.id, s); err == nil {
+			return true
 		}
+	}
+	return false
+}
+
+// waitFound polls until a stream is found or ctx ends.
+func (t *logTail) waitFound(ctx context.Context) error {
+	for !t.found(ctx) {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(followPoll):
 		}
 	}
+	return nil
 }
 
-func (t *logTail) follow(ctx context.Context, ended string) error {
+// follow copies output as it grows until every stream has ended (or ctx
+// ends).
+func (t *logTail) follow(ctx context.Context) error {
 	for {
-		_, err := os.Stat(ended)
-		done := err == nil
-		if err := t.copyNew(); err != nil || done {
+		ended, err := t.copyNew(ctx)
+		if err != nil || ended {
 			return err
 		}
 		select {
@@ -141,60 +177,45 @@ func (t *logTail) follow(ctx context.Context, ended string) error {
 	}
 }
 
-func (t *logTail) copyNew() error {
+// copyNew copies what every stream gained and reports whether all of them
+// have ended (and so were copied whole).
+func (t *logTail) copyNew(ctx context.Context) (bool, error) {
+	ended := true
 	for _, s := range t.streams {
-		if err := t.copyStream(s); err != nil {
-			return err
+		e, err := t.copyStream(ctx, s)
+		if err != nil {
+			return false, err
 		}
+		ended = ended && e
 	}
-	return nil
+	return ended, nil
 }
 
-func (t *logTail) copyStream(name string) error {
-	f, err := t.open(name)
-	if f == nil {
-		return err
+// copyStream copies what a stream gained and reports whether it has ended.
+func (t *logTail) copyStream(ctx context.Context, name string) (bool, error) {
+	info, err := t.output.Info(ctx, t.id, name)
+	if glue.IsCode(err, glue.EntityNotFound) {
+		return false, nil // not written yet
 	}
-	fi, err := f.Stat()
 	if err != nil {
-		return err
+		return false, err
 	}
-	pos, err := f.Seek(0, io.SeekCurrent)
-	if err != nil || fi.Size() <= pos {
-		return err
+	pos := t.pos[name]
+	if info.Size <= pos {
+		return info.Ended, nil
 	}
 	if t.headers && t.last != name {
 		fmt.Fprintf(t.out, "==> %s <==\n", name)
 	}
 	t.last = name
-	_, err = io.Copy(t.out, io.LimitReader(f, fi.Size()-pos))
-	return err
-}
-
-// open returns the stream's file, opened once; nil when it does not exist
-// (yet).
-func (t *logTail) open(name string) (*os.File, error) {
-	if f := t.files[name]; f != nil {
-		return f, nil
+	if err := t.output.Copy(ctx, t.out, t.id, name, pos, info.Size-pos); err != nil {
+		return false, err
 	}
-	f, err := executor.OpenRegular(filepath.Join(t.dir, name))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+	if t.pos == nil {
+		t.pos = map[string]int64{}
 	}
-	if err != nil {
-		return nil, err
-	}
-	if t.files == nil {
-		t.files = map[string]*os.File{}
-	}
-	t.files[name] = f
-	return f, nil
-}
-
-func (t *logTail) close() {
-	for _, f := range t.files {
-		f.Close()
-	}
+	t.pos[name] = info.Size
+	return info.Ended, nil
 }
 
 // cronCmd prints the next fire times of a Glue cron expression.

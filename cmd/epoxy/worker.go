@@ -128,6 +128,11 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer eng.Close()
 	defer startListener(ctx, cfg, st, eng.Wake, log.With("component", "listener"))()
+	ship, err := startShipper(ctx, cfg.DataDir, st, systemClock{}, log)
+	if err != nil {
+		return err
+	}
+	defer ship.Stop()
 	log.Info("epoxy worker running", "node", name, "capacity", cfg.Capacity, "endpoint", cfg.Endpoint, "data", cfg.DataDir, "version", version)
 	<-ctx.Done()
 	log.Info("worker shutting down; job processes go on for half a lease, and this node adopts them if restarted under its name by then")

@@ -46,7 +46,12 @@ func CheckRunID(id string) error {
 // LogDir returns the directory holding a job run's stdout and stderr (the
 // job's working directory). jobRunID must pass CheckRunID.
 func LogDir(dataDir, jobRunID string) string {
-	return filepath.Join(dataDir, "logs", "jobruns", jobRunID)
+	return filepath.Join(LogsDir(dataDir), jobRunID)
+}
+
+// LogsDir returns the directory holding every job run's LogDir.
+func LogsDir(dataDir string) string {
+	return filepath.Join(dataDir, "logs", "jobruns")
 }
 
 // RunDir returns the directory of Epoxy's own files about a job run.

@@ -53,14 +53,14 @@ print("third", file=sys.stderr)
 	require.NoError(t, ReadLines(data, "jr_none", "stdout", func(LogLine) bool { t.Fatal("no lines"); return false }))
 }
 
-// scanLines times a line by the last stamp at or before its offset, and
+// ScanLines times a line by the last stamp at or before its offset, and
 // falls back to the given time before the first stamp.
 func TestScanLines(t *testing.T) {
 	t.Parallel()
 	fallback := time.UnixMilli(500)
-	stamps := []stamp{{offset: 2, ms: 1000}, {offset: 6, ms: 2000}}
+	stamps := []Stamp{{Offset: 2, Time: time.UnixMilli(1000)}, {Offset: 6, Time: time.UnixMilli(2000)}}
 	var got []string
-	err := scanLines(strings.NewReader("a\nbcd\nef\ng"), stamps, fallback, func(l LogLine) bool {
+	err := ScanLines(strings.NewReader("a\nbcd\nef\ng"), StampsOf(stamps), fallback, func(l LogLine) bool {
 		got = append(got, l.Text+"@"+l.Time.Format("05.000"))
 		return true
 	})

@@ -83,10 +83,21 @@ type LogLine struct {
 // as several.
 const MaxLineBytes = 256 << 10
 
-// stamp is one entry of a time file.
-type stamp struct {
-	offset int64
-	ms     int64
+// Stamp is one entry of a time file: the line starting at Offset, and
+// those after it up to the next stamp, were written at Time.
+type Stamp struct {
+	Offset int64
+	Time   time.Time
+}
+
+// ParseStamp reads one line of a time file ("OFFSET MILLIS", without the
+// newline); ok is false when it does not parse.
+func ParseStamp(line string) (Stamp, bool) {
+	var off, ms int64
+	if _, err := fmt.Sscanf(line, "%d %d", &off, &ms); err != nil {
+		return Stamp{}, false
+	}
+	return Stamp{Offset: off, Time: time.UnixMilli(ms)}, true
 }
 
 // ReadLines calls fn with each line of a job run's log file stream, in
@@ -109,24 +120,45 @@ func ReadLines(dataDir, jobRunID, stream string, fn func(LogLine) bool) error {
 		return err
 	}
 	stamps := readStamps(filepath.Join(dir, TimesFile(stream)))
-	return scanLines(io.LimitReader(f, fi.Size()), stamps, fi.ModTime(), fn)
+	return ScanLines(io.LimitReader(f, fi.Size()), StampsOf(stamps), fi.ModTime(), fn)
 }
 
-// scanLines splits r into lines, timing each with the last stamp at or
-// before its offset (fallback when there is none).
-func scanLines(r io.Reader, stamps []stamp, fallback time.Time, fn func(LogLine) bool) error {
+// StampsOf returns an iterator over stamps for ScanLines.
+func StampsOf(stamps []Stamp) func() (Stamp, bool) {
+	return func() (Stamp, bool) {
+		if len(stamps) == 0 {
+			return Stamp{}, false
+		}
+		s := stamps[0]
+		stamps = stamps[1:]
+		return s, true
+	}
+}
+
+// ScanLines splits r into lines (a line longer than MaxLineBytes comes as
+// several), timing each with the last stamp at or before its offset
+// (fallback when there is none). next yields the stamps in offset order;
+// when it has none it is asked again at the next line, so it may yield
+// stamps as r reads on.
+func ScanLines(r io.Reader, next func() (Stamp, bool), fallback time.Time, fn func(LogLine) bool) error {
 	br := bufio.NewReaderSize(r, MaxLineBytes)
 	var off int64
-	next := 0
+	at := fallback
+	var ahead Stamp
+	have := false
 	for {
 		line, err := br.ReadSlice('\n')
 		if len(line) > 0 {
-			for next < len(stamps) && stamps[next].offset <= off {
-				next++
-			}
-			at := fallback
-			if next > 0 {
-				at = time.UnixMilli(stamps[next-1].ms)
+			for {
+				if !have {
+					if ahead, have = next(); !have {
+						break
+					}
+				}
+				if ahead.Offset > off {
+					break
+				}
+				at, have = ahead.Time, false
 			}
 			if !fn(LogLine{Offset: off, Time: at, Text: strings.TrimSuffix(string(line), "\n")}) {
 				return nil
@@ -145,20 +177,20 @@ func scanLines(r io.Reader, stamps []stamp, fallback time.Time, fn func(LogLine)
 
 // readStamps reads a time file; entries that do not parse or go backwards
 // (a job can write in its own directory) are skipped.
-func readStamps(path string) []stamp {
+func readStamps(path string) []Stamp {
 	f, err := OpenRegular(path)
 	if err != nil {
 		return nil
 	}
 	defer f.Close()
-	var stamps []stamp
+	var stamps []Stamp
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		var s stamp
-		if _, err := fmt.Sscanf(sc.Text(), "%d %d", &s.offset, &s.ms); err != nil {
+		s, ok := ParseStamp(sc.Text())
+		if !ok {
 			continue
 		}
-		if n := len(stamps); n > 0 && s.offset < stamps[n-1].offset {
+		if n := len(stamps); n > 0 && s.Offset < stamps[n-1].Offset {
 			continue
 		}
 		stamps = append(stamps, s)

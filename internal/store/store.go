@@ -48,6 +48,7 @@ type Tx interface {
 	Catalog() Catalog
 	Leases() Leases
 	Settings() Settings
+	Logs() Logs
 
 	// Tags returns the tags of a resource (an empty map when it has none).
 	Tags(ctx context.Context, r glue.Resource) (map[string]string, error)
@@ -221,7 +222,8 @@ type Retention interface {
 	ExpireWorkflowRuns(ctx context.Context, cutoff time.Time, limit int) ([]string, error)
 	// ExpireJobRuns deletes ended job runs completed before cutoff that
 	// belong to no stored workflow run and that no stored workflow run
-	// carries, with the firings recorded under them.
+	// carries, with the firings recorded under them and their shipped
+	// output (Logs).
 	ExpireJobRuns(ctx context.Context, cutoff time.Time, limit int) ([]string, error)
 	// ExpireCrawls deletes ended crawls completed before cutoff that belong
 	// to no stored workflow run and that no stored workflow run carries,

@@ -1,18 +1,17 @@
 package webui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/epoxy-run/epoxy/internal/executor"
 	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/logship"
 )
 
 // Bounds of a log tail: the UI asks for the last defaultTail bytes, and may
@@ -22,10 +21,17 @@ const (
 	maxTail     = 1 << 20
 )
 
-// logs serves job runs' stdout and stderr from the data directory, where
-// the executor writes them (executor.LogDir).
+// LogReader reads job runs' output wherever it is kept (logship.Reader).
+type LogReader interface {
+	// Info describes a run's stream, or fails with glue.EntityNotFound.
+	Info(ctx context.Context, id, stream string) (logship.Info, error)
+	// Copy writes n bytes of a run's stream from offset off to w.
+	Copy(ctx context.Context, w io.Writer, id, stream string, off, n int64) error
+}
+
+// logs serves job runs' stdout and stderr.
 type logs struct {
-	dataDir string
+	reader LogReader
 }
 
 // logStreams are the files a job run's output is kept in.
@@ -49,17 +55,17 @@ func (l *logs) serve(w http.ResponseWriter, r *http.Request, rest string) {
 		writeError(w, http.StatusBadRequest, bad)
 		return
 	}
-	f, err := executor.OpenRegular(filepath.Join(executor.LogDir(l.dataDir, id), stream))
-	if errors.Is(err, fs.ErrNotExist) {
-		writeError(w, http.StatusNotFound, glue.Errorf(glue.EntityNotFound, "job run %s has no %s (yet)", id, stream))
+	info, err := l.reader.Info(r.Context(), id, stream)
+	var gerr *glue.Error
+	if errors.As(err, &gerr) && gerr.Code == glue.EntityNotFound {
+		writeError(w, http.StatusNotFound, gerr)
 		return
 	}
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, glue.Errorf(glue.InternalService, "read %s of job run %s: %v", stream, id, err))
 		return
 	}
-	defer f.Close()
-	l.write(w, r, f, id, tail)
+	l.write(w, r, info, id, stream, tail)
 }
 
 // tailSize parses ?tail=.
@@ -74,19 +80,14 @@ func tailSize(s string) (int64, *glue.Error) {
 	return n, nil
 }
 
-// write sends the tail of f (or all of it with ?whole=1), as far as it
-// was written when the request came.
-func (l *logs) write(w http.ResponseWriter, r *http.Request, f *os.File, id string, tail int64) {
-	fi, err := f.Stat()
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, glue.Errorf(glue.InternalService, "read log of job run %s: %v", id, err))
-		return
-	}
-	size, ended := fi.Size(), l.ended(id)
+// write sends the tail of a stream (or all of it with ?whole=1), as far
+// as it was written when the request came.
+func (l *logs) write(w http.ResponseWriter, r *http.Request, info logship.Info, id, stream string, tail int64) {
+	size, ended := info.Size, info.Ended
 	offset := max(size-tail, 0)
 	if r.URL.Query().Get("whole") == "1" {
 		offset = 0
-		w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", id+"-"+fi.Name()+".txt"))
+		w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", id+"-"+stream+".txt"))
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/plain; charset=utf-8")
@@ -94,7 +95,7 @@ func (l *logs) write(w http.ResponseWriter, r *http.Request, f *os.File, id stri
 	h.Set("X-Log-Size", strconv.FormatInt(size, 10))
 	h.Set("X-Log-Offset", strconv.FormatInt(offset, 10))
 	h.Set("X-Log-Ended", strconv.FormatBool(ended))
-	etag := fmt.Sprintf(`"%x-%x-%x-%t"`, fi.ModTime().UnixNano(), size, offset, ended)
+	etag := fmt.Sprintf(`"%x-%x-%x-%t"`, info.Modified.UnixNano(), size, offset, ended)
 	h.Set("ETag", etag)
 	if noneMatch(r, etag) {
 		w.WriteHeader(http.StatusNotModified)
@@ -104,12 +105,5 @@ func (l *logs) write(w http.ResponseWriter, r *http.Request, f *os.File, id stri
 	if r.Method == http.MethodHead {
 		return
 	}
-	_, _ = io.Copy(w, io.NewSectionReader(f, offset, size-offset))
-}
-
-// ended reports whether Epoxy has recorded the end of the job run's
-// process: its output is then complete.
-func (l *logs) ended(id string) bool {
-	_, err := os.Stat(executor.EndedFile(l.dataDir, id))
-	return err == nil
+	_ = l.reader.Copy(r.Context(), w, id, stream, offset, size-offset)
 }

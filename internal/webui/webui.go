@@ -26,8 +26,8 @@ type Config struct {
 	API http.Handler
 	// Assets are the UI's static files, index.html at the root.
 	Assets fs.FS
-	// DataDir is the server's data directory, where job run logs are.
-	DataDir string
+	// Logs reads job runs' output.
+	Logs LogReader
 	// Clock is the time schedules' next fire times count from.
 	Clock Clock
 	// Secrets, when set, makes the UI require a login: the server checks
@@ -55,7 +55,7 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.API == nil || cfg.Clock == nil {
 		return nil, errors.New("webui: API and Clock are required")
 	}
-	h := &handler{api: cfg.API, static: st, logs: &logs{dataDir: cfg.DataDir}, sched: &schedules{clock: cfg.Clock}}
+	h := &handler{api: cfg.API, static: st, logs: &logs{reader: cfg.Logs}, sched: &schedules{clock: cfg.Clock}}
 	if cfg.Secrets != nil {
 		h.login = &login{secrets: cfg.Secrets, clock: cfg.Clock, signer: v4.NewSigner()}
 	}

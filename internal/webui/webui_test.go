@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/epoxy-run/epoxy/internal/logship"
 	"github.com/epoxy-run/epoxy/internal/webui"
 	"github.com/epoxy-run/epoxy/web"
 )
@@ -23,7 +24,7 @@ func (c fixedClock) Now() time.Time { return time.Time(c) }
 func newUI(t *testing.T, now time.Time) http.Handler {
 	t.Helper()
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
-	h, err := webui.New(webui.Config{API: api, Assets: web.Assets(), DataDir: t.TempDir(), Clock: fixedClock(now)})
+	h, err := webui.New(webui.Config{API: api, Assets: web.Assets(), Logs: &logship.Reader{DataDir: t.TempDir()}, Clock: fixedClock(now)})
 	require.NoError(t, err)
 	return h
 }

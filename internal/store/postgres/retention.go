@@ -73,7 +73,14 @@ func (r retention) ExpireWorkflowRuns(ctx context.Context, cutoff time.Time, lim
 }
 
 func (r retention) ExpireJobRuns(ctx context.Context, cutoff time.Time, limit int) ([]string, error) {
-	return r.expireMembers(ctx, `DELETE FROM job_runs WHERE seq IN (`+endedJobRuns+`) RETURNING id`, cutoff, limit)
+	ids, err := r.expireMembers(ctx, `DELETE FROM job_runs WHERE seq IN (`+endedJobRuns+`) RETURNING id`, cutoff, limit)
+	if err != nil || len(ids) == 0 {
+		return ids, err
+	}
+	if _, err := r.t.c.Exec(ctx, `DELETE FROM job_logs WHERE run_id = ANY($1)`, ids); err != nil {
+		return nil, fmt.Errorf("expire: %w", err)
+	}
+	return ids, nil
 }
 
 func (r retention) ExpireCrawls(ctx context.Context, cutoff time.Time, limit int) ([]string, error) {

@@ -63,7 +63,11 @@ func (r retention) ExpireWorkflowRuns(ctx context.Context, cutoff time.Time, lim
 }
 
 func (r retention) ExpireJobRuns(ctx context.Context, cutoff time.Time, limit int) ([]string, error) {
-	return r.expireMembers(ctx, `DELETE FROM job_runs WHERE seq IN (`+endedJobRuns+`) RETURNING id`, cutoff, limit)
+	ids, err := r.expireMembers(ctx, `DELETE FROM job_runs WHERE seq IN (`+endedJobRuns+`) RETURNING id`, cutoff, limit)
+	if err != nil || len(ids) == 0 {
+		return ids, err
+	}
+	return ids, r.deleteKeyed(ctx, `DELETE FROM job_logs WHERE run_id IN (SELECT value FROM json_each(?))`, ids)
 }
 
 func (r retention) ExpireCrawls(ctx context.Context, cutoff time.Time, limit int) ([]string, error) {

@@ -10,7 +10,7 @@
 // definition collections, tags, list filters and keyset pages; workflow
 // runs, job runs, crawls and blueprint runs (Seq, newest-first pages,
 // state queries, deletion by owner); firings, schedules, events and job
-// bookmarks; expiry of ended history; full
+// bookmarks; shipped job output; expiry of ended history; full
 // round trips of every stored type; and the transaction guarantees
 // (rollback, snapshots, serialised updates).
 package storetest
@@ -134,6 +134,14 @@ func Exercise(t *testing.T, open OpenFunc) {
 	t.Run("Catalog", func(t *testing.T) {
 		t.Parallel()
 		testCatalog(t, open)
+	})
+	t.Run("Logs", func(t *testing.T) {
+		t.Parallel()
+		testLogs(t, open)
+	})
+	t.Run("ExpireLogs", func(t *testing.T) {
+		t.Parallel()
+		testExpireLogs(t, open)
 	})
 }
 
