@@ -119,18 +119,24 @@ func (c *cluster) live() *member {
 	return nil
 }
 
-// leader returns the replica holding the leader lease, read from the store.
+// leaderName returns the name holding the leader lease, read from the
+// store ("" when none does).
+func (c *cluster) leaderName() string {
+	conn, err := pgx.Connect(context.Background(), c.h.store)
+	if err != nil {
+		return ""
+	}
+	defer conn.Close(context.Background())
+	var holder string
+	_ = conn.QueryRow(context.Background(), `SELECT holder FROM leases WHERE name = 'leader'`).Scan(&holder)
+	return holder
+}
+
+// leader returns the replica holding the leader lease once one does.
 func (c *cluster) leader() *member {
 	t := c.h.t
 	var holder string
-	gluetest.Eventually(t, 2*time.Minute, func() bool {
-		conn, err := pgx.Connect(context.Background(), c.h.store)
-		if err != nil {
-			return false
-		}
-		defer conn.Close(context.Background())
-		return conn.QueryRow(context.Background(), `SELECT holder FROM leases WHERE name = 'leader'`).Scan(&holder) == nil
-	}, "a replica leads")
+	gluetest.Eventually(t, 2*time.Minute, func() bool { holder = c.leaderName(); return holder != "" }, "a replica leads")
 	for _, r := range c.replicas {
 		if r.name == holder {
 			return r
@@ -140,7 +146,7 @@ func (c *cluster) leader() *member {
 	return nil
 }
 
-var scheduleFired = regexp.MustCompile(`msg="schedule fired" schedule=(\S+) fire_time=(\S+)`)
+var scheduleFired = regexp.MustCompile(`msg="schedule fired" .*?schedule=(\S+) fire_time=(\S+)`)
 
 // fires returns the fire times of the "tick" trigger the replicas logged.
 func (c *cluster) fires() []string {
@@ -185,8 +191,10 @@ func TestReplicas_KillLeaderAndWorker(t *testing.T) {
 			DefaultArguments: map[string]string{"--SLEEP": "1"}, ExecutionProperty: &types.ExecutionProperty{MaxConcurrentRuns: 100}}})
 		require.NoError(t, err, "a write on one replica acts on what another created")
 	}
+	tick := filepath.Join(h.dir, "tick.py")
+	require.NoError(t, os.WriteFile(tick, []byte("pass\n"), 0o644))
 	_, err := c.replicas[2].client.CreateJob(ctx, &glue.CreateJobInput{Name: aws.String("tick"), Role: aws.String(runRole),
-		Command: &types.JobCommand{Name: aws.String("pythonshell"), ScriptLocation: aws.String(h.script)}})
+		Command: &types.JobCommand{Name: aws.String("pythonshell"), ScriptLocation: aws.String(tick)}})
 	require.NoError(t, err)
 	_, err = c.replicas[2].client.CreateTrigger(ctx, &glue.CreateTriggerInput{Name: aws.String("tick"), Type: types.TriggerTypeScheduled,
 		Schedule: aws.String("cron(* * * * ? *)"), StartOnCreation: true, Actions: []types.Action{{JobName: aws.String("tick")}}})
@@ -210,8 +218,13 @@ func TestReplicas_KillLeaderAndWorker(t *testing.T) {
 	h.waitFor("more jobs to start", 2*time.Minute, grown(len(durLines(h.startLog))+4))
 	t.Logf("killing worker w0")
 	c.workers[0].kill()
-	leader.start()
 	c.workers[0].start()
+	h.waitFor("another replica to lead", 2*time.Minute, func() bool {
+		n := c.leaderName()
+		return n != "" && n != leader.name
+	})
+	t.Logf("%s leads now", c.leaderName())
+	leader.start()
 
 	for _, id := range ids {
 		h.client = c.replicas[len(id)%3].client

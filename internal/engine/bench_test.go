@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/epoxy-run/epoxy/internal/glue"
 	"github.com/epoxy-run/epoxy/internal/store"
+	"github.com/epoxy-run/epoxy/internal/store/postgres"
+	"github.com/epoxy-run/epoxy/internal/store/postgres/pgtest"
 	"github.com/epoxy-run/epoxy/internal/store/sqlite"
 	"github.com/stretchr/testify/require"
 )
@@ -119,9 +122,22 @@ func waitCompleted(tb testing.TB, e *Engine, wf, id string) {
 
 // BenchmarkHop measures the hop from one job run's end to the dispatch of
 // the run that depends on it, through a 50-job chain with an instant
-// executor: p50 and p99 are reported as hop-p50-ms and hop-p99-ms.
+// executor: p50 and p99 are reported as hop-p50-ms and hop-p99-ms. On
+// SQLite (one node), and on PostgreSQL as one node of several (leases and
+// LISTEN/NOTIFY on) when TEST_DATABASE_URL is set.
 func BenchmarkHop(b *testing.B) {
-	e, st, x := newBenchEngine(b)
+	b.Run("sqlite", func(b *testing.B) {
+		e, st, x := newBenchEngine(b)
+		benchHop(b, []*Engine{e}, st, x)
+	})
+	b.Run("postgres", func(b *testing.B) {
+		es, st, x := newBenchNodes(b, 1)
+		benchHop(b, es, st, x)
+	})
+}
+
+func benchHop(b *testing.B, es []*Engine, st store.Store, x *noopExecutor) {
+	e := es[0]
 	ctx := context.Background()
 	var hops []time.Duration
 	for i := 0; b.Loop(); i++ {
@@ -139,6 +155,30 @@ func BenchmarkHop(b *testing.B) {
 	slices.Sort(hops)
 	b.ReportMetric(float64(hops[len(hops)/2].Microseconds())/1000, "hop-p50-ms")
 	b.ReportMetric(float64(hops[len(hops)*99/100].Microseconds())/1000, "hop-p99-ms")
+}
+
+// newBenchNodes starts n engines as nodes sharing a new PostgreSQL schema
+// (skipping without TEST_DATABASE_URL), each woken by its own Listener as
+// epoxy serve wires it, with one instant executor.
+func newBenchNodes(tb testing.TB, n int) ([]*Engine, store.Store, *noopExecutor) {
+	tb.Helper()
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, pgtest.URL(tb))
+	require.NoError(tb, err)
+	x := &noopExecutor{started: map[string]time.Time{}, ended: map[string]time.Time{}}
+	var es []*Engine
+	for i := range n {
+		e, err := New(Config{Store: st, Executor: x, Crawler: noopCrawler{}, Clock: realClock{}, Poll: time.Second,
+			Node: fmt.Sprintf("n%d", i), Lease: 15 * time.Second})
+		require.NoError(tb, err)
+		require.NoError(tb, e.Start(ctx))
+		l := &postgres.Listener{Store: st, Wake: e.Wake, Log: slog.New(slog.DiscardHandler)}
+		l.Start(ctx)
+		tb.Cleanup(func() { l.Stop(); _ = e.Close() })
+		es = append(es, e)
+	}
+	tb.Cleanup(func() { _ = st.Close() })
+	return es, st, x
 }
 
 func chainHops(tb testing.TB, e *Engine, x *noopExecutor, wf string) []time.Duration {
@@ -160,9 +200,23 @@ func chainHops(tb testing.TB, e *Engine, x *noopExecutor, wf string) []time.Dura
 
 // BenchmarkTransitions measures node transitions per second: 20 workflow
 // runs of 10-job chains in flight at once, each job run counting two
-// transitions (dispatched, ended).
+// transitions (dispatched, ended). On SQLite (one node), and on PostgreSQL
+// with one and with three nodes dispatching (runs started round-robin on
+// them) when TEST_DATABASE_URL is set.
 func BenchmarkTransitions(b *testing.B) {
-	e, st, _ := newBenchEngine(b)
+	b.Run("sqlite", func(b *testing.B) {
+		e, st, _ := newBenchEngine(b)
+		benchTransitions(b, []*Engine{e}, st)
+	})
+	for _, n := range []int{1, 3} {
+		b.Run(fmt.Sprintf("postgres/nodes=%d", n), func(b *testing.B) {
+			es, st, _ := newBenchNodes(b, n)
+			benchTransitions(b, es, st)
+		})
+	}
+}
+
+func benchTransitions(b *testing.B, es []*Engine, st store.Store) {
 	ctx := context.Background()
 	const runs, length = 20, 10
 	total := 0
@@ -177,13 +231,13 @@ func BenchmarkTransitions(b *testing.B) {
 		}
 		b.StartTimer()
 		start := time.Now()
-		for _, wf := range wfs {
-			id, err := e.StartWorkflowRun(ctx, wf, nil)
+		for k, wf := range wfs {
+			id, err := es[k%len(es)].StartWorkflowRun(ctx, wf, nil)
 			require.NoError(b, err)
 			ids = append(ids, id)
 		}
 		for k, wf := range wfs {
-			waitCompleted(b, e, wf, ids[k])
+			waitCompleted(b, es[0], wf, ids[k])
 		}
 		elapsed += time.Since(start)
 		total += runs * length * 2
