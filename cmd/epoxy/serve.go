@@ -342,7 +342,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	}
 	svc := service.New(service.Config{Store: st, Clock: clock, Logger: log, Region: cfg.Region, Account: cfg.AccountID,
 		Schedule: service.CronSchedules(minInterval), Firer: eng})
-	crawler.Catalog = svc // before eng.Start: no crawl runs yet
+	crawler.Catalog, crawler.Classifiers = svc, svc // before eng.Start: no crawl runs yet
 	bps, err := newBlueprints(cfg, log, selfURL, files, st, svc, clock, s3)
 	if err != nil {
 		return nil, err

@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/epoxy-run/epoxy/internal/crawl/infer"
 	"github.com/epoxy-run/epoxy/internal/glue"
 )
 
@@ -41,6 +42,8 @@ type Crawler struct {
 	// Catalog is the Data Catalog the crawl writes its tables to; nil
 	// only lists and classifies.
 	Catalog Catalog
+	// Classifiers holds the custom classifiers crawlers name.
+	Classifiers Classifiers
 }
 
 // Crawl crawls every S3 target of c and, when c names a database, writes
@@ -72,10 +75,14 @@ func (cr *Crawler) Crawl(ctx context.Context, c *glue.Crawler) (glue.CrawlResult
 	if err != nil {
 		return res, err
 	}
+	custom, err := cr.customOf(ctx, c)
+	if err != nil {
+		return res, err
+	}
 	var sets []*dataset
 	unknown := 0
 	for i, t := range c.Targets.S3Targets {
-		tr, err := cr.scan(ctx, t, known)
+		tr, err := cr.scan(ctx, t, known, custom)
 		if err != nil {
 			return res, fmt.Errorf("S3Targets[%d] %s: %w", i, t.Path, err)
 		}
@@ -103,12 +110,12 @@ func summary(res glue.CrawlResult, unknown int, catalogued bool) string {
 }
 
 // scan walks a target and samples its files into its folders.
-func (cr *Crawler) scan(ctx context.Context, t glue.S3Target, known map[string]bool) (*targetScan, error) {
+func (cr *Crawler) scan(ctx context.Context, t glue.S3Target, known map[string]bool, custom []infer.Classifier) (*targetScan, error) {
 	excl, err := compileExclusions(t.Exclusions)
 	if err != nil {
 		return nil, fmt.Errorf("Exclusions: %w", err)
 	}
-	ts := newTargetScan(t)
+	ts := newTargetScan(t, custom)
 	err = cr.walk(ctx, t.Path, func(rel string, size int64) error {
 		if excluded(excl, rel) || known[location(t.Path, path.Dir(rel))] {
 			return nil

@@ -37,18 +37,19 @@ type leaf struct {
 // targetScan is what a walk of one target found.
 type targetScan struct {
 	target  glue.S3Target
+	custom  []infer.Classifier // tried before the built-in classifiers
 	limit   int
 	files   int
 	unknown int
 	folders map[string]*leaf
 }
 
-func newTargetScan(t glue.S3Target) *targetScan {
+func newTargetScan(t glue.S3Target, custom []infer.Classifier) *targetScan {
 	limit := maxSampledFiles
 	if t.SampleSize != nil && *t.SampleSize > 0 {
 		limit = int(*t.SampleSize)
 	}
-	return &targetScan{target: t, limit: limit, folders: map[string]*leaf{}}
+	return &targetScan{target: t, custom: custom, limit: limit, folders: map[string]*leaf{}}
 }
 
 // add counts a file in its folder and classifies it while the folder has
@@ -74,7 +75,7 @@ func (ts *targetScan) add(ctx context.Context, cr *Crawler, rel string, size int
 		return nil
 	}
 	l.sampled++
-	schema, raw, size, err := cr.classify(ctx, ts.target.Path, rel, size)
+	schema, raw, size, err := cr.classify(ctx, ts.target.Path, rel, size, ts.custom)
 	if err != nil {
 		return err
 	}
@@ -93,11 +94,12 @@ func (ts *targetScan) add(ctx context.Context, cr *Crawler, rel string, size int
 	return nil
 }
 
-// classify reads a file's sample and classifies it, returning its schema
+// classify reads a file's sample and classifies it (with the custom
+// classifiers first, for text), returning its schema
 // (nil when no classifier recognises it), the bytes the schema's records
 // were read from, and the file's size (the sampled bytes when the listing
 // gave no size and the file is larger than the sample).
-func (cr *Crawler) classify(ctx context.Context, target, rel string, size int64) (*infer.Schema, int64, int64, error) {
+func (cr *Crawler) classify(ctx context.Context, target, rel string, size int64, custom []infer.Classifier) (*infer.Schema, int64, int64, error) {
 	data, err := cr.read(ctx, target, rel, sampleBytes+1)
 	if err != nil {
 		return nil, 0, 0, err
@@ -111,7 +113,7 @@ func (cr *Crawler) classify(ctx context.Context, target, rel string, size int64)
 	if infer.IsParquet(data) {
 		s, size, err = cr.classifyParquet(ctx, target, rel, data, complete, size)
 	} else {
-		s, err = infer.Classify(path.Base(rel), data, complete)
+		s, err = infer.ClassifyWith(path.Base(rel), data, complete, custom)
 	}
 	switch {
 	case errors.Is(err, infer.ErrUnknown):
