@@ -239,7 +239,8 @@ func mergeTable(old, found *glue.Table) (*glue.Table, bool) {
 	sd := *found.StorageDescriptor
 	sd.Columns = cols
 	out.StorageDescriptor = &sd
-	params := maps.Clone(old.Parameters)
+	params := map[string]string{}
+	maps.Copy(params, old.Parameters)
 	maps.Copy(params, found.Parameters)
 	delete(params, deprecatedParameter)
 	out.Parameters, sd.Parameters = params, params

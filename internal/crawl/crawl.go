@@ -47,55 +47,78 @@ type Crawler struct {
 }
 
 // Crawl crawls every S3 target of c and, when c names a database, writes
-// the tables found to it. Any target that cannot be read fails the crawl
-// with an error naming it, as does a database that does not exist;
-// targets of other kinds (JDBC, DynamoDB, ...) cannot be crawled locally
-// and fail it too.
+// the tables found to it; then it re-crawls the tables its CatalogTargets
+// name. Any target that cannot be read fails the crawl with an error
+// naming it, as does a database that does not exist; targets of other
+// kinds (JDBC, DynamoDB, ...) cannot be crawled locally and fail it too.
 func (cr *Crawler) Crawl(ctx context.Context, c *glue.Crawler) (glue.CrawlResult, error) {
-	var res glue.CrawlResult
+	var st crawlStats
 	if kinds := c.Targets.Uncrawlable(); len(kinds) > 0 {
-		return res, fmt.Errorf("only S3 targets (local paths and s3://) can be crawled here; this crawler also has %s, which Epoxy cannot crawl", strings.Join(kinds, ", "))
+		return st.res, fmt.Errorf("only S3 and catalog targets (local paths and s3://) can be crawled here; this crawler also has %s, which Epoxy cannot crawl", strings.Join(kinds, ", "))
 	}
-	if len(c.Targets.S3Targets) == 0 {
-		return res, errors.New("only S3 targets can be crawled locally, and this crawler has none")
+	if len(c.Targets.S3Targets) == 0 && len(c.Targets.CatalogTargets) == 0 {
+		return st.res, errors.New("only S3 and catalog targets can be crawled locally, and this crawler has none")
 	}
 	pol, err := policiesOf(c)
 	if err != nil {
-		return res, err
-	}
-	g, err := groupingOf(c)
-	if err != nil {
-		return res, err
-	}
-	w := cr.writer(c, pol)
-	if err := w.checkDatabase(ctx); err != nil {
-		return res, err
-	}
-	known, roots, err := w.known(ctx)
-	if err != nil {
-		return res, err
+		return st.res, err
 	}
 	custom, err := cr.customOf(ctx, c)
 	if err != nil {
-		return res, err
+		return st.res, err
+	}
+	if err := cr.crawlS3Targets(ctx, c, pol, custom, &st); err != nil {
+		return st.res, err
+	}
+	if err := cr.crawlCatalogTargets(ctx, c, pol, custom, &st); err != nil {
+		return st.res, err
+	}
+	catalogued := cr.Catalog != nil && (c.DatabaseName != "" || len(c.Targets.CatalogTargets) > 0)
+	st.res.Summary = summary(st.res, st.unknown, catalogued)
+	return st.res, nil
+}
+
+// crawlStats is what a crawl counts as it goes.
+type crawlStats struct {
+	res     glue.CrawlResult
+	unknown int
+}
+
+// add counts a scanned target's files, folders and unclassified files.
+func (st *crawlStats) add(tr *targetScan) {
+	st.res.Files += tr.files
+	st.res.Folders += len(tr.folders)
+	st.unknown += tr.unknown
+}
+
+// crawlS3Targets crawls the S3 targets and writes their tables to the
+// crawler's database.
+func (cr *Crawler) crawlS3Targets(ctx context.Context, c *glue.Crawler, pol policies, custom []infer.Classifier, st *crawlStats) error {
+	if len(c.Targets.S3Targets) == 0 {
+		return nil
+	}
+	g, err := groupingOf(c)
+	if err != nil {
+		return err
+	}
+	w := cr.writer(c, pol)
+	if err := w.checkDatabase(ctx); err != nil {
+		return err
+	}
+	known, roots, err := w.known(ctx)
+	if err != nil {
+		return err
 	}
 	var sets []*dataset
-	unknown := 0
 	for i, t := range c.Targets.S3Targets {
 		tr, err := cr.scan(ctx, t, known, custom)
 		if err != nil {
-			return res, fmt.Errorf("S3Targets[%d] %s: %w", i, t.Path, err)
+			return fmt.Errorf("S3Targets[%d] %s: %w", i, t.Path, err)
 		}
-		res.Files += tr.files
-		res.Folders += len(tr.folders)
-		unknown += tr.unknown
+		st.add(tr)
 		sets = append(sets, g.pin(t.Path, tr.leaves(), roots)...)
 	}
-	if err := w.write(ctx, sets, &res); err != nil {
-		return res, err
-	}
-	res.Summary = summary(res, unknown, c.DatabaseName != "" && cr.Catalog != nil)
-	return res, nil
+	return w.write(ctx, sets, &st.res)
 }
 
 func summary(res glue.CrawlResult, unknown int, catalogued bool) string {
