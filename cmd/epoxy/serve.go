@@ -330,7 +330,8 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	if err != nil {
 		return nil, err
 	}
-	crawler := &crawl.Crawler{S3: s3}
+	crawlLog := crawlLogStore(cfg.DataDir, clock)
+	crawler := &crawl.Crawler{S3: s3, Logs: crawlLog}
 	eng, err := engine.New(engine.Config{Store: st, Executor: exec, Crawler: crawler, Clock: clock,
 		Logger: log.With("component", "engine"), Observer: met.Engine(), StopGrace: cfg.StopGrace, Tick: cfg.tick})
 	if err != nil {
@@ -342,7 +343,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	}
 	svc := service.New(service.Config{Store: st, Clock: clock, Logger: log, Region: cfg.Region, Account: cfg.AccountID,
 		Schedule: service.CronSchedules(minInterval), Firer: eng})
-	crawler.Catalog, crawler.Classifiers = svc, svc // before eng.Start: no crawl runs yet
+	crawler.Catalog, crawler.Classifiers, crawler.History = svc, svc, svc // before eng.Start: no crawl runs yet
 	bps, err := newBlueprints(cfg, log, selfURL, files, st, svc, clock, s3)
 	if err != nil {
 		return nil, err
@@ -353,7 +354,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	if err != nil {
 		return nil, err
 	}
-	logs := logsapi.New(logsapi.Config{Runs: logsapi.StoreRuns{Store: st}, Lines: jobLines(cfg.DataDir),
+	logs := logsapi.New(logsapi.Config{Runs: logsapi.StoreRuns{Store: st}, Lines: jobLines(cfg.DataDir), Crawls: crawlLogs{crawlLog},
 		Region: cfg.Region, Account: cfg.AccountID, Clock: clock, Logger: log.With("component", "logs")})
 	front := api.NewFrontDoor(api.FrontDoorConfig{Routes: []api.Route{{Prefix: "AWSGlue", Service: "glue", Handler: h, Serves: h.Serves},
 		{Prefix: logsapi.TargetPrefix, Service: "logs", Handler: logs, Serves: logs.Serves}}, Rest: s3Route(builtin),

@@ -26,7 +26,9 @@ import (
 
 // logsCmd prints the stdout and stderr kept for a job run, streaming the
 // files (never reading them whole); with --follow it keeps printing what a
-// running job writes until Epoxy has recorded the run's end.
+// running job writes until Epoxy has recorded the run's end. Given a
+// crawler's name (and no job run of that id has logs), it prints the
+// crawler's log stream.
 func logsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("logs", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -34,7 +36,7 @@ func logsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	stream := fs.String("stream", "all", "which output: stdout, stderr or all")
 	follow := fs.Bool("follow", false, "keep printing output until the job run's process has ended")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: epoxy logs [--data DIR] [--stream stdout|stderr|all] [--follow] <job-run-id>\n\nPrint the output a job run wrote.\n\nFlags:\n")
+		fmt.Fprintf(stderr, "Usage: epoxy logs [--data DIR] [--stream stdout|stderr|all] [--follow] <job-run-id>\n       epoxy logs [--data DIR] <crawler-name>\n\nPrint the output a job run wrote, or a crawler's crawl log.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	id, err := parseWithArg(fs, args)
@@ -44,8 +46,13 @@ func logsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	if executor.CheckRunID(id) != nil || !exists(executor.LogDir(*data, id)) {
+		if found, err := printCrawlLog(*data, id, stdout); found || err != nil {
+			return err
+		}
+	}
 	if err := executor.CheckRunID(id); err != nil {
-		return err
+		return fmt.Errorf("no logs for crawler %q in %s, and %w", id, *data, err)
 	}
 	streams := map[string][]string{"stdout": {"stdout"}, "stderr": {"stderr"}, "all": {"stdout", "stderr"}}[*stream]
 	if streams == nil {
@@ -54,7 +61,7 @@ func logsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	dir := executor.LogDir(*data, id)
 	if _, err := os.Stat(dir); err != nil {
 		if !*follow {
-			return fmt.Errorf("no logs for job run %s in %s", id, *data)
+			return fmt.Errorf("no logs for job run or crawler %q in %s", id, *data)
 		}
 		// A run just started may not have a process (nor output) yet:
 		// --follow waits for it, as tail -F waits for a file.

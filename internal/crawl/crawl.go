@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/epoxy-run/epoxy/internal/crawl/crawllog"
 	"github.com/epoxy-run/epoxy/internal/crawl/infer"
 	"github.com/epoxy-run/epoxy/internal/glue"
 )
@@ -44,6 +45,47 @@ type Crawler struct {
 	Catalog Catalog
 	// Classifiers holds the custom classifiers crawlers name.
 	Classifiers Classifiers
+	// Logs keeps crawls' logs and History tells the id of the crawl a
+	// Crawl call performs; a crawl logs nothing when either is nil.
+	Logs    Logs
+	History History
+}
+
+// Logs opens a crawl's log in its crawler's stream.
+type Logs interface {
+	Begin(crawler, crawlID string) (*crawllog.Log, error)
+}
+
+// History lists a crawler's crawls, newest first.
+type History interface {
+	ListCrawls(ctx context.Context, crawler string, beforeSeq int64, limit int) ([]*glue.CrawlerHistory, []int64, error)
+}
+
+// Levels of a crawl log's lines.
+const (
+	info = "INFO"
+	warn = "WARN"
+)
+
+// begin opens the log of the crawl of c under way (its newest), or returns
+// nil (no log) when there is no log store or the crawl cannot be found.
+func (cr *Crawler) begin(ctx context.Context, c *glue.Crawler) *crawllog.Log {
+	if cr.Logs == nil || cr.History == nil {
+		return nil
+	}
+	crawls, _, err := cr.History.ListCrawls(ctx, c.Name, 0, 1)
+	if err != nil || len(crawls) == 0 {
+		return nil
+	}
+	l, err := cr.Logs.Begin(c.Name, crawls[0].CrawlID)
+	if err != nil {
+		return nil
+	}
+	l.Printf("BENCHMARK", "Running Start Crawl for Crawler %s", c.Name)
+	if len(c.Classifiers) > 0 {
+		l.Printf(info, "Custom classifiers, tried first in this order: %s", strings.Join(c.Classifiers, ", "))
+	}
+	return l
 }
 
 // Crawl crawls every S3 target of c and, when c names a database, writes
@@ -52,40 +94,54 @@ type Crawler struct {
 // naming it, as does a database that does not exist; targets of other
 // kinds (JDBC, DynamoDB, ...) cannot be crawled locally and fail it too.
 func (cr *Crawler) Crawl(ctx context.Context, c *glue.Crawler) (glue.CrawlResult, error) {
-	var st crawlStats
+	run := &crawlRun{log: cr.begin(ctx, c)}
+	res, err := cr.crawl(ctx, c, run)
+	if err != nil {
+		run.log.Printf("ERROR", "Crawl failed: %v", err)
+	} else {
+		run.log.Printf("BENCHMARK", "Finished crawl: %s", res.Summary)
+	}
+	_ = run.log.Close()
+	return res, err
+}
+
+// crawl performs a crawl, counting and logging in run.
+func (cr *Crawler) crawl(ctx context.Context, c *glue.Crawler, run *crawlRun) (glue.CrawlResult, error) {
 	if kinds := c.Targets.Uncrawlable(); len(kinds) > 0 {
-		return st.res, fmt.Errorf("only S3 and catalog targets (local paths and s3://) can be crawled here; this crawler also has %s, which Epoxy cannot crawl", strings.Join(kinds, ", "))
+		return run.res, fmt.Errorf("only S3 and catalog targets (local paths and s3://) can be crawled here; this crawler also has %s, which Epoxy cannot crawl", strings.Join(kinds, ", "))
 	}
 	if len(c.Targets.S3Targets) == 0 && len(c.Targets.CatalogTargets) == 0 {
-		return st.res, errors.New("only S3 and catalog targets can be crawled locally, and this crawler has none")
+		return run.res, errors.New("only S3 and catalog targets can be crawled locally, and this crawler has none")
 	}
 	pol, err := policiesOf(c)
 	if err != nil {
-		return st.res, err
+		return run.res, err
 	}
-	custom, err := cr.customOf(ctx, c)
-	if err != nil {
-		return st.res, err
+	if run.custom, err = cr.customOf(ctx, c); err != nil {
+		return run.res, err
 	}
-	if err := cr.crawlS3Targets(ctx, c, pol, custom, &st); err != nil {
-		return st.res, err
+	if err := cr.crawlS3Targets(ctx, c, pol, run); err != nil {
+		return run.res, err
 	}
-	if err := cr.crawlCatalogTargets(ctx, c, pol, custom, &st); err != nil {
-		return st.res, err
+	if err := cr.crawlCatalogTargets(ctx, c, pol, run); err != nil {
+		return run.res, err
 	}
 	catalogued := cr.Catalog != nil && (c.DatabaseName != "" || len(c.Targets.CatalogTargets) > 0)
-	st.res.Summary = summary(st.res, st.unknown, catalogued)
-	return st.res, nil
+	run.res.Summary = summary(run.res, run.unknown, catalogued)
+	return run.res, nil
 }
 
-// crawlStats is what a crawl counts as it goes.
-type crawlStats struct {
+// crawlRun is a crawl under way: what it counts, the custom classifiers it
+// tries and its log (nil: none).
+type crawlRun struct {
 	res     glue.CrawlResult
 	unknown int
+	custom  []infer.Classifier
+	log     *crawllog.Log
 }
 
 // add counts a scanned target's files, folders and unclassified files.
-func (st *crawlStats) add(tr *targetScan) {
+func (st *crawlRun) add(tr *targetScan) {
 	st.res.Files += tr.files
 	st.res.Folders += len(tr.folders)
 	st.unknown += tr.unknown
@@ -93,7 +149,7 @@ func (st *crawlStats) add(tr *targetScan) {
 
 // crawlS3Targets crawls the S3 targets and writes their tables to the
 // crawler's database.
-func (cr *Crawler) crawlS3Targets(ctx context.Context, c *glue.Crawler, pol policies, custom []infer.Classifier, st *crawlStats) error {
+func (cr *Crawler) crawlS3Targets(ctx context.Context, c *glue.Crawler, pol policies, run *crawlRun) error {
 	if len(c.Targets.S3Targets) == 0 {
 		return nil
 	}
@@ -102,6 +158,7 @@ func (cr *Crawler) crawlS3Targets(ctx context.Context, c *glue.Crawler, pol poli
 		return err
 	}
 	w := cr.writer(c, pol)
+	w.log = run.log
 	if err := w.checkDatabase(ctx); err != nil {
 		return err
 	}
@@ -111,14 +168,15 @@ func (cr *Crawler) crawlS3Targets(ctx context.Context, c *glue.Crawler, pol poli
 	}
 	var sets []*dataset
 	for i, t := range c.Targets.S3Targets {
-		tr, err := cr.scan(ctx, t, known, custom)
+		run.log.Printf(info, "Crawling S3 target %s", t.Path)
+		tr, err := cr.scan(ctx, t, known, run)
 		if err != nil {
 			return fmt.Errorf("S3Targets[%d] %s: %w", i, t.Path, err)
 		}
-		st.add(tr)
+		run.add(tr)
 		sets = append(sets, g.pin(t.Path, tr.leaves(), roots)...)
 	}
-	return w.write(ctx, sets, &st.res)
+	return w.write(ctx, sets, &run.res)
 }
 
 func summary(res glue.CrawlResult, unknown int, catalogued bool) string {
@@ -133,12 +191,12 @@ func summary(res glue.CrawlResult, unknown int, catalogued bool) string {
 }
 
 // scan walks a target and samples its files into its folders.
-func (cr *Crawler) scan(ctx context.Context, t glue.S3Target, known map[string]bool, custom []infer.Classifier) (*targetScan, error) {
+func (cr *Crawler) scan(ctx context.Context, t glue.S3Target, known map[string]bool, run *crawlRun) (*targetScan, error) {
 	excl, err := compileExclusions(t.Exclusions)
 	if err != nil {
 		return nil, fmt.Errorf("Exclusions: %w", err)
 	}
-	ts := newTargetScan(t, custom)
+	ts := newTargetScan(t, run.custom, run.log)
 	err = cr.walk(ctx, t.Path, func(rel string, size int64) error {
 		if excluded(excl, rel) || known[location(t.Path, path.Dir(rel))] {
 			return nil

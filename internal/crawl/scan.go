@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/epoxy-run/epoxy/internal/crawl/crawllog"
 	"github.com/epoxy-run/epoxy/internal/crawl/infer"
 	"github.com/epoxy-run/epoxy/internal/glue"
 )
@@ -38,18 +39,19 @@ type leaf struct {
 type targetScan struct {
 	target  glue.S3Target
 	custom  []infer.Classifier // tried before the built-in classifiers
+	log     *crawllog.Log
 	limit   int
 	files   int
 	unknown int
 	folders map[string]*leaf
 }
 
-func newTargetScan(t glue.S3Target, custom []infer.Classifier) *targetScan {
+func newTargetScan(t glue.S3Target, custom []infer.Classifier, log *crawllog.Log) *targetScan {
 	limit := maxSampledFiles
 	if t.SampleSize != nil && *t.SampleSize > 0 {
 		limit = int(*t.SampleSize)
 	}
-	return &targetScan{target: t, custom: custom, limit: limit, folders: map[string]*leaf{}}
+	return &targetScan{target: t, custom: custom, log: log, limit: limit, folders: map[string]*leaf{}}
 }
 
 // add counts a file in its folder and classifies it while the folder has
@@ -83,12 +85,14 @@ func (ts *targetScan) add(ctx context.Context, cr *Crawler, rel string, size int
 	l.sampledSize += size
 	switch {
 	case schema == nil:
+		ts.log.Printf(warn, "%s: no classifier recognises the file", location(ts.target.Path, "")+rel)
 		ts.unknown++
 	case l.schema == nil:
 		l.schema, l.raw = schema, raw
 	case infer.Compatible(l.schema, schema):
 		l.schema, l.raw = infer.Merge(l.schema, schema), l.raw+raw
 	default:
+		ts.log.Printf(warn, "%s: a %s file that does not fit its folder's schema", location(ts.target.Path, "")+rel, schema.Classification)
 		ts.unknown++
 	}
 	return nil
