@@ -114,9 +114,12 @@ func (cr *Crawler) classify(ctx context.Context, target, rel string, size int64,
 		size = int64(len(data))
 	}
 	var s *infer.Schema
-	if infer.IsParquet(data) {
+	switch {
+	case infer.IsParquet(data):
 		s, size, err = cr.classifyParquet(ctx, target, rel, data, complete, size)
-	} else {
+	case infer.IsAvro(data):
+		s, err = infer.ClassifyAvro(data)
+	default:
 		s, err = infer.ClassifyWith(path.Base(rel), data, complete, custom)
 	}
 	switch {

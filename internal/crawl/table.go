@@ -19,6 +19,9 @@ const (
 	parquetOutput    = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
 	openCSVSerDe     = "org.apache.hadoop.hive.serde2.OpenCSVSerde"
 	grokSerDe        = "com.amazonaws.glue.serde.GrokSerDe"
+	avroSerDe        = "org.apache.hadoop.hive.serde2.avro.AvroSerDe"
+	avroInput        = "org.apache.hadoop.hive.ql.io.avro.AvroContainerInputFormat"
+	avroOutput       = "org.apache.hadoop.hive.ql.io.avro.AvroContainerOutputFormat"
 	xmlSerDe         = "com.ibm.spss.hive.serde2.xml.XmlSerDe"
 	xmlInput         = "com.ibm.spss.hive.serde2.xml.XmlInputFormat"
 	ignoreKeyOutput  = "org.apache.hadoop.hive.ql.io.IgnoreKeyTextOutputFormat"
@@ -89,6 +92,8 @@ func serdeOf(s *infer.Schema) (*glue.SerDeInfo, string, string) {
 		return serde(openxJSONSerDe, "paths", strings.Join(names, ",")), textInput, textOutput
 	case infer.Parquet:
 		return serde(parquetSerDe, "serialization.format", "1"), parquetInput, parquetOutput
+	case infer.Avro:
+		return serde(avroSerDe, "serialization.format", "1"), avroInput, avroOutput
 	case infer.Grok:
 		sd := serde(grokSerDe, "input.format", s.Options["input.format"])
 		if c := s.Options["input.grokCustomPatterns"]; c != "" {

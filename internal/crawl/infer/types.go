@@ -1,5 +1,6 @@
 // Package infer classifies data files as Glue's built-in classifiers do
-// (CSV and JSON, plain or gzip/bzip2 compressed) and infers their schemas
+// (CSV and JSON, plain or gzip/bzip2 compressed; Parquet and Avro) and as
+// its custom CSV, JSON, Grok and XML classifiers do, and infers their schemas
 // in Glue's types: bigint, double, boolean, string, date, timestamp,
 // struct<...> and array<...>. Its functions are pure: they read bytes.
 package infer
