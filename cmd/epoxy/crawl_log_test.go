@@ -53,6 +53,7 @@ func TestCrawl_Log(t *testing.T) {
 	id := aws.ToString(crawls[0].CrawlId)
 	require.Equal(t, "/aws-glue/crawlers", aws.ToString(crawls[0].LogGroup))
 	require.Equal(t, "daily/items", aws.ToString(crawls[0].LogStream))
+	require.Equal(t, id, aws.ToString(c.LastCrawl.MessagePrefix), "GetCrawler's LastCrawl names the prefix of the crawl's lines")
 
 	out, _, err := runCLI(t, "logs", "--data", b.cfg.DataDir, "daily/items")
 	require.NoError(t, err)

@@ -2,6 +2,8 @@ package infer_test
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -208,3 +210,51 @@ func TestClassifyWithCustomFirst(t *testing.T) {
 type errClassifier struct{}
 
 func (errClassifier) Classify([]byte) (*infer.Schema, error) { return nil, errors.New("broken") }
+
+// benchSample is about 1 MiB (a crawl's sample) of lines made by line.
+func benchSample(line func(i int) string) []byte {
+	var b strings.Builder
+	for i := 0; b.Len() < 1<<20; i++ {
+		b.WriteString(line(i))
+	}
+	return []byte(b.String())
+}
+
+func BenchmarkGrokClassify(b *testing.B) {
+	g, err := infer.NewGrokClassifier("apache", `%{COMBINEDAPACHELOG}`, "")
+	require.NoError(b, err)
+	data := benchSample(func(i int) string {
+		return fmt.Sprintf(`10.0.%d.%d - - [10/Oct/2000:13:55:36 -0700] "GET /p/%d HTTP/1.1" 200 %d "-" "Mozilla/5.0"`+"\n", i%250, i%200, i, i)
+	})
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := g.Classify(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCSVClassifier(b *testing.B) {
+	c := &infer.CSVClassifier{Delimiter: '|', ContainsHeader: infer.HeaderAbsent, Types: []string{"INT", "DOUBLE", "DATE"}}
+	data := benchSample(func(i int) string { return fmt.Sprintf("%d|'item %d'|%d.5|2024-01-02\n", i, i, i) })
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := c.Classify(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Ensure a Grok classifier matches the first 1000 non-blank lines and
+// counts the others as records.
+func TestGrokMatchesTheFirstThousandLines(t *testing.T) {
+	t.Parallel()
+	g, err := infer.NewGrokClassifier("n", `%{INT:n:int}`, "")
+	require.NoError(t, err)
+	data := strings.Repeat("1\n", 1000) + "not a number\n"
+	s, err := g.Classify([]byte(data))
+	require.NoError(t, err)
+	require.Equal(t, int64(1001), s.Records)
+	_, err = g.Classify([]byte(strings.Repeat("1\n", 999) + "not a number\n"))
+	require.ErrorIs(t, err, infer.ErrUnknown)
+}

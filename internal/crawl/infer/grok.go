@@ -123,7 +123,13 @@ func fieldKind(field, suffix string) (string, error) {
 	return kind, nil
 }
 
-// Classify recognises data when every non-blank line matches the pattern.
+// maxGrokLines is how many lines of a sample the pattern must match (the
+// others are counted as records): regular expressions are slow enough
+// that matching a whole sample of every file would make a crawl slow.
+const maxGrokLines = 1000
+
+// Classify recognises data when its first maxGrokLines non-blank lines
+// match the pattern.
 func (g *GrokClassifier) Classify(data []byte) (*Schema, error) {
 	s := &Schema{Classification: g.classification, Format: Grok, Bytes: int64(len(data)),
 		Options: map[string]string{"input.format": g.pattern}}
@@ -135,7 +141,7 @@ func (g *GrokClassifier) Classify(data []byte) (*Schema, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		if !g.re.Match(line) {
+		if s.Records < maxGrokLines && !g.re.Match(line) {
 			return nil, fmt.Errorf("%w: a line does not match the grok pattern", ErrUnknown)
 		}
 		s.Records++
