@@ -3,7 +3,9 @@
 // target's Exclusions and SampleSize; files are classified by package
 // infer; the folders are grouped into tables with partitions, and the
 // tables are written to the crawler's database in the Data Catalog under
-// its SchemaChangePolicy and RecrawlPolicy.
+// its SchemaChangePolicy and RecrawlPolicy. Custom classifiers the crawler
+// names are tried first; CatalogTargets re-crawl existing tables'
+// locations; each crawl writes its log (package crawllog).
 package crawl
 
 import (
@@ -35,7 +37,7 @@ type Objects interface {
 	Get(ctx context.Context, uri string, limit int64) ([]byte, error)
 }
 
-// Crawler crawls S3 targets.
+// Crawler crawls S3 and catalog targets.
 type Crawler struct {
 	// S3 lists and reads s3:// targets; required when a crawler has one
 	// (objectstore.Disabled for a server without an endpoint).
@@ -108,7 +110,7 @@ func (cr *Crawler) Crawl(ctx context.Context, c *glue.Crawler) (glue.CrawlResult
 // crawl performs a crawl, counting and logging in run.
 func (cr *Crawler) crawl(ctx context.Context, c *glue.Crawler, run *crawlRun) (glue.CrawlResult, error) {
 	if kinds := c.Targets.Uncrawlable(); len(kinds) > 0 {
-		return run.res, fmt.Errorf("only S3 and catalog targets (local paths and s3://) can be crawled here; this crawler also has %s, which Epoxy cannot crawl", strings.Join(kinds, ", "))
+		return run.res, fmt.Errorf("only S3 targets (local paths and s3://) and catalog targets can be crawled here; this crawler also has %s, which Epoxy cannot crawl", strings.Join(kinds, ", "))
 	}
 	if len(c.Targets.S3Targets) == 0 && len(c.Targets.CatalogTargets) == 0 {
 		return run.res, errors.New("only S3 and catalog targets can be crawled locally, and this crawler has none")
@@ -141,10 +143,10 @@ type crawlRun struct {
 }
 
 // add counts a scanned target's files, folders and unclassified files.
-func (st *crawlRun) add(tr *targetScan) {
-	st.res.Files += tr.files
-	st.res.Folders += len(tr.folders)
-	st.unknown += tr.unknown
+func (run *crawlRun) add(tr *targetScan) {
+	run.res.Files += tr.files
+	run.res.Folders += len(tr.folders)
+	run.unknown += tr.unknown
 }
 
 // crawlS3Targets crawls the S3 targets and writes their tables to the
