@@ -15,8 +15,9 @@ import (
 // classifier reads as one column of strings) becomes a table of the custom
 // CSV classifier's typed columns, and a log the built-in classifiers do not
 // recognise becomes a table of the Grok classifier's fields, classified as
-// it says, with the GrokSerDe; a folder neither recognises still falls to
-// the built-in classifiers.
+// it says, with the GrokSerDe; an XML file's RowTag elements are the
+// records of the XML classifier's table; a folder none recognises still
+// falls to the built-in classifiers.
 func TestCrawl_CustomClassifiers(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -26,6 +27,7 @@ func TestCrawl_CustomClassifiers(t *testing.T) {
 		"orders/o.txt": "id#note#amount\n1#'a#b'#2.5\n2#'it''s'#3\n",
 		"access/a.log": "2024-01-02T03:04:05Z INFO 200 GET /index.html\n2024-01-02T03:04:06Z WARN 404 GET /missing\n",
 		"plain/p.json": `{"k":1}` + "\n",
+		"books/b.xml":  `<catalog><book id="1"><title>Go</title><price>9.5</price></book><book id="2"><title>Rust</title></book></catalog>`,
 	})
 	_, err := b.client.CreateClassifier(ctx, &glue.CreateClassifierInput{CsvClassifier: &types.CreateCsvClassifierRequest{
 		Name: aws.String("hash"), Delimiter: aws.String("#"), QuoteSymbol: aws.String("'"),
@@ -36,9 +38,12 @@ func TestCrawl_CustomClassifiers(t *testing.T) {
 		GrokPattern:    aws.String(`%{TIMESTAMP_ISO8601:at} %{LOGLEVEL:level} %{STATUS:status:int} %{WORD:verb} %{URIPATH:path}`),
 		CustomPatterns: aws.String("STATUS [1-5][0-9][0-9]")}})
 	require.NoError(t, err)
+	_, err = b.client.CreateClassifier(ctx, &glue.CreateClassifierInput{XMLClassifier: &types.CreateXMLClassifierRequest{
+		Name: aws.String("books"), Classification: aws.String("books"), RowTag: aws.String("book")}})
+	require.NoError(t, err)
 	createDatabase(t, b, "custom")
 	_, err = b.client.CreateCrawler(ctx, &glue.CreateCrawlerInput{Name: aws.String("custom"), Role: aws.String(runRole),
-		DatabaseName: aws.String("custom"), Classifiers: []string{"applog", "hash"},
+		DatabaseName: aws.String("custom"), Classifiers: []string{"applog", "hash", "books"},
 		Targets: &types.CrawlerTargets{S3Targets: []types.S3Target{{Path: aws.String(root)}}}})
 	require.NoError(t, err)
 
@@ -62,6 +67,13 @@ func TestCrawl_CustomClassifiers(t *testing.T) {
 		"input.grokCustomPatterns": "STATUS [1-5][0-9][0-9]"}, sd.SerdeInfo.Parameters)
 	require.Equal(t, "org.apache.hadoop.mapred.TextInputFormat", aws.ToString(sd.InputFormat))
 	require.Equal(t, "2", access.Parameters["recordCount"])
+
+	books := getTable(t, b, "custom", "books")
+	require.Equal(t, []string{"_id:bigint", "title:string", "price:double"}, columnList(books.StorageDescriptor.Columns))
+	require.Equal(t, "books", books.Parameters["classification"])
+	require.Equal(t, "book", books.Parameters["rowTag"])
+	require.Equal(t, "com.ibm.spss.hive.serde2.xml.XmlSerDe", aws.ToString(books.StorageDescriptor.SerdeInfo.SerializationLibrary))
+	require.Equal(t, "2", books.Parameters["recordCount"])
 
 	plain := getTable(t, b, "custom", "plain")
 	require.Equal(t, "json", plain.Parameters["classification"])
