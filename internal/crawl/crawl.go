@@ -18,6 +18,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/epoxy-run/epoxy/internal/crawl/crawllog"
@@ -69,17 +70,27 @@ const (
 	warn = "WARN"
 )
 
-// begin opens the log of the crawl of c under way (its newest), or returns
-// nil (no log) when there is no log store or the crawl cannot be found.
+// recentCrawls is how many of a crawler's newest crawls begin looks
+// through for the one under way: a trigger starting the crawler while it
+// runs records a FAILED crawl, newer than the running one.
+const recentCrawls = 10
+
+// begin opens the log of the crawl of c under way (its newest RUNNING
+// one), or returns nil (no log) when there is no log store or the crawl
+// cannot be found.
 func (cr *Crawler) begin(ctx context.Context, c *glue.Crawler) *crawllog.Log {
 	if cr.Logs == nil || cr.History == nil {
 		return nil
 	}
-	crawls, _, err := cr.History.ListCrawls(ctx, c.Name, 0, 1)
-	if err != nil || len(crawls) == 0 {
+	crawls, _, err := cr.History.ListCrawls(ctx, c.Name, 0, recentCrawls)
+	if err != nil {
 		return nil
 	}
-	l, err := cr.Logs.Begin(c.Name, crawls[0].CrawlID)
+	i := slices.IndexFunc(crawls, func(h *glue.CrawlerHistory) bool { return h.State == "RUNNING" })
+	if i < 0 {
+		return nil
+	}
+	l, err := cr.Logs.Begin(c.Name, crawls[i].CrawlID)
 	if err != nil {
 		return nil
 	}
