@@ -7,8 +7,18 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/epoxy-run/epoxy/internal/crawl"
 	"github.com/epoxy-run/epoxy/internal/crawl/crawllog"
 	"github.com/epoxy-run/epoxy/internal/logsapi"
+	"github.com/epoxy-run/epoxy/internal/service"
+)
+
+// The crawl's logging and classifier seams, as serve wires them.
+var (
+	_ crawl.Logs        = (*crawllog.Store)(nil)
+	_ crawl.History     = (*service.Service)(nil)
+	_ crawl.Classifiers = (*service.Service)(nil)
+	_ logsapi.CrawlLogs = crawlLogs{}
 )
 
 // crawlLogStore is the store of crawls' logs under the data directory.

@@ -24,8 +24,6 @@ import (
 	"github.com/epoxy-run/epoxy/internal/safefs"
 )
 
-// Group is the log group of crawls' logs.
-const Group = "/aws-glue/crawlers"
 
 // Bounds of a crawl log.
 const (
