@@ -24,7 +24,6 @@ import (
 	"github.com/epoxy-run/epoxy/internal/safefs"
 )
 
-
 // Bounds of a crawl log.
 const (
 	MaxLineBytes     = 2 << 10
