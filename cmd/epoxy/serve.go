@@ -380,7 +380,8 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	xc := executor.Config{DataDir: cfg.DataDir, Python: cfg.Python, ETLRunner: strings.Fields(cfg.ETLRunner),
 		Env: jobEnv(cfg, selfURL), Scripts: s3, MaxLogBytes: cfg.MaxLogBytes,
 		Logger: log.With("component", "executor")}
-	crawler := &crawl.Crawler{S3: s3}
+	crawlLog := crawlLogStore(cfg.DataDir, clock)
+	crawler := &crawl.Crawler{S3: s3, Logs: crawlLog}
 	ec := engine.Config{Store: st, Clock: clock, Crawler: crawler,
 		Logger: log.With("component", "engine"), Observer: met.Engine(), StopGrace: cfg.StopGrace, Tick: cfg.tick}
 	nodeConfig(cfg, cfg.nodeName(portOf(selfURL)), "serve "+selfURL, &ec, &xc)
@@ -399,7 +400,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 	}
 	svc := service.New(service.Config{Store: st, Clock: clock, Logger: log, Region: cfg.Region, Account: cfg.AccountID,
 		Schedule: service.CronSchedules(minInterval), Firer: eng})
-	crawler.Catalog = svc // before eng.Start: no crawl runs yet
+	crawler.Catalog, crawler.Classifiers, crawler.History = svc, svc, svc // before eng.Start: no crawl runs yet
 	bps, err := newBlueprints(cfg, log, selfURL, files, st, svc, clock, s3)
 	if err != nil {
 		return nil, err
@@ -411,7 +412,7 @@ func wire(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL strin
 		return nil, err
 	}
 	output := logReader(cfg.DataDir, db)
-	logs := logsapi.New(logsapi.Config{Runs: logsapi.StoreRuns{Store: st}, Lines: jobLines(output),
+	logs := logsapi.New(logsapi.Config{Runs: logsapi.StoreRuns{Store: st}, Lines: jobLines(output), Crawls: crawlLogs{crawlLog},
 		Region: cfg.Region, Account: cfg.AccountID, Clock: clock, Logger: log.With("component", "logs")})
 	front := api.NewFrontDoor(api.FrontDoorConfig{Routes: []api.Route{{Prefix: "AWSGlue", Service: "glue", Handler: h, Serves: h.Serves},
 		{Prefix: logsapi.TargetPrefix, Service: "logs", Handler: logs, Serves: logs.Serves}}, Rest: s3Route(builtin),

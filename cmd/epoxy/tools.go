@@ -30,7 +30,8 @@ import (
 // (never reading them whole): from the data directory when the run ran on
 // this node, else from the copy shipped to --store's PostgreSQL. With
 // --follow it keeps printing what a running job writes until Epoxy has
-// recorded the run's end.
+// recorded the run's end. Given a crawler's name (and no job run of that id
+// has logs), it prints the crawler's log stream.
 func logsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("logs", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -39,7 +40,7 @@ func logsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	stream := fs.String("stream", "all", "which output: stdout, stderr or all")
 	follow := fs.Bool("follow", false, "keep printing output until the job run's process has ended")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: epoxy logs [--data DIR] [--store URL] [--stream stdout|stderr|all] [--follow] <job-run-id>\n\nPrint the output a job run wrote.\n\nFlags:\n")
+		fmt.Fprintf(stderr, "Usage: epoxy logs [--data DIR] [--store URL] [--stream stdout|stderr|all] [--follow] <job-run-id>\n       epoxy logs [--data DIR] <crawler-name>\n\nPrint the output a job run wrote, or a crawler's crawl log.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	id, err := parseWithArg(fs, args)
@@ -49,8 +50,13 @@ func logsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	if executor.CheckRunID(id) != nil || !exists(executor.LogDir(*data, id)) {
+		if found, err := printCrawlLog(*data, id, stdout); found || err != nil {
+			return err
+		}
+	}
 	if err := executor.CheckRunID(id); err != nil {
-		return err
+		return fmt.Errorf("no logs for crawler %q in %s, and %w", id, *data, err)
 	}
 	streams := map[string][]string{"stdout": {"stdout"}, "stderr": {"stderr"}, "all": {"stdout", "stderr"}}[*stream]
 	if streams == nil {
@@ -64,7 +70,7 @@ func logsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	t := &logTail{output: output, id: id, streams: streams, headers: len(streams) > 1, out: stdout}
 	if !t.found(ctx) {
 		if !*follow {
-			return fmt.Errorf("no logs for job run %s in %s", id, *data)
+			return fmt.Errorf("no logs for job run or crawler %q in %s", id, *data)
 		}
 		// A run just started may not have a process (nor output) yet:
 		// --follow waits for it, as tail -F waits for a file.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/epoxy-run/epoxy/internal/crawl/crawllog"
 	"github.com/epoxy-run/epoxy/internal/glue"
 )
 
@@ -88,6 +89,7 @@ type writer struct {
 	pol     policies
 	db      string
 	prefix  string
+	log     *crawllog.Log // nil: none
 }
 
 func (cr *Crawler) writer(c *glue.Crawler, pol policies) *writer {
@@ -194,6 +196,8 @@ func (w *writer) writeTable(ctx context.Context, t *glue.Table, parts []*glue.Pa
 		if err := w.cat.CreateTable(ctx, "", w.db, t, nil); err != nil {
 			return err
 		}
+		w.log.Printf(info, "Created table %s in database %s (%s, %d columns, location %s)", t.Name, w.db,
+			t.Parameters["classification"], len(t.StorageDescriptor.Columns), *t.StorageDescriptor.Location)
 		res.TablesCreated++
 		return w.addPartitions(ctx, t, parts, nil)
 	case err != nil:
@@ -202,17 +206,33 @@ func (w *writer) writeTable(ctx context.Context, t *glue.Table, parts []*glue.Pa
 	if len(old.PartitionKeys) != len(t.PartitionKeys) {
 		return fmt.Errorf("the table has %d partition keys and the data %d levels of folders", len(old.PartitionKeys), len(t.PartitionKeys))
 	}
-	if merged, changed := mergeTable(old, t); changed && w.pol.UpdateBehavior == updateInDatabase {
-		if err := w.cat.UpdateTable(ctx, "", w.db, glue.TableUpdate{Table: merged}); err != nil {
-			return err
-		}
-		res.TablesUpdated++
+	if err := w.update(ctx, old, t, res); err != nil {
+		return err
 	}
 	existing, err := w.cat.GetPartitions(ctx, "", glue.PartitionRef{Database: w.db, Table: t.Name}, glue.PartitionFilter{ExcludeColumnSchema: true})
 	if err != nil {
 		return err
 	}
 	return w.addPartitions(ctx, t, parts, existing)
+}
+
+// update writes the crawl's columns into an existing table under
+// UPDATE_IN_DATABASE when they change it; under LOG it only logs.
+func (w *writer) update(ctx context.Context, old, found *glue.Table, res *glue.CrawlResult) error {
+	merged, changed := mergeTable(old, found)
+	switch {
+	case !changed:
+		return nil
+	case w.pol.UpdateBehavior != updateInDatabase:
+		w.log.Printf(info, "Table %s.%s changed; UpdateBehavior %s leaves it as it is", w.db, old.Name, w.pol.UpdateBehavior)
+		return nil
+	}
+	if err := w.cat.UpdateTable(ctx, "", w.db, glue.TableUpdate{Table: merged}); err != nil {
+		return err
+	}
+	w.log.Printf(info, "Updated table %s in database %s: %d columns", old.Name, w.db, len(merged.StorageDescriptor.Columns))
+	res.TablesUpdated++
+	return nil
 }
 
 // mergeTable returns the existing table with the crawl's columns merged in
@@ -239,7 +259,8 @@ func mergeTable(old, found *glue.Table) (*glue.Table, bool) {
 	sd := *found.StorageDescriptor
 	sd.Columns = cols
 	out.StorageDescriptor = &sd
-	params := maps.Clone(old.Parameters)
+	params := map[string]string{}
+	maps.Copy(params, old.Parameters)
 	maps.Copy(params, found.Parameters)
 	delete(params, deprecatedParameter)
 	out.Parameters, sd.Parameters = params, params
@@ -269,6 +290,9 @@ func (w *writer) addPartitions(ctx context.Context, t *glue.Table, parts, existi
 			return err
 		}
 	}
+	if len(add) > 0 {
+		w.log.Printf(info, "Added %d partitions to table %s.%s", len(add), w.db, t.Name)
+	}
 	if w.pol.DeleteBehavior != deleteFromDatabase {
 		return nil
 	}
@@ -282,6 +306,9 @@ func (w *writer) addPartitions(ctx context.Context, t *glue.Table, parts, existi
 		if err := batchErr(w.cat.BatchDeletePartition(ctx, "", ref, chunk)); err != nil {
 			return err
 		}
+	}
+	if len(gone) > 0 {
+		w.log.Printf(info, "Deleted %d partitions of table %s.%s whose folders are gone", len(gone), w.db, t.Name)
 	}
 	return nil
 }
@@ -323,11 +350,19 @@ func (w *writer) removeGone(ctx context.Context, found map[string]bool, res *glu
 
 func (w *writer) remove(ctx context.Context, t *glue.Table) error {
 	if w.pol.DeleteBehavior == deleteFromDatabase {
-		return w.cat.DeleteTable(ctx, "", w.db, t.Name)
+		if err := w.cat.DeleteTable(ctx, "", w.db, t.Name); err != nil {
+			return err
+		}
+		w.log.Printf(info, "Deleted table %s.%s: its data is gone", w.db, t.Name)
+		return nil
 	}
 	t.Parameters = maps.Clone(t.Parameters)
 	t.Parameters[deprecatedParameter] = w.crawler.Name
-	return w.cat.UpdateTable(ctx, "", w.db, glue.TableUpdate{Table: t})
+	if err := w.cat.UpdateTable(ctx, "", w.db, glue.TableUpdate{Table: t}); err != nil {
+		return err
+	}
+	w.log.Printf(info, "Deprecated table %s.%s: its data is gone", w.db, t.Name)
+	return nil
 }
 
 // underTargets reports whether a table's location lies under one of the

@@ -3,7 +3,9 @@
 // target's Exclusions and SampleSize; files are classified by package
 // infer; the folders are grouped into tables with partitions, and the
 // tables are written to the crawler's database in the Data Catalog under
-// its SchemaChangePolicy and RecrawlPolicy.
+// its SchemaChangePolicy and RecrawlPolicy. Custom classifiers the crawler
+// names are tried first; CatalogTargets re-crawl existing tables'
+// locations; each crawl writes its log (package crawllog).
 package crawl
 
 import (
@@ -16,8 +18,11 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/epoxy-run/epoxy/internal/crawl/crawllog"
+	"github.com/epoxy-run/epoxy/internal/crawl/infer"
 	"github.com/epoxy-run/epoxy/internal/glue"
 )
 
@@ -33,7 +38,7 @@ type Objects interface {
 	Get(ctx context.Context, uri string, limit int64) ([]byte, error)
 }
 
-// Crawler crawls S3 targets.
+// Crawler crawls S3 and catalog targets.
 type Crawler struct {
 	// S3 lists and reads s3:// targets; required when a crawler has one
 	// (objectstore.Disabled for a server without an endpoint).
@@ -41,54 +46,150 @@ type Crawler struct {
 	// Catalog is the Data Catalog the crawl writes its tables to; nil
 	// only lists and classifies.
 	Catalog Catalog
+	// Classifiers holds the custom classifiers crawlers name.
+	Classifiers Classifiers
+	// Logs keeps crawls' logs and History tells the id of the crawl a
+	// Crawl call performs; a crawl logs nothing when either is nil.
+	Logs    Logs
+	History History
+}
+
+// Logs opens a crawl's log in its crawler's stream.
+type Logs interface {
+	Begin(crawler, crawlID string) (*crawllog.Log, error)
+}
+
+// History lists a crawler's crawls, newest first.
+type History interface {
+	ListCrawls(ctx context.Context, crawler string, beforeSeq int64, limit int) ([]*glue.CrawlerHistory, []int64, error)
+}
+
+// Levels of a crawl log's lines.
+const (
+	info = "INFO"
+	warn = "WARN"
+)
+
+// recentCrawls is how many of a crawler's newest crawls begin looks
+// through for the one under way: a trigger starting the crawler while it
+// runs records a FAILED crawl, newer than the running one.
+const recentCrawls = 10
+
+// begin opens the log of the crawl of c under way (its newest RUNNING
+// one), or returns nil (no log) when there is no log store or the crawl
+// cannot be found.
+func (cr *Crawler) begin(ctx context.Context, c *glue.Crawler) *crawllog.Log {
+	if cr.Logs == nil || cr.History == nil {
+		return nil
+	}
+	crawls, _, err := cr.History.ListCrawls(ctx, c.Name, 0, recentCrawls)
+	if err != nil {
+		return nil
+	}
+	i := slices.IndexFunc(crawls, func(h *glue.CrawlerHistory) bool { return h.State == "RUNNING" })
+	if i < 0 {
+		return nil
+	}
+	l, err := cr.Logs.Begin(c.Name, crawls[i].CrawlID)
+	if err != nil {
+		return nil
+	}
+	l.Printf("BENCHMARK", "Running Start Crawl for Crawler %s", c.Name)
+	if len(c.Classifiers) > 0 {
+		l.Printf(info, "Custom classifiers, tried first in this order: %s", strings.Join(c.Classifiers, ", "))
+	}
+	return l
 }
 
 // Crawl crawls every S3 target of c and, when c names a database, writes
-// the tables found to it. Any target that cannot be read fails the crawl
-// with an error naming it, as does a database that does not exist;
-// targets of other kinds (JDBC, DynamoDB, ...) cannot be crawled locally
-// and fail it too.
+// the tables found to it; then it re-crawls the tables its CatalogTargets
+// name. Any target that cannot be read fails the crawl with an error
+// naming it, as does a database that does not exist; targets of other
+// kinds (JDBC, DynamoDB, ...) cannot be crawled locally and fail it too.
 func (cr *Crawler) Crawl(ctx context.Context, c *glue.Crawler) (glue.CrawlResult, error) {
-	var res glue.CrawlResult
-	if kinds := c.Targets.Uncrawlable(); len(kinds) > 0 {
-		return res, fmt.Errorf("only S3 targets (local paths and s3://) can be crawled here; this crawler also has %s, which Epoxy cannot crawl", strings.Join(kinds, ", "))
+	run := &crawlRun{log: cr.begin(ctx, c)}
+	res, err := cr.crawl(ctx, c, run)
+	if err != nil {
+		run.log.Printf("ERROR", "Crawl failed: %v", err)
+	} else {
+		run.log.Printf("BENCHMARK", "Finished crawl: %s", res.Summary)
 	}
-	if len(c.Targets.S3Targets) == 0 {
-		return res, errors.New("only S3 targets can be crawled locally, and this crawler has none")
+	_ = run.log.Close()
+	return res, err
+}
+
+// crawl performs a crawl, counting and logging in run.
+func (cr *Crawler) crawl(ctx context.Context, c *glue.Crawler, run *crawlRun) (glue.CrawlResult, error) {
+	if kinds := c.Targets.Uncrawlable(); len(kinds) > 0 {
+		return run.res, fmt.Errorf("only S3 targets (local paths and s3://) and catalog targets can be crawled here; this crawler also has %s, which Epoxy cannot crawl", strings.Join(kinds, ", "))
+	}
+	if len(c.Targets.S3Targets) == 0 && len(c.Targets.CatalogTargets) == 0 {
+		return run.res, errors.New("only S3 and catalog targets can be crawled locally, and this crawler has none")
 	}
 	pol, err := policiesOf(c)
 	if err != nil {
-		return res, err
+		return run.res, err
+	}
+	if run.custom, err = cr.customOf(ctx, c); err != nil {
+		return run.res, err
+	}
+	if err := cr.crawlS3Targets(ctx, c, pol, run); err != nil {
+		return run.res, err
+	}
+	if err := cr.crawlCatalogTargets(ctx, c, pol, run); err != nil {
+		return run.res, err
+	}
+	catalogued := cr.Catalog != nil && (c.DatabaseName != "" || len(c.Targets.CatalogTargets) > 0)
+	run.res.Summary = summary(run.res, run.unknown, catalogued)
+	return run.res, nil
+}
+
+// crawlRun is a crawl under way: what it counts, the custom classifiers it
+// tries and its log (nil: none).
+type crawlRun struct {
+	res     glue.CrawlResult
+	unknown int
+	custom  []infer.Classifier
+	log     *crawllog.Log
+}
+
+// add counts a scanned target's files, folders and unclassified files.
+func (run *crawlRun) add(tr *targetScan) {
+	run.res.Files += tr.files
+	run.res.Folders += len(tr.folders)
+	run.unknown += tr.unknown
+}
+
+// crawlS3Targets crawls the S3 targets and writes their tables to the
+// crawler's database.
+func (cr *Crawler) crawlS3Targets(ctx context.Context, c *glue.Crawler, pol policies, run *crawlRun) error {
+	if len(c.Targets.S3Targets) == 0 {
+		return nil
 	}
 	g, err := groupingOf(c)
 	if err != nil {
-		return res, err
+		return err
 	}
 	w := cr.writer(c, pol)
+	w.log = run.log
 	if err := w.checkDatabase(ctx); err != nil {
-		return res, err
+		return err
 	}
 	known, roots, err := w.known(ctx)
 	if err != nil {
-		return res, err
+		return err
 	}
 	var sets []*dataset
-	unknown := 0
 	for i, t := range c.Targets.S3Targets {
-		tr, err := cr.scan(ctx, t, known)
+		run.log.Printf(info, "Crawling S3 target %s", t.Path)
+		tr, err := cr.scan(ctx, t, known, run)
 		if err != nil {
-			return res, fmt.Errorf("S3Targets[%d] %s: %w", i, t.Path, err)
+			return fmt.Errorf("S3Targets[%d] %s: %w", i, t.Path, err)
 		}
-		res.Files += tr.files
-		res.Folders += len(tr.folders)
-		unknown += tr.unknown
+		run.add(tr)
 		sets = append(sets, g.pin(t.Path, tr.leaves(), roots)...)
 	}
-	if err := w.write(ctx, sets, &res); err != nil {
-		return res, err
-	}
-	res.Summary = summary(res, unknown, c.DatabaseName != "" && cr.Catalog != nil)
-	return res, nil
+	return w.write(ctx, sets, &run.res)
 }
 
 func summary(res glue.CrawlResult, unknown int, catalogued bool) string {
@@ -103,12 +204,12 @@ func summary(res glue.CrawlResult, unknown int, catalogued bool) string {
 }
 
 // scan walks a target and samples its files into its folders.
-func (cr *Crawler) scan(ctx context.Context, t glue.S3Target, known map[string]bool) (*targetScan, error) {
+func (cr *Crawler) scan(ctx context.Context, t glue.S3Target, known map[string]bool, run *crawlRun) (*targetScan, error) {
 	excl, err := compileExclusions(t.Exclusions)
 	if err != nil {
 		return nil, fmt.Errorf("Exclusions: %w", err)
 	}
-	ts := newTargetScan(t)
+	ts := newTargetScan(t, run.custom, run.log)
 	err = cr.walk(ctx, t.Path, func(rel string, size int64) error {
 		if excluded(excl, rel) || known[location(t.Path, path.Dir(rel))] {
 			return nil

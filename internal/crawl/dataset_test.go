@@ -97,14 +97,14 @@ func TestScan_SampleSize(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(root, name), []byte(data), 0o644))
 	}
 	two := int32(2)
-	ts, err := (&Crawler{}).scan(context.Background(), glue.S3Target{Path: root, SampleSize: &two}, nil)
+	ts, err := (&Crawler{}).scan(context.Background(), glue.S3Target{Path: root, SampleSize: &two}, nil, &crawlRun{})
 	require.NoError(t, err)
 	l := ts.folders[""]
 	require.Equal(t, [3]int{3, 2, 0}, [3]int{l.files, l.sampled, ts.unknown})
 	require.Equal(t, int64(2), l.schema.Records)
 	require.Equal(t, int64(8+8+7), l.size, "every local file counts its size")
 
-	ts, err = (&Crawler{}).scan(context.Background(), glue.S3Target{Path: root}, nil)
+	ts, err = (&Crawler{}).scan(context.Background(), glue.S3Target{Path: root}, nil, &crawlRun{})
 	require.NoError(t, err)
 	require.Equal(t, [3]int{3, 3, 1}, [3]int{ts.folders[""].files, ts.folders[""].sampled, ts.unknown})
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/epoxy-run/epoxy/internal/crawl/crawllog"
 	"github.com/epoxy-run/epoxy/internal/crawl/infer"
 	"github.com/epoxy-run/epoxy/internal/glue"
 )
@@ -37,18 +38,20 @@ type leaf struct {
 // targetScan is what a walk of one target found.
 type targetScan struct {
 	target  glue.S3Target
+	custom  []infer.Classifier // tried before the built-in classifiers
+	log     *crawllog.Log
 	limit   int
 	files   int
 	unknown int
 	folders map[string]*leaf
 }
 
-func newTargetScan(t glue.S3Target) *targetScan {
+func newTargetScan(t glue.S3Target, custom []infer.Classifier, log *crawllog.Log) *targetScan {
 	limit := maxSampledFiles
 	if t.SampleSize != nil && *t.SampleSize > 0 {
 		limit = int(*t.SampleSize)
 	}
-	return &targetScan{target: t, limit: limit, folders: map[string]*leaf{}}
+	return &targetScan{target: t, custom: custom, log: log, limit: limit, folders: map[string]*leaf{}}
 }
 
 // add counts a file in its folder and classifies it while the folder has
@@ -74,7 +77,7 @@ func (ts *targetScan) add(ctx context.Context, cr *Crawler, rel string, size int
 		return nil
 	}
 	l.sampled++
-	schema, raw, size, err := cr.classify(ctx, ts.target.Path, rel, size)
+	schema, raw, size, err := cr.classify(ctx, ts.target.Path, rel, size, ts.custom)
 	if err != nil {
 		return err
 	}
@@ -82,22 +85,25 @@ func (ts *targetScan) add(ctx context.Context, cr *Crawler, rel string, size int
 	l.sampledSize += size
 	switch {
 	case schema == nil:
+		ts.log.Printf(warn, "%s: no classifier recognises the file", location(ts.target.Path, "")+rel)
 		ts.unknown++
 	case l.schema == nil:
 		l.schema, l.raw = schema, raw
 	case infer.Compatible(l.schema, schema):
 		l.schema, l.raw = infer.Merge(l.schema, schema), l.raw+raw
 	default:
+		ts.log.Printf(warn, "%s: a %s file that does not fit its folder's schema", location(ts.target.Path, "")+rel, schema.Classification)
 		ts.unknown++
 	}
 	return nil
 }
 
-// classify reads a file's sample and classifies it, returning its schema
+// classify reads a file's sample and classifies it (with the custom
+// classifiers first, for text), returning its schema
 // (nil when no classifier recognises it), the bytes the schema's records
 // were read from, and the file's size (the sampled bytes when the listing
 // gave no size and the file is larger than the sample).
-func (cr *Crawler) classify(ctx context.Context, target, rel string, size int64) (*infer.Schema, int64, int64, error) {
+func (cr *Crawler) classify(ctx context.Context, target, rel string, size int64, custom []infer.Classifier) (*infer.Schema, int64, int64, error) {
 	data, err := cr.read(ctx, target, rel, sampleBytes+1)
 	if err != nil {
 		return nil, 0, 0, err
@@ -108,10 +114,13 @@ func (cr *Crawler) classify(ctx context.Context, target, rel string, size int64)
 		size = int64(len(data))
 	}
 	var s *infer.Schema
-	if infer.IsParquet(data) {
+	switch {
+	case infer.IsParquet(data):
 		s, size, err = cr.classifyParquet(ctx, target, rel, data, complete, size)
-	} else {
-		s, err = infer.Classify(path.Base(rel), data, complete)
+	case infer.IsAvro(data):
+		s, err = infer.ClassifyAvro(data)
+	default:
+		s, err = infer.ClassifyWith(path.Base(rel), data, complete, custom)
 	}
 	switch {
 	case errors.Is(err, infer.ErrUnknown):

@@ -2,12 +2,13 @@ package crawl
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/epoxy-run/epoxy/internal/crawl/infer"
 	"github.com/epoxy-run/epoxy/internal/glue"
 )
 
-// Formats Glue writes for text data.
+// Formats and SerDes Glue writes.
 const (
 	textInput        = "org.apache.hadoop.mapred.TextInputFormat"
 	textOutput       = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
@@ -16,6 +17,14 @@ const (
 	parquetSerDe     = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
 	parquetInput     = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
 	parquetOutput    = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+	openCSVSerDe     = "org.apache.hadoop.hive.serde2.OpenCSVSerde"
+	grokSerDe        = "com.amazonaws.glue.serde.GrokSerDe"
+	avroSerDe        = "org.apache.hadoop.hive.serde2.avro.AvroSerDe"
+	avroInput        = "org.apache.hadoop.hive.ql.io.avro.AvroContainerInputFormat"
+	avroOutput       = "org.apache.hadoop.hive.ql.io.avro.AvroContainerOutputFormat"
+	xmlSerDe         = "com.ibm.spss.hive.serde2.xml.XmlSerDe"
+	xmlInput         = "com.ibm.spss.hive.serde2.xml.XmlInputFormat"
+	ignoreKeyOutput  = "org.apache.hadoop.hive.ql.io.IgnoreKeyTextOutputFormat"
 	externalTable    = "EXTERNAL_TABLE"
 	crawlerSchemaVer = "1.0"
 )
@@ -47,7 +56,12 @@ func parameters(crawler string, s *infer.Schema, objects int, size, raw int64) m
 		p["averageRecordSize"] = strconv.FormatInt(avg, 10)
 		p["recordCount"] = strconv.FormatInt(max(size/avg, s.Records), 10)
 	}
-	if s.Classification == infer.CSV {
+	for _, k := range []string{"jsonPath", "rowTag"} {
+		if v, ok := s.Options[k]; ok {
+			p[k] = v
+		}
+	}
+	if s.Reader() == infer.CSV {
 		p["delimiter"] = s.Delimiter
 		p["areColumnsQuoted"] = strconv.FormatBool(s.Quoted)
 		p["columnsOrdered"] = "true"
@@ -60,25 +74,49 @@ func parameters(crawler string, s *infer.Schema, objects int, size, raw int64) m
 
 // storage is the storage descriptor Glue writes for a schema at loc.
 func storage(s *infer.Schema, loc string, params map[string]string) *glue.StorageDescriptor {
-	serde := &glue.SerDeInfo{SerializationLibrary: ptr(lazySimpleSerDe), Parameters: map[string]string{"field.delim": s.Delimiter}}
-	if s.Classification == infer.JSON {
-		names := ""
-		for i, f := range s.Columns {
-			if i > 0 {
-				names += ","
-			}
-			names += f.Name
-		}
-		serde = &glue.SerDeInfo{SerializationLibrary: ptr(openxJSONSerDe), Parameters: map[string]string{"paths": names}}
-	}
-	in, out := textInput, textOutput
-	if s.Classification == infer.Parquet {
-		serde = &glue.SerDeInfo{SerializationLibrary: ptr(parquetSerDe), Parameters: map[string]string{"serialization.format": "1"}}
-		in, out = parquetInput, parquetOutput
-	}
+	serde, in, out := serdeOf(s)
 	return &glue.StorageDescriptor{Columns: columnsOf(s), Location: ptr(loc), InputFormat: ptr(in),
 		OutputFormat: ptr(out), Compressed: s.Compression != "none", NumberOfBuckets: -1, SerdeInfo: serde,
 		Parameters: params}
+}
+
+// serdeOf is the SerDe and input and output formats that read data of the
+// schema's format.
+func serdeOf(s *infer.Schema) (*glue.SerDeInfo, string, string) {
+	switch s.Reader() {
+	case infer.JSON:
+		names := make([]string, len(s.Columns))
+		for i, f := range s.Columns {
+			names[i] = f.Name
+		}
+		return serde(openxJSONSerDe, "paths", strings.Join(names, ",")), textInput, textOutput
+	case infer.Parquet:
+		return serde(parquetSerDe, "serialization.format", "1"), parquetInput, parquetOutput
+	case infer.Avro:
+		return serde(avroSerDe, "serialization.format", "1"), avroInput, avroOutput
+	case infer.Grok:
+		sd := serde(grokSerDe, "input.format", s.Options["input.format"])
+		if c := s.Options["input.grokCustomPatterns"]; c != "" {
+			sd.Parameters["input.grokCustomPatterns"] = c
+		}
+		return sd, textInput, textOutput
+	case infer.XML:
+		tag := s.Options["rowTag"]
+		sd := serde(xmlSerDe, "xmlinput.start", "<"+tag)
+		sd.Parameters["xmlinput.end"] = "</" + tag + ">"
+		return sd, xmlInput, ignoreKeyOutput
+	case infer.CSV:
+		if s.Options["serde"] == "OpenCSVSerDe" {
+			sd := serde(openCSVSerDe, "separatorChar", s.Delimiter)
+			sd.Parameters["quoteChar"] = s.Options["quoteChar"]
+			return sd, textInput, textOutput
+		}
+	}
+	return serde(lazySimpleSerDe, "field.delim", s.Delimiter), textInput, textOutput
+}
+
+func serde(lib, key, value string) *glue.SerDeInfo {
+	return &glue.SerDeInfo{SerializationLibrary: ptr(lib), Parameters: map[string]string{key: value}}
 }
 
 // table builds the table of a dataset.

@@ -1,6 +1,7 @@
 package glue
 
 import (
+	"cmp"
 	"encoding/json"
 	"time"
 )
@@ -53,14 +54,15 @@ type CrawlerTargets struct {
 }
 
 // Uncrawlable names the kinds of target the crawler has that Epoxy cannot
-// crawl on this machine (every kind but S3), in the model's order.
+// crawl on this machine (every kind but S3 and catalog), in the model's
+// order.
 func (t CrawlerTargets) Uncrawlable() []string {
 	var out []string
 	for _, k := range []struct {
 		name string
 		raw  json.RawMessage
 	}{{"JdbcTargets", t.JdbcTargets}, {"MongoDBTargets", t.MongoDBTargets}, {"DynamoDBTargets", t.DynamoDBTargets},
-		{"CatalogTargets", t.CatalogTargets}, {"DeltaTargets", t.DeltaTargets}, {"IcebergTargets", t.IcebergTargets},
+		{"DeltaTargets", t.DeltaTargets}, {"IcebergTargets", t.IcebergTargets},
 		{"HudiTargets", t.HudiTargets}} {
 		if len(k.raw) > 0 && string(k.raw) != "[]" && string(k.raw) != "null" {
 			out = append(out, k.name)
@@ -74,6 +76,28 @@ func (t CrawlerTargets) Empty() bool {
 	return len(t.S3Targets) == 0 && len(t.JdbcTargets) == 0 && len(t.MongoDBTargets) == 0 &&
 		len(t.DynamoDBTargets) == 0 && len(t.CatalogTargets) == 0 && len(t.DeltaTargets) == 0 &&
 		len(t.IcebergTargets) == 0 && len(t.HudiTargets) == 0
+}
+
+// CatalogTarget names existing tables whose locations a crawler
+// re-crawls.
+type CatalogTarget struct {
+	DatabaseName     string   `json:"DatabaseName"`
+	Tables           []string `json:"Tables"`
+	ConnectionName   string   `json:"ConnectionName,omitempty"`
+	EventQueueArn    string   `json:"EventQueueArn,omitempty"`
+	DlqEventQueueArn string   `json:"DlqEventQueueArn,omitempty"`
+}
+
+// Catalog returns the crawler's catalog targets.
+func (t CrawlerTargets) Catalog() ([]CatalogTarget, error) {
+	var out []CatalogTarget
+	if len(t.CatalogTargets) == 0 {
+		return nil, nil
+	}
+	if err := json.Unmarshal(t.CatalogTargets, &out); err != nil {
+		return nil, Errorf(InvalidInput, "Targets.CatalogTargets: %v", err)
+	}
+	return out, nil
 }
 
 // S3Target is a path a crawler lists, with glob exclusions.
@@ -121,6 +145,33 @@ func (c *Crawler) Validate() error {
 		if t.Path == "" {
 			return Errorf(InvalidInput, "Targets.S3Targets[%d].Path is required", i)
 		}
+	}
+	return c.validateCatalogTargets()
+}
+
+// validateCatalogTargets checks that each catalog target names a database
+// and tables, and that a crawler with catalog targets does not deprecate
+// tables: its DeleteBehavior must be LOG or DELETE_FROM_DATABASE (the
+// default, DEPRECATE_IN_DATABASE, is refused), as Glue requires.
+func (c *Crawler) validateCatalogTargets() error {
+	targets, err := c.Targets.Catalog()
+	if err != nil || len(targets) == 0 {
+		return err
+	}
+	for i, t := range targets {
+		if t.DatabaseName == "" || len(t.Tables) == 0 {
+			return Errorf(InvalidInput, "Targets.CatalogTargets[%d] needs a DatabaseName and at least one of its Tables", i)
+		}
+	}
+	var pol struct{ DeleteBehavior string }
+	if len(c.SchemaChangePolicy) > 0 {
+		if err := json.Unmarshal(c.SchemaChangePolicy, &pol); err != nil {
+			return Errorf(InvalidInput, "SchemaChangePolicy: %v", err)
+		}
+	}
+	if pol.DeleteBehavior != "LOG" && pol.DeleteBehavior != "DELETE_FROM_DATABASE" {
+		return Errorf(InvalidInput, "SchemaChangePolicy.DeleteBehavior must be LOG or DELETE_FROM_DATABASE for a crawler with CatalogTargets, got %s",
+			cmp.Or(pol.DeleteBehavior, "DEPRECATE_IN_DATABASE (the default)"))
 	}
 	return nil
 }

@@ -91,7 +91,7 @@ func (s *Server) getLogEvents(ctx context.Context, in *getLogEventsIn) (*getLogE
 		return nil, cmp.Or(err, error(errorf(ResourceNotFound, "The specified log stream does not exist.")))
 	}
 	w := &window{pos: pos, limit: limit}
-	err = s.cfg.Lines(name, g.file, func(at time.Time, text string) bool {
+	err = s.lines(g, name, func(at time.Time, text string) bool {
 		if !inRange(millis(at), in.StartTime, in.EndTime) {
 			return true
 		}
@@ -241,7 +241,7 @@ func (s *Server) match(g group, streams []Stream, p *pattern, startTime, endTime
 	searched := []searchedStream{}
 	for _, st := range streams {
 		n := 0
-		err := s.cfg.Lines(st.Name, g.file, func(at time.Time, text string) bool {
+		err := s.lines(g, st.Name, func(at time.Time, text string) bool {
 			n++
 			if inRange(millis(at), startTime, endTime) && p.match(text) {
 				matches = append(matches, filteredEvent{LogStreamName: st.Name, Timestamp: millis(at), Message: text,

@@ -4,7 +4,8 @@
 // GetLogEvents and FilterLogEvents. Each job run is a log stream named by
 // its id in the groups "<LogGroupName>/output" (stdout) and
 // "<LogGroupName>/error" (stderr); each line it printed is an event, timed
-// when it was written.
+// when it was written. Each crawler that crawled is a stream named after
+// it in the group /aws-glue/crawlers, its crawls' log lines the events.
 package logsapi
 
 import (
@@ -63,6 +64,8 @@ type Lines func(jobRunID, stream string, fn func(at time.Time, text string) bool
 type Config struct {
 	Runs  Runs
 	Lines Lines
+	// Crawls reads the group /aws-glue/crawlers; nil: it has no streams.
+	Crawls CrawlLogs
 	// Region and Account make the groups' ARNs.
 	Region, Account string
 	Clock           interface{ Now() time.Time }

@@ -24,7 +24,7 @@ type group struct {
 }
 
 func groups() []group {
-	var gs []group
+	gs := []group{{name: CrawlerGroup, base: CrawlerGroup}}
 	for _, b := range groupBases {
 		for _, suffix := range []string{"/error", "/output"} {
 			gs = append(gs, group{name: b + suffix, base: b, file: streamFiles[suffix]})
@@ -92,7 +92,8 @@ type describeLogGroupsOut struct {
 	NextToken *string    `json:"nextToken,omitempty"`
 }
 
-// describeLogGroups lists the four job output groups (all in one page).
+// describeLogGroups lists the crawler group and the four job output
+// groups (all in one page).
 func (s *Server) describeLogGroups(_ context.Context, in *describeLogGroupsIn) (*describeLogGroupsOut, error) {
 	limit, err := limitOf(in.Limit, 50, 50)
 	if err != nil {
@@ -191,7 +192,7 @@ func (s *Server) describeLogStreams(ctx context.Context, in *describeLogStreamsI
 // streams returns the group's streams, those named in names (when given)
 // and starting with prefix.
 func (s *Server) streams(ctx context.Context, g group, names []string, prefix string) ([]Stream, error) {
-	all, err := s.cfg.Runs.Streams(ctx, g.base)
+	all, err := s.groupStreams(ctx, g)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 )
 
@@ -18,8 +19,18 @@ const (
 
 // Schema is what a file, or files merged, look like to the crawler.
 type Schema struct {
-	// Classification is CSV or JSON.
+	// Classification is CSV, JSON or Parquet for the built-in
+	// classifiers, and a custom classifier's Classification.
 	Classification string
+	// Format is how a custom classifier read the data (CSV, JSON, Grok
+	// or XML); "" for the built-in classifiers, whose Classification is
+	// their format.
+	Format string
+	// Options are the settings a custom classifier read the data with,
+	// which a reader of the table needs too: "jsonPath", "rowTag",
+	// "input.format" and "input.grokCustomPatterns", "serde" and
+	// "quoteChar".
+	Options map[string]string
 	// Compression is "none", "gzip" or "bzip2".
 	Compression string
 	// Delimiter is a CSV file's field separator.
@@ -36,8 +47,24 @@ type Schema struct {
 	Bytes   int64
 }
 
-// ErrUnknown is returned for a file no built-in classifier recognises.
-var ErrUnknown = errors.New("no built-in classifier recognises the file")
+// ErrUnknown is returned for a file no classifier recognises.
+var ErrUnknown = errors.New("no classifier recognises the file")
+
+// Reader is the format the schema's data was read as: its Format, or its
+// Classification when a built-in classifier read it.
+func (s *Schema) Reader() string {
+	if s.Format != "" {
+		return s.Format
+	}
+	return s.Classification
+}
+
+// Classifier is a custom classifier: it recognises a file's data (the
+// sample, decompressed) with certainty and returns its schema, or returns
+// an error wrapping ErrUnknown.
+type Classifier interface {
+	Classify(data []byte) (*Schema, error)
+}
 
 // Classify reads a file's sample (its first bytes; complete reports
 // whether the sample is the whole file) and returns its schema. The
@@ -46,6 +73,12 @@ var ErrUnknown = errors.New("no built-in classifier recognises the file")
 // compressed stream that cannot be read to its end). JSON is tried first,
 // then CSV. Every error wraps ErrUnknown.
 func Classify(name string, sample []byte, complete bool) (*Schema, error) {
+	return ClassifyWith(name, sample, complete, nil)
+}
+
+// ClassifyWith classifies as Classify does, trying the custom classifiers
+// first, in order: the first that recognises the data decides.
+func ClassifyWith(name string, sample []byte, complete bool, custom []Classifier) (*Schema, error) {
 	data, compression, err := decompress(name, sample)
 	if err != nil {
 		return nil, err
@@ -55,7 +88,10 @@ func Classify(name string, sample []byte, complete bool) (*Schema, error) {
 			data = data[:i+1]
 		}
 	}
-	s, err := classifyJSON(data)
+	s, err := firstOf(data, custom)
+	if errors.Is(err, ErrUnknown) {
+		s, err = classifyJSON(data)
+	}
 	if errors.Is(err, ErrUnknown) {
 		s, err = classifyCSV(data)
 	}
@@ -64,6 +100,18 @@ func Classify(name string, sample []byte, complete bool) (*Schema, error) {
 	}
 	s.Compression = compression
 	return s, nil
+}
+
+// firstOf returns the schema of the first classifier that recognises
+// data.
+func firstOf(data []byte, custom []Classifier) (*Schema, error) {
+	for _, c := range custom {
+		s, err := c.Classify(data)
+		if !errors.Is(err, ErrUnknown) {
+			return s, err
+		}
+	}
+	return nil, ErrUnknown
 }
 
 // sampleLimit caps the uncompressed bytes read from a compressed sample.
@@ -113,9 +161,10 @@ func Compatible(a, b *Schema) bool {
 }
 
 // SameFormat reports whether two schemas have the same classification,
-// compression and delimiter.
+// format, options, compression and delimiter.
 func SameFormat(a, b *Schema) bool {
-	return a.Classification == b.Classification && a.Compression == b.Compression && a.Delimiter == b.Delimiter
+	return a.Classification == b.Classification && a.Format == b.Format && maps.Equal(a.Options, b.Options) &&
+		a.Compression == b.Compression && a.Delimiter == b.Delimiter
 }
 
 // Merge returns a schema holding both a and b (a compatible with b): their

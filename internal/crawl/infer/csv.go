@@ -123,8 +123,10 @@ var (
 // cellType types a CSV cell: empty is nil (null), then bigint, double,
 // boolean (true/false, any case), date (yyyy-MM-dd), timestamp
 // (yyyy-MM-dd HH:mm:ss[.fff]), else string.
-func cellType(c string) *Type {
-	c = strings.TrimSpace(c)
+func cellType(c string) *Type { return valueType(strings.TrimSpace(c)) }
+
+// valueType types a value as cellType does, without trimming it.
+func valueType(c string) *Type {
 	switch {
 	case c == "":
 		return nil

@@ -1,5 +1,6 @@
 // Package infer classifies data files as Glue's built-in classifiers do
-// (CSV and JSON, plain or gzip/bzip2 compressed) and infers their schemas
+// (CSV and JSON, plain or gzip/bzip2 compressed; Parquet and Avro) and as
+// its custom CSV, JSON, Grok and XML classifiers do, and infers their schemas
 // in Glue's types: bigint, double, boolean, string, date, timestamp,
 // struct<...> and array<...>. Its functions are pure: they read bytes.
 package infer
@@ -14,6 +15,12 @@ const (
 	String    = "string"
 	Date      = "date"
 	Timestamp = "timestamp"
+	Int       = "int"
+	Smallint  = "smallint"
+	Tinyint   = "tinyint"
+	Float     = "float"
+	Decimal   = "decimal"
+	Binary    = "binary"
 	Struct    = "struct"
 	Array     = "array"
 	Map       = "map"
