@@ -241,9 +241,15 @@ func TestCrawl_RecrawlPolicies(t *testing.T) {
 	m := crawlerMetrics(t, b, "web")
 	require.Equal(t, [3]int32{0, 0, 1}, [3]int32{m.TablesCreated, m.TablesUpdated, m.TablesDeleted})
 
-	// CRAWL_NEW_FOLDERS_ONLY: only day=3 is read; the table stays clicks.
-	_, err = b.client.UpdateCrawler(ctx, &glue.UpdateCrawlerInput{Name: aws.String("web"),
-		RecrawlPolicy: &types.RecrawlPolicy{RecrawlBehavior: types.RecrawlBehaviorCrawlNewFoldersOnly}})
+	// CRAWL_NEW_FOLDERS_ONLY needs LOG for both behaviors, as in Glue; then
+	// only day=3 is read and the table stays clicks.
+	newOnly := &types.RecrawlPolicy{RecrawlBehavior: types.RecrawlBehaviorCrawlNewFoldersOnly}
+	_, err = b.client.UpdateCrawler(ctx, &glue.UpdateCrawlerInput{Name: aws.String("web"), RecrawlPolicy: newOnly})
+	var invalid *types.InvalidInputException
+	require.ErrorAs(t, err, &invalid, "DeleteBehavior is still the default")
+	require.Contains(t, err.Error(), `"Crawl new folders only" Amazon S3 target can have only LOG DeleteBehavior value`)
+	_, err = b.client.UpdateCrawler(ctx, &glue.UpdateCrawlerInput{Name: aws.String("web"), RecrawlPolicy: newOnly,
+		SchemaChangePolicy: &types.SchemaChangePolicy{UpdateBehavior: types.UpdateBehaviorLog, DeleteBehavior: types.DeleteBehaviorLog}})
 	require.NoError(t, err)
 	writeTree(t, root, map[string]string{"clicks/day=3/c.json": `{"id":3,"page":"c"}` + "\n"})
 	c = crawlOnce(t, b, "web")

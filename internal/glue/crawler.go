@@ -146,7 +146,34 @@ func (c *Crawler) Validate() error {
 			return Errorf(InvalidInput, "Targets.S3Targets[%d].Path is required", i)
 		}
 	}
+	if err := c.validateRecrawl(); err != nil {
+		return err
+	}
 	return c.validateCatalogTargets()
+}
+
+// validateRecrawl refuses a crawler that crawls new folders only unless
+// both of its schema change behaviors are LOG, with Glue's message.
+func (c *Crawler) validateRecrawl() error {
+	var rp struct{ RecrawlBehavior string }
+	if len(c.RecrawlPolicy) > 0 {
+		if err := json.Unmarshal(c.RecrawlPolicy, &rp); err != nil {
+			return Errorf(InvalidInput, "RecrawlPolicy: %v", err)
+		}
+	}
+	if rp.RecrawlBehavior != "CRAWL_NEW_FOLDERS_ONLY" {
+		return nil
+	}
+	var pol struct{ UpdateBehavior, DeleteBehavior string }
+	if len(c.SchemaChangePolicy) > 0 {
+		if err := json.Unmarshal(c.SchemaChangePolicy, &pol); err != nil {
+			return Errorf(InvalidInput, "SchemaChangePolicy: %v", err)
+		}
+	}
+	if pol.UpdateBehavior != "LOG" || pol.DeleteBehavior != "LOG" {
+		return Errorf(InvalidInput, `The SchemaChangePolicy for "Crawl new folders only" Amazon S3 target can have only LOG DeleteBehavior value and LOG UpdateBehavior value.`)
+	}
+	return nil
 }
 
 // validateCatalogTargets checks that each catalog target names a database
