@@ -7,88 +7,16 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"reflect"
-	"strconv"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/glue/gluetest"
 	"github.com/epoxy-run/epoxy/internal/store"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden documents in testdata/documents")
-
-// filler sets every stored member of a value, recursively, to a distinct
-// non-zero value, so a golden document shows how each member is stored.
-// Members tagged json:"-" (the store-assigned Seq) are left zero.
-type filler struct {
-	t *testing.T
-	n int
-	// open holds the struct types being filled, to refuse recursive types.
-	open map[reflect.Type]bool
-}
-
-var fillEpoch = time.Date(2026, 1, 2, 3, 4, 5, 678_000_000, time.UTC)
-
-func (f *filler) fill(v reflect.Value, path string) {
-	f.t.Helper()
-	f.n++
-	switch v.Type() {
-	case reflect.TypeFor[time.Time]():
-		v.Set(reflect.ValueOf(fillEpoch.Add(time.Duration(f.n) * time.Second)))
-		return
-	case reflect.TypeFor[json.RawMessage]():
-		v.SetBytes([]byte(`{"` + path + `":` + strconv.Itoa(f.n) + `}`))
-		return
-	}
-	switch v.Kind() {
-	case reflect.String:
-		v.SetString(path)
-	case reflect.Bool:
-		v.SetBool(true)
-	case reflect.Int, reflect.Int32, reflect.Int64:
-		v.SetInt(int64(f.n))
-	case reflect.Uint, reflect.Uint32, reflect.Uint64:
-		v.SetUint(uint64(f.n))
-	case reflect.Float64:
-		v.SetFloat(float64(f.n) + 0.5)
-	case reflect.Pointer:
-		v.Set(reflect.New(v.Type().Elem()))
-		f.fill(v.Elem(), path)
-	case reflect.Slice:
-		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
-		f.fill(v.Index(0), path+"[0]")
-	case reflect.Map:
-		v.Set(reflect.MakeMap(v.Type()))
-		val := reflect.New(v.Type().Elem()).Elem()
-		f.fill(val, path+"[k]")
-		v.SetMapIndex(reflect.ValueOf(path+".key").Convert(v.Type().Key()), val)
-	case reflect.Struct:
-		if f.open[v.Type()] {
-			f.t.Fatalf("%s: %s contains itself; the golden test cannot fill it", path, v.Type())
-		}
-		f.open[v.Type()] = true
-		defer delete(f.open, v.Type())
-		for i := range v.NumField() {
-			if sf := v.Type().Field(i); sf.IsExported() && sf.Tag.Get("json") != "-" {
-				f.fill(v.Field(i), path+"."+sf.Name)
-			}
-		}
-	default:
-		f.t.Fatalf("%s: the golden test cannot fill a %s; teach filler.fill how", path, v.Type())
-	}
-}
-
-// filled returns a T with every stored member set.
-func filled[T any](t *testing.T) *T {
-	t.Helper()
-	v := new(T)
-	f := &filler{t: t, open: map[reflect.Type]bool{}}
-	f.fill(reflect.ValueOf(v).Elem(), reflect.TypeFor[T]().Name())
-	return v
-}
 
 // docKind is one kind of stored document for the golden test: how to store
 // and read back a value through the store, and where its row is.
@@ -105,7 +33,7 @@ type docKind struct {
 
 func definition[T any](t *testing.T, kind glue.Kind, coll func(store.Tx) store.Collection[T], name func(*T) string, minimal *T) docKind {
 	return docKind{
-		name: string(kind), full: filled[T](t), minimal: minimal,
+		name: string(kind), full: gluetest.Filled[T](t), minimal: minimal,
 		insert: func(ctx context.Context, tx store.Tx, v any) error { return coll(tx).Insert(ctx, name(v.(*T)), v.(*T)) },
 		get: func(ctx context.Context, tx store.Tx, v any) (any, error) {
 			return coll(tx).Get(ctx, name(v.(*T)))
@@ -118,7 +46,7 @@ func definition[T any](t *testing.T, kind glue.Kind, coll func(store.Tx) store.C
 
 func run[T any](t *testing.T, spec *runSpec[T], table func(store.Tx) runTable[T], minimal *T) docKind {
 	return docKind{
-		name: spec.Table, full: filled[T](t), minimal: minimal,
+		name: spec.Table, full: gluetest.Filled[T](t), minimal: minimal,
 		insert: func(ctx context.Context, tx store.Tx, v any) error { return table(tx).Insert(ctx, v.(*T)) },
 		get: func(ctx context.Context, tx store.Tx, v any) (any, error) {
 			return table(tx).byID(ctx, spec.Row(v.(*T)).ID)
