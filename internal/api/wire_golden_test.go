@@ -10,7 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/epoxy-run/epoxy/internal/glue/gluetest"
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 	"github.com/epoxy-run/epoxy/internal/model"
 )
 

@@ -1,5 +1,3 @@
-// Package gluetest fills glue values for tests that pin how they are
-// encoded: the stored documents' golden test and the wire encoding's.
 package gluetest
 
 import (
