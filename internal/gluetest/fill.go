@@ -35,11 +35,14 @@ type filler struct {
 func (f *filler) fill(v reflect.Value, path string) {
 	f.t.Helper()
 	f.n++
-	switch v.Type() {
-	case reflect.TypeFor[time.Time]():
+	switch {
+	case v.Type() == reflect.TypeFor[time.Time]():
 		v.Set(reflect.ValueOf(FillEpoch.Add(time.Duration(f.n) * time.Second)))
 		return
-	case reflect.TypeFor[json.RawMessage]():
+	case isTimestamp(v.Type()):
+		v.Field(0).Set(reflect.ValueOf(FillEpoch.Add(time.Duration(f.n) * time.Second)))
+		return
+	case v.Type() == reflect.TypeFor[json.RawMessage]():
 		v.SetBytes([]byte(`{"` + path + `":` + strconv.Itoa(f.n) + `}`))
 		return
 	}
@@ -84,4 +87,10 @@ func (f *filler) fillStruct(v reflect.Value, path string) {
 			f.fill(v.Field(i), path+"."+sf.Name)
 		}
 	}
+}
+
+// isTimestamp reports whether t is a time wrapped in a struct of its own,
+// such as glue.Timestamp: one filled value, not a struct of members.
+func isTimestamp(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && t.NumField() == 1 && t.Field(0).Anonymous && t.Field(0).Type == reflect.TypeFor[time.Time]()
 }

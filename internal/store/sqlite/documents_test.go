@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -91,10 +92,10 @@ func storedDoc(t *testing.T, b *testBundle, k docKind, v any) (string, int) {
 }
 
 // golden returns the compact form of a golden document, rewriting the file
-// from stored first when -update is given.
+// from stored first when -update is given and stored is not empty.
 func golden(t *testing.T, file, stored string) string {
 	t.Helper()
-	if *updateGolden {
+	if *updateGolden && stored != "" {
 		var pretty bytes.Buffer
 		require.NoError(t, json.Indent(&pretty, []byte(stored), "", "  "))
 		require.NoError(t, os.MkdirAll(filepath.Dir(file), 0o755))
@@ -108,11 +109,13 @@ func golden(t *testing.T, file, stored string) string {
 }
 
 // Ensure the stored form of every kind of document is exactly the golden
-// one in testdata/documents/v1 (all members set, and only the identifying
-// ones), and that those golden documents, written into rows as version 1,
-// read back as the values that produced them. A change to a glue JSON tag,
-// an omitempty or the timestamp format that alters storage fails here:
-// decide then whether version 1 rows stay readable (see docVersion).
+// one in testdata/documents/v<docVersion> (all members set, and only the
+// identifying ones), and that the golden documents of every version this
+// Epoxy reads, written into rows as that version, read back as the values
+// that produced them. A change to a glue JSON tag, an omitempty or the
+// timestamp format that alters storage fails here: decide then whether
+// older rows stay readable (see docVersion). -update rewrites only the
+// current version's files; older ones are kept as they were written.
 func TestDocuments_Golden(t *testing.T) {
 	t.Parallel()
 	for _, k := range docKinds(t) {
@@ -123,22 +126,31 @@ func TestDocuments_Golden(t *testing.T) {
 				require.NoError(t, b.store.Update(b.ctx, func(tx store.Tx) error { return k.insert(b.ctx, tx, v) }))
 				stored, version := storedDoc(t, b, k, v)
 				require.Equal(t, docVersion, version)
-				want := golden(t, filepath.Join("testdata", "documents", "v1", k.name+"."+variant+".json"), stored)
+				want := golden(t, goldenFile(docVersion, k.name, variant), stored)
 				require.Equal(t, want, stored, "stored form of %s changed", k.name)
 
-				table, where, args := k.row(v)
-				_, err := b.store.write.ExecContext(b.ctx, `UPDATE `+table+` SET doc = ?, doc_version = 1 WHERE `+where,
-					append([]any{want}, args...)...)
-				require.NoError(t, err)
-				require.NoError(t, b.store.View(b.ctx, func(tx store.Tx) error {
-					got, err := k.get(b.ctx, tx, v)
+				for version := 1; version <= docVersion; version++ {
+					old := golden(t, goldenFile(version, k.name, variant), "")
+					table, where, args := k.row(v)
+					_, err := b.store.write.ExecContext(b.ctx, `UPDATE `+table+` SET doc = ?, doc_version = ? WHERE `+where,
+						append([]any{old, version}, args...)...)
 					require.NoError(t, err)
-					require.Equal(t, v, got, "golden %s reads back", k.name)
-					return nil
-				}))
+					require.NoError(t, b.store.View(b.ctx, func(tx store.Tx) error {
+						got, err := k.get(b.ctx, tx, v)
+						require.NoError(t, err)
+						require.Equal(t, v, got, "golden %s of version %d reads back", k.name, version)
+						return nil
+					}))
+				}
 			})
 		}
 	}
+}
+
+// goldenFile is where the golden document of a kind and variant in a
+// format version is.
+func goldenFile(version int, kind, variant string) string {
+	return filepath.Join("testdata", "documents", "v"+strconv.Itoa(version), kind+"."+variant+".json")
 }
 
 // Ensure a row in a format version this Epoxy does not know fails to read
@@ -159,13 +171,13 @@ func TestDocuments_UnknownVersion(t *testing.T) {
 	}
 	require.NoError(t, b.store.View(b.ctx, func(tx store.Tx) error {
 		_, err := tx.Jobs().Get(b.ctx, "j")
-		require.ErrorContains(t, err, "format version 2 is not one this Epoxy reads")
+		require.ErrorContains(t, err, "format version 3 is not one this Epoxy reads")
 		_, err = tx.Jobs().List(b.ctx, glue.ListOptions{})
-		require.ErrorContains(t, err, "format version 2")
+		require.ErrorContains(t, err, "format version 3")
 		_, err = tx.JobRuns().Get(b.ctx, "j", "jr")
-		require.ErrorContains(t, err, "format version 2")
+		require.ErrorContains(t, err, "format version 3")
 		_, err = tx.JobRuns().List(b.ctx, "j", 0, 0)
-		require.ErrorContains(t, err, "format version 2")
+		require.ErrorContains(t, err, "format version 3")
 		return nil
 	}))
 }
