@@ -30,6 +30,10 @@ type Dispatcher struct {
 	log     *slog.Logger
 	grace   time.Duration
 	poll    time.Duration
+	member  *member
+	// noJobs, noCrawls and capacity are the node's part (Config).
+	noJobs, noCrawls bool
+	capacity         int
 
 	wake    chan struct{}
 	mu      sync.Mutex
@@ -51,7 +55,8 @@ type flight struct {
 	deadline time.Time          // a job run's timeout; zero for none
 	minutes  int32              // the timeout in minutes, for the message
 	// stopping is why the dispatcher asked the process to end (STOPPED or
-	// TIMEOUT); empty while it has not.
+	// TIMEOUT, or FAILED when the node fenced itself off: see fence); empty
+	// while it has not.
 	stopping glue.JobRunState
 }
 
@@ -66,9 +71,10 @@ type ending struct {
 	crawlErr error
 }
 
-func newDispatcher(cfg Config, m *machine) *Dispatcher {
+func newDispatcher(cfg Config, m *machine, n *member) *Dispatcher {
 	d := &Dispatcher{store: cfg.Store, m: m, exec: cfg.Executor, crawler: cfg.Crawler, clock: cfg.Clock, log: m.log,
-		grace: cfg.StopGrace, poll: cfg.Poll, wake: make(chan struct{}, 1), flights: map[string]*flight{}, ctx: context.Background()}
+		grace: cfg.StopGrace, poll: cfg.Poll, member: n, noJobs: cfg.NoJobs, noCrawls: cfg.NoCrawls, capacity: cfg.Capacity,
+		wake: make(chan struct{}, 1), flights: map[string]*flight{}, ctx: context.Background()}
 	if d.grace <= 0 {
 		d.grace = 10 * time.Second
 	}
@@ -125,9 +131,15 @@ func (d *Dispatcher) loop() {
 	}
 }
 
-// runOnce is one dispatch pass.
+// runOnce is one dispatch pass. A node that has not renewed its lease
+// recently (member.fresh) only records ends: it stops its processes and
+// starts nothing until it has.
 func (d *Dispatcher) runOnce(ctx context.Context) error {
 	errs := []error{d.recordEndings(ctx)}
+	if !d.member.fresh() {
+		d.fence()
+		return errors.Join(errs...)
+	}
 	d.enforceDeadlines()
 	var starting []*glue.JobRunRecord
 	var crawls []*glue.CrawlRecord
@@ -154,11 +166,122 @@ func (d *Dispatcher) runOnce(ctx context.Context) error {
 		}
 		d.Wake() // promoted runs are STARTING: the next pass launches them
 	}
-	errs = append(errs, d.launch(ctx, starting))
-	for _, c := range crawls {
-		d.startCrawl(c.ID)
+	if !d.noJobs {
+		errs = append(errs, d.launch(ctx, d.room(starting)))
+	}
+	if !d.noCrawls {
+		errs = append(errs, d.crawlAll(ctx, crawls))
 	}
 	return errors.Join(errs...)
+}
+
+// room returns as many of the starting runs as the node's capacity has
+// room for (all of them without a capacity).
+func (d *Dispatcher) room(starting []*glue.JobRunRecord) []*glue.JobRunRecord {
+	if d.capacity <= 0 {
+		return starting
+	}
+	d.mu.Lock()
+	busy := 0
+	for _, f := range d.flights {
+		if !f.crawl {
+			busy++
+		}
+	}
+	d.mu.Unlock()
+	return starting[:max(0, min(len(starting), d.capacity-busy))]
+}
+
+// crawlAll performs the RUNNING crawls this node may: alone, every one;
+// with others, those it holds and those no node holds yet, which it claims
+// first.
+func (d *Dispatcher) crawlAll(ctx context.Context, crawls []*glue.CrawlRecord) error {
+	var ids []string
+	for _, c := range crawls {
+		if d.member.alone() || c.Node == d.member.name {
+			d.startCrawl(c.ID)
+		} else if c.Node == "" {
+			ids = append(ids, c.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var claimed []string
+	err := d.m.apply(ctx, d.store, func(ctx context.Context, tx store.Tx) error {
+		var err error
+		claimed, err = d.m.claimCrawls(ctx, tx, ids, d.member.name)
+		return err
+	})
+	for _, id := range claimed {
+		d.startCrawl(id)
+	}
+	return err
+}
+
+// holds reports whether this node may record the end of the job run or
+// crawl id: alone it always may; with others only while the record names
+// it as the node running it.
+func (d *Dispatcher) holds(ctx context.Context, tx store.Tx, id string, crawl bool) (bool, error) {
+	if d.member.alone() {
+		return true, nil
+	}
+	var node string
+	if crawl {
+		c, err := tx.Crawls().Get(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		node = c.Node
+	} else {
+		r, err := tx.JobRuns().ByID(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		node = r.Node
+	}
+	if node != d.member.name {
+		d.log.Info("not recording the end of work another node holds", "id", id, "holder", node)
+		return false, nil
+	}
+	return true, nil
+}
+
+// fence stops every process and crawl of this node because it could not
+// renew its lease: others may soon take its work over (rescue), and must
+// not find it still running. The job runs end FAILED if the node still
+// holds them when it records their end; the crawls are left for whoever
+// holds them then.
+func (d *Dispatcher) fence() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id, f := range d.flights {
+		if f.stopping != "" {
+			continue
+		}
+		d.log.Warn("stopping work: this node has not renewed its lease", "id", id, "node", d.member.name)
+		f.stopping = glue.JobRunFailed
+		d.stopLocked(f)
+	}
+}
+
+// renewer is a process whose life is bound to a lease its node renews
+// (the local executor's, with a lease): see Dispatcher.renew.
+type renewer interface {
+	Renew() error
+}
+
+// renew tells every watched process that its node is alive.
+func (d *Dispatcher) renew() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id, f := range d.flights {
+		if r, ok := f.proc.(renewer); ok && f.stopping != glue.JobRunFailed {
+			if err := r.Renew(); err != nil {
+				d.log.Warn("renew job process lease", "job_run", id, "err", err)
+			}
+		}
+	}
 }
 
 // Signal asks a watched job run's process or crawl to stop; the run ends
@@ -253,10 +376,15 @@ func (d *Dispatcher) recordEndings(ctx context.Context) error {
 	return nil
 }
 
-// record applies one end through the machine.
+// record applies one end through the machine, if this node holds the run.
 func (d *Dispatcher) record(ctx context.Context, tx store.Tx, e ending) error {
+	if ok, err := d.holds(ctx, tx, e.id, e.crawl); !ok || err != nil {
+		return err
+	}
 	if e.crawl {
 		switch {
+		case e.stopping == glue.JobRunFailed:
+			return nil // fenced: the crawl is crawled again by whoever holds it
 		case e.stopping != "":
 			return d.m.finishCrawl(ctx, tx, e.id, glue.CrawlCancelled, e.crawlRes, "")
 		case e.crawlErr != nil:
@@ -270,6 +398,8 @@ func (d *Dispatcher) record(ctx context.Context, tx store.Tx, e ending) error {
 		res.Error = ""
 	case glue.JobRunTimeout:
 		res.Error = fmt.Sprintf("job run timed out after %d minutes", d.timeoutOf(e.id))
+	case glue.JobRunFailed:
+		res.Error = fmt.Sprintf("the Epoxy node %s running this job run could not renew its lease; its process was stopped", d.member.name)
 	default:
 		state = glue.JobRunSucceeded
 		if res.ExitCode != 0 || res.Error != "" {
@@ -318,7 +448,7 @@ func (d *Dispatcher) launch(ctx context.Context, starting []*glue.JobRunRecord) 
 	var runs []claimedRun
 	err := d.m.apply(ctx, d.store, func(ctx context.Context, tx store.Tx) error {
 		var err error
-		runs, err = d.m.claim(ctx, tx, ids)
+		runs, err = d.m.claim(ctx, tx, ids, d.member.name)
 		return err
 	})
 	for _, id := range ids {

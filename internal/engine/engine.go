@@ -71,6 +71,26 @@ type Config struct {
 	Tick time.Duration
 	// Observer, if set, receives every Event the engine publishes.
 	Observer Observer
+
+	// Node names this process among the Epoxy processes sharing the store
+	// (default "local"); NodeInfo describes it (kind, address) in its lease.
+	Node     string
+	NodeInfo string
+	// Lease, when positive, makes this engine one node of several sharing
+	// the store (see node.go): it renews its lease every Lease/3, stops its
+	// processes and starts nothing once it has not renewed for Lease/2, and
+	// the leader rescues the runs of nodes whose lease has lapsed. Zero means
+	// one node alone (SQLite).
+	Lease time.Duration
+	// NoJobs makes the node start no job processes (serve --workers=false).
+	NoJobs bool
+	// NoCrawls makes the node perform no crawls (epoxy worker).
+	NoCrawls bool
+	// NoScheduler makes the node never lead: no schedules, event batches or
+	// rescue (epoxy worker).
+	NoScheduler bool
+	// Capacity, when positive, caps the job processes the node runs at once.
+	Capacity int
 }
 
 // Engine is the facade the API calls for runs: each command applies one
@@ -78,10 +98,13 @@ type Config struct {
 // signals the processes the transition stopped. Start and Close start and
 // stop the Dispatcher and the Scheduler.
 type Engine struct {
-	store store.Store
-	m     *machine
-	disp  *Dispatcher
-	sched *Scheduler
+	store       store.Store
+	m           *machine
+	member      *member
+	disp        *Dispatcher
+	sched       *Scheduler
+	heart       *heart
+	noScheduler bool
 }
 
 // New returns an Engine. Call Start to begin dispatching.
@@ -93,26 +116,39 @@ func New(cfg Config) (*Engine, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	m := &machine{clock: cfg.Clock, log: cfg.Logger, observer: cfg.Observer}
-	d := newDispatcher(cfg, m)
-	return &Engine{store: cfg.Store, m: m, disp: d, sched: newScheduler(cfg, m, d.Wake)}, nil
+	n := newMember(cfg, cfg.Logger)
+	d := newDispatcher(cfg, m, n)
+	return &Engine{store: cfg.Store, m: m, member: n, disp: d, sched: newScheduler(cfg, m, n, d.Wake), noScheduler: cfg.NoScheduler}, nil
 }
 
 // Start recovers runs left by an earlier server, then starts the Dispatcher
 // and the Scheduler, which run until Close or until ctx ends.
 func (e *Engine) Start(ctx context.Context) error {
+	if err := e.member.beat(ctx); err != nil {
+		return fmt.Errorf("engine: register node: %w", err)
+	}
 	if err := e.disp.Start(ctx); err != nil {
 		return fmt.Errorf("engine: %w", err)
 	}
-	e.sched.Start(ctx)
+	if !e.member.alone() {
+		e.heart = startHeart(ctx, e.member, e.disp)
+	}
+	if !e.noScheduler {
+		e.sched.Start(ctx)
+	}
 	return nil
 }
 
 // Close stops the Scheduler and the Dispatcher. Job processes keep running;
-// the next server adopts them.
+// the next server adopts them. A node of several gives up its leases, so
+// that another takes the leader's work at once.
 func (e *Engine) Close() error {
 	e.sched.Stop()
 	e.disp.Stop()
-	return nil
+	if e.heart != nil {
+		e.heart.stop()
+	}
+	return e.member.leave(context.Background())
 }
 
 // Wake asks the dispatcher to look for work now.

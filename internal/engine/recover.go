@@ -45,9 +45,14 @@ func (d *Dispatcher) recover(ctx context.Context) error {
 	}
 	var errs []error
 	for _, r := range running {
-		errs = append(errs, d.adopt(ctx, r))
+		if d.mine(r.Node) {
+			errs = append(errs, d.adopt(ctx, r))
+		}
 	}
 	for _, c := range cancelling {
+		if !d.mine(c.Node) {
+			continue
+		}
 		errs = append(errs, d.m.apply(ctx, d.store, func(ctx context.Context, tx store.Tx) error {
 			return d.m.finishCrawl(ctx, tx, c.ID, glue.CrawlCancelled, glue.CrawlResult{}, "")
 		}))
@@ -62,6 +67,12 @@ func (d *Dispatcher) recover(ctx context.Context) error {
 	}))
 	d.Wake()
 	return errors.Join(errs...)
+}
+
+// mine reports whether work recorded as held by node is this node's to
+// recover: all of it when the node is alone, else what names it.
+func (d *Dispatcher) mine(node string) bool {
+	return d.member.alone() || node == d.member.name
 }
 
 // adopt finds the process of a job run an earlier server started, and

@@ -54,7 +54,7 @@ func TestRecover_CrashBetweenClaimAndStart(t *testing.T) {
 	t.Parallel()
 	h, id := chainHarness(t)
 	h.update(func(ctx context.Context, tx store.Tx) error {
-		_, err := h.engine.m.claim(ctx, tx, []string{h.only("a").ID})
+		_, err := h.engine.m.claim(ctx, tx, []string{h.only("a").ID}, "local")
 		return err
 	})
 	h.requireState("a", glue.JobRunRunning)
@@ -71,7 +71,7 @@ func TestRecover_StoppingNeverStarted(t *testing.T) {
 	t.Parallel()
 	h, id := chainHarness(t)
 	h.update(func(ctx context.Context, tx store.Tx) error {
-		_, err := h.engine.m.claim(ctx, tx, []string{h.only("a").ID})
+		_, err := h.engine.m.claim(ctx, tx, []string{h.only("a").ID}, "local")
 		return err
 	})
 	require.NoError(t, h.engine.StopWorkflowRun(h.ctx, "chain", id))

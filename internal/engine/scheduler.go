@@ -23,13 +23,14 @@ type Scheduler struct {
 	log    *slog.Logger
 	tick   time.Duration
 	wake   func() // tells the dispatcher that a pass created work
+	member *member
 	parsed schedules
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
 
-func newScheduler(cfg Config, m *machine, wake func()) *Scheduler {
-	s := &Scheduler{store: cfg.Store, m: m, clock: cfg.Clock, log: m.log, tick: cfg.Tick, wake: wake}
+func newScheduler(cfg Config, m *machine, n *member, wake func()) *Scheduler {
+	s := &Scheduler{store: cfg.Store, m: m, clock: cfg.Clock, log: m.log, tick: cfg.Tick, wake: wake, member: n}
 	if s.tick <= 0 {
 		s.tick = time.Second
 	}
@@ -66,9 +67,18 @@ func (s *Scheduler) Stop() {
 }
 
 // runOnce is one scheduler pass at the clock's current time: due schedules
-// fire and expired event batches start runs.
+// fire and expired event batches start runs. With several nodes, only the
+// leader passes, and it also rescues the work of nodes whose lease lapsed.
 func (s *Scheduler) runOnce(ctx context.Context) error {
-	return errors.Join(s.fireSchedules(ctx), s.expireBatches(ctx))
+	lead, err := s.member.lead(ctx)
+	if !lead {
+		return err
+	}
+	errs := []error{s.fireSchedules(ctx), s.expireBatches(ctx)}
+	if !s.member.alone() {
+		errs = append(errs, s.update(ctx, s.m.rescue))
+	}
+	return errors.Join(errs...)
 }
 
 // update applies fn in a transaction and wakes the dispatcher after it

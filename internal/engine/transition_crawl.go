@@ -53,3 +53,24 @@ func (m *machine) finishCrawl(ctx context.Context, tx store.Tx, id string, state
 	}
 	return m.fireStandalone(ctx, tx, NodeRef{glue.NodeCrawler, crawl.CrawlerName}, "cr:"+crawl.ID, crawl.TriggerName)
 }
+
+// claimCrawls makes node the holder of the given RUNNING crawls that no node
+// holds yet, and returns those it took.
+func (m *machine) claimCrawls(ctx context.Context, tx store.Tx, ids []string, node string) ([]string, error) {
+	var out []string
+	for _, id := range ids {
+		c, err := tx.Crawls().Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if c.State != glue.CrawlRunning || c.Node != "" {
+			continue
+		}
+		c.Node = node
+		if err := tx.Crawls().Update(ctx, c); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}

@@ -49,11 +49,11 @@ type claimedRun struct {
 	job *glue.Job
 }
 
-// claim moves the given STARTING runs to RUNNING (StartedOn = now, one
-// instant for the whole pass; the deadline from the run's Timeout) and
-// returns those it claimed. Runs no longer STARTING are skipped; runs whose
-// job was deleted end in ERROR.
-func (m *machine) claim(ctx context.Context, tx store.Tx, ids []string) ([]claimedRun, error) {
+// claim moves the given STARTING runs to RUNNING on node (StartedOn = now,
+// one instant for the whole pass; the deadline from the run's Timeout) and
+// returns those it claimed. Runs no longer STARTING (another node claimed
+// them) are skipped; runs whose job was deleted end in ERROR.
+func (m *machine) claim(ctx context.Context, tx store.Tx, ids []string, node string) ([]claimedRun, error) {
 	var out []claimedRun
 	now := m.now()
 	for _, id := range ids {
@@ -75,6 +75,7 @@ func (m *machine) claim(ctx context.Context, tx store.Tx, ids []string) ([]claim
 			return nil, err
 		}
 		rec.JobRun.JobRunState, rec.JobRun.StartedOn, rec.JobRun.LastModifiedOn = glue.JobRunRunning, glue.At(now), glue.At(now)
+		rec.Node = node
 		rec.Deadline = glue.At(now.Add(time.Duration(timeoutMinutes(rec)) * time.Minute))
 		if err := tx.JobRuns().Update(ctx, rec); err != nil {
 			return nil, err
@@ -107,7 +108,7 @@ func (m *machine) relaunch(ctx context.Context, tx store.Tx, id string) error {
 		return m.endJobRun(ctx, tx, rec, glue.JobRunStopped, "", 0)
 	}
 	rec.JobRun.JobRunState, rec.JobRun.LastModifiedOn = glue.JobRunStarting, glue.At(m.now())
-	rec.PID, rec.ProcessStart, rec.Deadline = 0, 0, glue.Timestamp{}
+	rec.PID, rec.ProcessStart, rec.Deadline, rec.Node = 0, 0, glue.Timestamp{}, ""
 	return tx.JobRuns().Update(ctx, rec)
 }
 

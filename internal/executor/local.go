@@ -64,6 +64,11 @@ type Config struct {
 	Scripts ScriptFetcher
 	// Logger receives the executor's own messages; nil discards them.
 	Logger *slog.Logger
+	// Lease, when positive, binds every job process to its node's lease
+	// (see lease.go): a process whose node has not renewed it for Lease
+	// kills itself. Zero (one Epoxy alone) lets processes outlive the server,
+	// which adopts them when it restarts.
+	Lease time.Duration
 }
 
 // Local runs job processes on this machine.
@@ -179,6 +184,11 @@ func (l *Local) Start(ctx context.Context, spec *glue.RunSpec) (glue.Process, er
 	if err != nil {
 		return nil, err
 	}
+	if l.cfg.Lease > 0 {
+		if err := touchLease(lc.runDir); err != nil {
+			return nil, fmt.Errorf("create lease file: %w", err)
+		}
+	}
 	p, err := l.launch(ctx, spec, logDir, lc)
 	if err != nil {
 		_ = writeDurably(filepath.Join(lc.runDir, "ended"), []byte("-1\n"))
@@ -226,10 +236,18 @@ func (l *Local) script(ctx context.Context, spec *glue.RunSpec, logDir string) (
 // etlFence runs the ETL runner behind the start fence: it creates the start
 // marker (link(2) fails if it exists) holding the shell's pid and start time,
 // which exec keeps for the runner, or exits 75 when the launch was fenced.
+//
+// With a lease file (lease.go), a background loop kills the process group
+// once the file has gone untouched for EPOXY_LEASE_SECONDS, and ends with
+// the runner.
 const etlFence = `m=$EPOXY_START_MARKER; t=$m.$$.tmp
 read -r _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ s _ < /proc/$$/stat
 printf '%s %s\n' "$$" "$s" > "$t" && ln "$t" "$m" 2>/dev/null; r=$?; rm -f "$t"
 if [ "$r" -ne 0 ]; then echo "epoxy: this launch was fenced off by a restarted Epoxy server; the job was not run" >&2; exit 75; fi
+if [ -n "$EPOXY_LEASE_FILE" ]; then g=$$; l=${EPOXY_LEASE_SECONDS%.*}; (while sleep 1 && kill -0 "$g" 2>/dev/null; do
+  a=$(stat -c %Y "$EPOXY_LEASE_FILE" 2>/dev/null || echo 0); if [ $(( $(date +%s) - a )) -gt "$l" ]; then
+  printf '{"exit": 137, "error": "its Epoxy node stopped renewing its lease"}' > "$EPOXY_STATUS_FILE"; kill -9 -"$g"; fi; done) >/dev/null 2>&1 &
+fi
 exec "$@"`
 
 // command returns the process's argv for the job's command type.
@@ -267,6 +285,7 @@ func (l *Local) spawn(argv []string, spec *glue.RunSpec, logDir string, lc launc
 	pid := cmd.Process.Pid
 	_ = syscall.Setpriority(syscall.PRIO_PROCESS, pid, jobNice)
 	p := newProcess(pid, processStart(pid), spec.JobRunID, logDir, lc)
+	p.leased = l.cfg.Lease > 0
 	go l.wait(cmd, p, out)
 	return p, nil
 }
@@ -297,9 +316,13 @@ func (l *Local) wait(cmd *exec.Cmd, p *process, out *output) {
 // variables.
 func (l *Local) env(spec *glue.RunSpec, lc launch) []string {
 	env := ProcessEnv(l.cfg.DataDir, l.cfg.HostEnv, l.cfg.Env, l.pythonDir)
-	return append(env, "PYTHONUNBUFFERED=1",
+	env = append(env, "PYTHONUNBUFFERED=1",
 		"EPOXY_START_MARKER="+lc.marker(), "EPOXY_STATUS_FILE="+lc.status(),
 		"EPOXY_JOB_RUN_ID="+spec.JobRunID, "EPOXY_JOB_NAME="+spec.Job.Name)
+	if l.cfg.Lease > 0 {
+		env = append(env, leaseEnv(lc.runDir, l.cfg.Lease)...)
+	}
+	return env
 }
 
 // Reattach finds the process of a job run launched by an earlier server.
@@ -332,7 +355,12 @@ func (l *Local) Reattach(spec *glue.RunSpec, pid int, startTime uint64) (glue.Pr
 	if m.pid > 0 {
 		pid, startTime = m.pid, m.start
 	}
-	return l.adopt(newProcess(pid, startTime, spec.JobRunID, logDir, lc)), nil
+	p := newProcess(pid, startTime, spec.JobRunID, logDir, lc)
+	if l.cfg.Lease > 0 {
+		p.leased = true
+		_ = p.Renew() // the node is back: the process may go on
+	}
+	return l.adopt(p), nil
 }
 
 // failed is a process that ended at once, with the error msg: what

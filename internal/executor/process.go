@@ -29,6 +29,8 @@ type process struct {
 	done   chan glue.ProcessResult
 	ended  chan struct{}
 	once   sync.Once
+	// leased is set when the process is bound to its node's lease (Renew).
+	leased bool
 }
 
 func newProcess(pid int, start uint64, runID, logDir string, l launch) *process {
@@ -46,11 +48,12 @@ func (p *process) exited(code int, reason string) {
 	res := glue.ProcessResult{ExitCode: code, Error: reason}
 	if code != 0 && reason == "" {
 		res.Error = p.exitMessage(code)
-		// The bootstrap's line for the exception is better than the last line
-		// of stderr, but only when it agrees with the real exit status.
-		if st, ok := readStatus(p.launch.status()); ok && st.Exit == code && st.Error != "" {
-			res.Error = fmt.Sprintf("exit status %d: %s", code, st.Error)
-		}
+	}
+	// The bootstrap's line for the exception (or for its lease watchdog's
+	// kill) is better than the last line of stderr or the signal, but only
+	// when it agrees with the real exit status.
+	if st, ok := readStatus(p.launch.status()); code != 0 && ok && st.Exit == code && st.Error != "" {
+		res.Error = fmt.Sprintf("exit status %d: %s", code, st.Error)
 	}
 	p.finish(res)
 }

@@ -47,6 +47,9 @@ type JobRunRecord struct {
 	// Bookmarked is set when the run's arguments enable job bookmarks: its
 	// success advances the job's bookmark.
 	Bookmarked bool `json:"bookmarked,omitempty"`
+	// Node is the Epoxy node (replica or worker) that claimed the run and
+	// runs its process; only it records the run's outcome.
+	Node string `json:"node,omitempty"`
 }
 
 // CrawlRecord is one crawl of a crawler.
@@ -70,6 +73,9 @@ type CrawlRecord struct {
 	TablesCreated int `json:"tablesCreated,omitempty"`
 	TablesUpdated int `json:"tablesUpdated,omitempty"`
 	TablesDeleted int `json:"tablesDeleted,omitempty"`
+	// Node is the Epoxy node performing a RUNNING crawl; empty until one
+	// claims it.
+	Node string `json:"node,omitempty"`
 }
 
 // Crawl returns the crawl as a workflow run's graph shows it.

@@ -46,6 +46,8 @@ type Tx interface {
 	Retention() Retention
 	JobBookmarks() JobBookmarks
 	Catalog() Catalog
+	Leases() Leases
+	Settings() Settings
 
 	// Tags returns the tags of a resource (an empty map when it has none).
 	Tags(ctx context.Context, r glue.Resource) (map[string]string, error)
@@ -228,4 +230,44 @@ type Retention interface {
 	// ExpireBlueprintRuns deletes SUCCEEDED and FAILED blueprint runs
 	// completed before cutoff.
 	ExpireBlueprintRuns(ctx context.Context, cutoff time.Time, limit int) ([]string, error)
+}
+
+// Lease is a named, time-bounded claim one holder has in the store: the
+// registry entry of a live node ("node:<name>", held by one incarnation of
+// it) or the leader lease ("leader", held by a node name). Leases expire by
+// Until alone; what holding one allows is the engine's rule, not the store's.
+type Lease struct {
+	// Name identifies the lease.
+	Name string
+	// Holder is who holds it.
+	Holder string
+	// Term counts the changes of holder: a new holder gets Term+1.
+	Term int64
+	// Until is when the lease lapses unless renewed (millisecond precision).
+	Until time.Time
+	// Info describes the holder (for a node: its kind and address).
+	Info string
+}
+
+// Leases stores leases. Update transactions are serialised, so a
+// read-modify-write of a lease inside one is atomic.
+type Leases interface {
+	// Get returns the named lease, or nil when there is none.
+	Get(ctx context.Context, name string) (*Lease, error)
+	// Put stores a lease, replacing any of the same name.
+	Put(ctx context.Context, l *Lease) error
+	// Delete removes a lease; removing none succeeds.
+	Delete(ctx context.Context, name string) error
+	// List returns the leases whose name starts with prefix, by name.
+	List(ctx context.Context, prefix string) ([]*Lease, error)
+}
+
+// Settings stores small named values shared by every process using the
+// store, such as the key that signs pagination tokens, so that a token one
+// replica issued is good on another.
+type Settings interface {
+	// Get returns the named value; ok is false when it is not set.
+	Get(ctx context.Context, name string) (value string, ok bool, err error)
+	// Put sets the named value.
+	Put(ctx context.Context, name, value string) error
 }

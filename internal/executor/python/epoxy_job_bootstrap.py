@@ -13,6 +13,12 @@ exception>"}`` (the error is empty for a plain ``sys.exit(n)``; Epoxy then
 reports the last line the script wrote to stderr). The status file lets Epoxy
 learn a job's outcome when the job ended while Epoxy itself was not running.
 
+With ``EPOXY_LEASE_FILE`` set (several Epoxy nodes share a store), a watchdog
+thread kills the job's process group, after recording why in the status file,
+once that file has not been touched for ``EPOXY_LEASE_SECONDS``: the node that
+started the job renews it while it holds its own lease, so a job never
+outlives its node's lease.
+
 It also makes boto3 reach Epoxy where botocore is too old to read
 ``AWS_ENDPOINT_URL_<SERVICE>`` and ``AWS_ENDPOINT_URL``, and turns imports of
 pyspark (when it is not installed) into an error saying the script needs a
@@ -24,7 +30,10 @@ import importlib.util
 import json
 import os
 import runpy
+import signal
 import sys
+import threading
+import time
 import traceback
 
 from epoxy_spark import unavailable
@@ -74,6 +83,35 @@ def _write_status(code, error):
     path = os.environ.get("EPOXY_STATUS_FILE")
     if path:
         _write_file(path, json.dumps({"exit": code, "error": error}), exclusive=False)
+
+
+LEASE_LOST_EXIT = 137
+
+
+def _lease_age(path):
+    try:
+        return time.time() - os.stat(path).st_mtime
+    except OSError:
+        return float("inf")
+
+
+def _watch_lease():
+    path = os.environ.get("EPOXY_LEASE_FILE")
+    if not path:
+        return
+    limit = float(os.environ.get("EPOXY_LEASE_SECONDS", "0") or 0)
+    if limit <= 0:
+        return
+
+    def watch():
+        while _lease_age(path) <= limit:
+            time.sleep(min(1.0, limit / 4))
+        _write_status(LEASE_LOST_EXIT, "its Epoxy node stopped renewing its lease; the job was stopped")
+        sys.stderr.write("epoxy: this job's node stopped renewing its lease; stopping the job\n")
+        sys.stderr.flush()
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="epoxy-lease", daemon=True).start()
 
 
 class _NoSpark(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -160,6 +198,7 @@ def _run(script):
 
 def main():
     _claim_start()
+    _watch_lease()
     sys.meta_path.insert(0, _BotocoreHook())
     sys.meta_path.append(_NoSpark())
     script = sys.argv[1]

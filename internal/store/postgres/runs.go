@@ -38,7 +38,9 @@ func (w workflowRuns) DeleteWorkflow(ctx context.Context, workflow string) error
 	return w.deleteOwner(ctx, workflow)
 }
 
-var jobRunSpec = newRunSpec(runtable.JobRuns)
+var jobRunSpec = withWakes(newRunSpec(runtable.JobRuns), func(r *glue.JobRunRecord) bool {
+	return r.JobRun.JobRunState == glue.JobRunStarting
+})
 
 type jobRuns struct {
 	runTable[glue.JobRunRecord]
@@ -75,7 +77,14 @@ func (j jobRuns) Summaries(ctx context.Context, runID string) ([]glue.MemberSumm
 	return summaries(ctx, j.tx, glue.NodeJob, `SELECT id, job, state, retried FROM job_runs WHERE workflow_run_id = $1 ORDER BY seq`, runID)
 }
 
-var crawlSpec = newRunSpec(runtable.Crawls)
+var crawlSpec = withWakes(newRunSpec(runtable.Crawls), func(c *glue.CrawlRecord) bool {
+	return c.State == glue.CrawlRunning && c.Node == ""
+})
+
+func withWakes[T any](s *runSpec[T], wakes func(*T) bool) *runSpec[T] {
+	s.wakes = wakes
+	return s
+}
 
 type crawls struct {
 	runTable[glue.CrawlRecord]

@@ -16,6 +16,9 @@ import (
 // runSpec is a table of runs with its statements.
 type runSpec[T any] struct {
 	runtable.Spec[T]
+	// wakes, if set, tells whether a run written in this state is work a
+	// dispatcher should pick up now: the write then notifies WorkChannel.
+	wakes     func(*T) bool
 	insertSQL, updateSQL, selectSQL, getSQL, byIDSQL, listSQL, inStatesSQL, inStatesOfSQL, deleteSQL string
 }
 
@@ -72,6 +75,20 @@ func (t runTable[T]) Insert(ctx context.Context, v *T) error {
 	if err != nil {
 		return fmt.Errorf("insert %s: %w", strings.ToLower(t.spec.Label), err)
 	}
+	return t.notify(ctx, v)
+}
+
+// notify sends a notification on WorkChannel, delivered when the
+// transaction commits (and not at all if it rolls back), when v is new
+// work. PostgreSQL folds identical notifications of one transaction into
+// one.
+func (t runTable[T]) notify(ctx context.Context, v *T) error {
+	if t.spec.wakes == nil || !t.spec.wakes(v) {
+		return nil
+	}
+	if _, err := t.tx.Exec(ctx, `SELECT pg_notify($1, '')`, WorkChannel); err != nil {
+		return fmt.Errorf("notify new work: %w", err)
+	}
 	return nil
 }
 
@@ -96,7 +113,7 @@ func (t runTable[T]) Update(ctx context.Context, v *T) error {
 	if _, err := t.tx.Exec(ctx, t.spec.updateSQL, args...); err != nil {
 		return fmt.Errorf("update %s: %w", strings.ToLower(t.spec.Label), err)
 	}
-	return nil
+	return t.notify(ctx, v)
 }
 
 // List returns owner's runs newest first, starting below beforeSeq (0

@@ -139,6 +139,7 @@ func fullJobRunRecord() *glue.JobRunRecord {
 			SecurityConfiguration: "sec", NotificationProperty: &glue.NotificationProperty{NotifyDelayAfter: new(int32(5))},
 			CrawlerName: "c"},
 		Bookmarked: true,
+		Node:       "node-a",
 	}
 }
 
@@ -159,6 +160,7 @@ func fullCrawlRecord() *glue.CrawlRecord {
 		TablesCreated: 3,
 		TablesUpdated: 2,
 		TablesDeleted: 1,
+		Node:          "node-b",
 	}
 }
 

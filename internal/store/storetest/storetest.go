@@ -123,6 +123,14 @@ func Exercise(t *testing.T, open OpenFunc) {
 		t.Parallel()
 		testJobBookmarks(t, open)
 	})
+	t.Run("Leases", func(t *testing.T) {
+		t.Parallel()
+		testLeases(t, open)
+	})
+	t.Run("Settings", func(t *testing.T) {
+		t.Parallel()
+		testSettings(t, open)
+	})
 	t.Run("Catalog", func(t *testing.T) {
 		t.Parallel()
 		testCatalog(t, open)
