@@ -179,6 +179,7 @@ func TestDecodeInput_OtherShapes(t *testing.T) {
 		{"timestamp rfc3339", `{"T":"2024-01-01T00:00:00Z"}`, "", nil},
 		{"timestamp text", `{"T":"yesterday"}`, KindSerialization, []string{"member 'T' must be a timestamp (epoch seconds), got a string"}},
 		{"timestamp boolean", `{"T":true}`, KindSerialization, []string{"member 'T' must be a timestamp"}},
+		{"timestamp beyond year 9999", `{"T":1e300}`, KindSerialization, []string{"member 'T' must be a timestamp (epoch seconds), got a number"}},
 		{"blob", `{"B":"aGVsbG8="}`, "", nil},
 		{"blob not base64", `{"B":"not base64!"}`, KindSerialization, []string{"member 'B' must be a base64-encoded string, got a string"}},
 		{"blob number", `{"B":1}`, KindSerialization, []string{"member 'B' must be a base64-encoded string, got a number"}},
