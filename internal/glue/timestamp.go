@@ -31,12 +31,6 @@ func At(t time.Time) Timestamp {
 	return Timestamp{t.Truncate(time.Millisecond).UTC()}
 }
 
-// AtPtr returns a pointer to At(t), for optional members.
-func AtPtr(t time.Time) *Timestamp {
-	ts := At(t)
-	return &ts
-}
-
 // MarshalJSON writes the timestamp as epoch seconds with millisecond
 // precision (see EpochSeconds).
 func (t Timestamp) MarshalJSON() ([]byte, error) {

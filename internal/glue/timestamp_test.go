@@ -32,7 +32,8 @@ func TestTimestamp_RoundTrip(t *testing.T) {
 		Opt  *glue.Timestamp `json:"Opt,omitempty"`
 		Zero glue.Timestamp  `json:"Zero,omitzero"`
 	}
-	in := doc{At: glue.At(time.UnixMilli(1_700_000_000_123)), Opt: glue.AtPtr(time.UnixMilli(-1_500))}
+	opt := glue.At(time.UnixMilli(-1_500))
+	in := doc{At: glue.At(time.UnixMilli(1_700_000_000_123)), Opt: &opt}
 	b, err := json.Marshal(in)
 	require.NoError(t, err)
 	require.JSONEq(t, `{"At":1700000000.123,"Opt":-1.500}`, string(b))
