@@ -176,7 +176,7 @@ func (h *engineHarness) split(d *dag, runs map[string]*glue.JobRunRecord, job st
 		}
 	}
 	reaped := h.clock.reaped[last.JobRun.ID]
-	return reaped.Sub(last.JobRun.CompletedOn), runs[job].JobRun.StartedOn.Sub(reaped)
+	return reaped.Sub(last.JobRun.CompletedOn.Time), runs[job].JobRun.StartedOn.Sub(reaped)
 }
 
 func benchmarkEngine(b *testing.B, build func(workflow string) *dag) {

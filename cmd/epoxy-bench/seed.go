@@ -58,7 +58,7 @@ func (f *scaleFixture) seedStore(ctx context.Context, dataDir string) error {
 
 func insertWorkflows(ctx context.Context, tx store.Tx, names []string, now time.Time) error {
 	for _, n := range names {
-		if err := tx.Workflows().Insert(ctx, n, &epoxyglue.Workflow{Name: n, CreatedOn: now, LastModifiedOn: now}); err != nil {
+		if err := tx.Workflows().Insert(ctx, n, &epoxyglue.Workflow{Name: n, CreatedOn: epoxyglue.At(now), LastModifiedOn: epoxyglue.At(now)}); err != nil {
 			return err
 		}
 	}
@@ -71,7 +71,7 @@ func insertRuns(ctx context.Context, tx store.Tx, workflow string, base time.Tim
 	for i := from; i < to; i++ {
 		at := base.Add(time.Duration(i) * time.Millisecond)
 		rec := &epoxyglue.WorkflowRunRecord{Triggers: []*epoxyglue.Trigger{}, Run: epoxyglue.WorkflowRun{Name: workflow,
-			WorkflowRunID: epoxyglue.NewID("wr"), WorkflowRunProperties: map[string]string{}, StartedOn: at, CompletedOn: at,
+			WorkflowRunID: epoxyglue.NewID("wr"), WorkflowRunProperties: map[string]string{}, StartedOn: epoxyglue.At(at), CompletedOn: epoxyglue.At(at),
 			Status: epoxyglue.WorkflowRunCompleted}}
 		if err := tx.WorkflowRuns().Insert(ctx, rec); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
@@ -262,4 +263,33 @@ func TestCatalog_DeleteDatabaseCascades(t *testing.T) {
 	vs, err := b.client.GetTableVersions(ctx, &glue.GetTableVersionsInput{DatabaseName: aws.String("db"), TableName: aws.String("t")})
 	require.NoError(t, err)
 	require.Len(t, vs.TableVersions, 1)
+}
+
+// Ensure the timestamps a client sends in a TableInput or a PartitionInput
+// (the SDK writes epoch seconds) are accepted and read back to the
+// millisecond, and that those the catalog keeps are set.
+func TestCatalog_InputTimestamps(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := t.Context()
+	createDatabase(t, b, "db")
+	accessed := time.Date(2025, 6, 7, 8, 9, 10, 123_000_000, time.UTC)
+	analyzed := accessed.Add(90 * time.Minute)
+	in := tableInput("events", "day", "string")
+	in.LastAccessTime, in.LastAnalyzedTime = aws.Time(accessed), aws.Time(analyzed)
+	createTable(t, b, "db", in)
+	_, err := b.client.CreatePartition(ctx, &glue.CreatePartitionInput{DatabaseName: aws.String("db"), TableName: aws.String("events"),
+		PartitionInput: &types.PartitionInput{Values: []string{"2025-06-07"}, LastAccessTime: aws.Time(accessed), LastAnalyzedTime: aws.Time(analyzed)}})
+	require.NoError(t, err)
+
+	got, err := b.client.GetTable(ctx, &glue.GetTableInput{DatabaseName: aws.String("db"), Name: aws.String("events")})
+	require.NoError(t, err)
+	require.True(t, accessed.Equal(aws.ToTime(got.Table.LastAccessTime)), "LastAccessTime %v", got.Table.LastAccessTime)
+	require.True(t, analyzed.Equal(aws.ToTime(got.Table.LastAnalyzedTime)), "LastAnalyzedTime %v", got.Table.LastAnalyzedTime)
+	require.NotNil(t, got.Table.CreateTime)
+	part, err := b.client.GetPartition(ctx, &glue.GetPartitionInput{DatabaseName: aws.String("db"), TableName: aws.String("events"),
+		PartitionValues: []string{"2025-06-07"}})
+	require.NoError(t, err)
+	require.True(t, accessed.Equal(aws.ToTime(part.Partition.LastAccessTime)), "LastAccessTime %v", part.Partition.LastAccessTime)
+	require.True(t, analyzed.Equal(aws.ToTime(part.Partition.LastAnalyzedTime)), "LastAnalyzedTime %v", part.Partition.LastAnalyzedTime)
 }

@@ -28,10 +28,10 @@ func seedLargeTable(tb testing.TB, b *testBundle, n int) {
 	now := time.Now().UTC()
 	err := b.app.store.Update(ctx, func(tx store.Tx) error {
 		c := tx.Catalog()
-		if err := c.InsertDatabase(ctx, &gluedom.Database{Name: "db", CreateTime: now}); err != nil {
+		if err := c.InsertDatabase(ctx, &gluedom.Database{Name: "db", CreateTime: gluedom.At(now)}); err != nil {
 			return err
 		}
-		t := &gluedom.Table{Name: "events", DatabaseName: "db", VersionId: "1", CreateTime: now, UpdateTime: now,
+		t := &gluedom.Table{Name: "events", DatabaseName: "db", VersionId: "1", CreateTime: gluedom.At(now), UpdateTime: gluedom.At(now),
 			PartitionKeys: []gluedom.Column{{Name: "year", Type: "int"}, {Name: "month", Type: "int"}, {Name: "day", Type: "int"}, {Name: "source", Type: "string"}}}
 		if err := c.InsertTable(ctx, t); err != nil {
 			return err
@@ -39,7 +39,7 @@ func seedLargeTable(tb testing.TB, b *testBundle, n int) {
 		for i := range n {
 			vs := []string{fmt.Sprint(2000 + i/(12*28*10)), fmt.Sprint(1 + i/(28*10)%12), fmt.Sprint(1 + i/10%28), fmt.Sprint("src", i%10)}
 			loc := "s3://bucket/events/" + vs[0] + "/" + vs[1] + "/" + vs[2] + "/" + vs[3] + "/"
-			if err := c.InsertPartition(ctx, &gluedom.Partition{Values: vs, DatabaseName: "db", TableName: "events", CreationTime: now,
+			if err := c.InsertPartition(ctx, &gluedom.Partition{Values: vs, DatabaseName: "db", TableName: "events", CreationTime: gluedom.At(now),
 				StorageDescriptor: &gluedom.StorageDescriptor{Location: &loc}}); err != nil {
 				return err
 			}

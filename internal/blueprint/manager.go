@@ -125,7 +125,7 @@ func (m *Manager) recover(ctx context.Context) ([]*glue.BlueprintRecord, error) 
 			return err
 		}
 		for _, r := range runs {
-			r.Run.State, r.Run.CompletedOn = glue.BlueprintRunFailed, m.now()
+			r.Run.State, r.Run.CompletedOn = glue.BlueprintRunFailed, glue.At(m.now())
 			r.Run.ErrorMessage = "Epoxy restarted while the run was in progress; entities it had created may remain"
 			if err := tx.BlueprintRuns().Update(ctx, r); err != nil {
 				return err
@@ -181,8 +181,8 @@ func (m *Manager) CreateBlueprint(ctx context.Context, name string, description 
 		return glue.Errorf(glue.InvalidInput, "Name %q is not a valid blueprint name: it cannot name the folder of the blueprint's archive copies", name)
 	}
 	now := m.now()
-	rec := &glue.BlueprintRecord{Version: 1, Blueprint: glue.Blueprint{Name: name, Description: description, CreatedOn: now,
-		LastModifiedOn: now, BlueprintLocation: location, Status: glue.BlueprintCreating}}
+	rec := &glue.BlueprintRecord{Version: 1, Blueprint: glue.Blueprint{Name: name, Description: description, CreatedOn: glue.At(now),
+		LastModifiedOn: glue.At(now), BlueprintLocation: location, Status: glue.BlueprintCreating}}
 	err := m.store.Update(ctx, func(tx store.Tx) error {
 		if err := tx.Blueprints().Insert(ctx, name, rec); err != nil {
 			return err
@@ -215,7 +215,7 @@ func (m *Manager) UpdateBlueprint(ctx context.Context, name string, description 
 		if description != nil {
 			rec.Blueprint.Description = description
 		}
-		rec.Blueprint.LastModifiedOn = m.now()
+		rec.Blueprint.LastModifiedOn = glue.At(m.now())
 		return tx.Blueprints().Replace(ctx, name, rec)
 	})
 	if err == nil {
@@ -244,7 +244,7 @@ func (m *Manager) register(ctx context.Context, name string, version int, locati
 			return nil // deleted or superseded meanwhile
 		}
 		bp := &rec.Blueprint
-		bp.LastModifiedOn = m.now()
+		bp.LastModifiedOn = glue.At(m.now())
 		if err != nil {
 			bp.Status, bp.ErrorMessage = glue.BlueprintFailed, err.Error()
 			return tx.Blueprints().Replace(ctx, name, rec)

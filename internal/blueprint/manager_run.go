@@ -16,7 +16,7 @@ import (
 // background: generate the layout, create its entities, roll back on failure.
 func (m *Manager) StartBlueprintRun(ctx context.Context, name, parameters, roleArn string) (string, error) {
 	run := &glue.BlueprintRunRecord{Run: glue.BlueprintRun{BlueprintName: name, RunID: glue.NewUUID(),
-		State: glue.BlueprintRunRunning, StartedOn: m.now(), Parameters: parameters, RoleArn: roleArn}}
+		State: glue.BlueprintRunRunning, StartedOn: glue.At(m.now()), Parameters: parameters, RoleArn: roleArn}}
 	var rec *glue.BlueprintRecord
 	var params map[string]any
 	var def *Definition
@@ -49,7 +49,7 @@ func (m *Manager) StartBlueprintRun(ctx context.Context, name, parameters, roleA
 func (m *Manager) execute(ctx context.Context, runID, name, archive string, def *Definition, params map[string]any) {
 	wf, runErr := m.generateAndApply(ctx, runID, name, archive, def, params)
 	err := m.updateRun(ctx, name, runID, func(r *glue.BlueprintRun) {
-		r.CompletedOn = m.now()
+		r.CompletedOn = glue.At(m.now())
 		r.State, r.WorkflowName = glue.BlueprintRunSucceeded, wf
 		var ae *ApplyError
 		switch {

@@ -162,7 +162,7 @@ func TestManager_CancelAndRestart(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, glue.BlueprintRunFailed, run.State)
 	require.Equal(t, "Epoxy restarted while the run was in progress; entities it had created may remain", run.ErrorMessage)
-	require.Equal(t, testClock.Now(), run.CompletedOn)
+	require.Equal(t, testClock.Now(), run.CompletedOn.Time)
 }
 
 // rollbackWatch is the service as a Creator that records, at each
@@ -236,7 +236,7 @@ func TestManager_RunAndRollback(t *testing.T) {
 	require.NoError(t, err)
 	run := waitRun(t, m, "bp", good, glue.BlueprintRunSucceeded)
 	require.Equal(t, "etl", run.WorkflowName)
-	require.Equal(t, testClock.Now(), run.CompletedOn)
+	require.Equal(t, testClock.Now(), run.CompletedOn.Time)
 	wf, err := b.svc.GetWorkflow(ctx, "etl", false)
 	require.NoError(t, err)
 	require.Equal(t, &glue.BlueprintDetails{BlueprintName: "bp", RunID: good}, wf.BlueprintDetails)

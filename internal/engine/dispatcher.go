@@ -538,7 +538,7 @@ func (d *Dispatcher) watch(rec *glue.JobRunRecord, proc glue.Process) {
 		f = &flight{}
 		d.flights[id] = f
 	}
-	f.proc, f.deadline, f.minutes = proc, rec.Deadline, timeoutMinutes(rec)
+	f.proc, f.deadline, f.minutes = proc, rec.Deadline.Time, timeoutMinutes(rec)
 	if f.stopping != "" {
 		d.stopLocked(f)
 	}

@@ -37,7 +37,7 @@ func (m *machine) finishCrawl(ctx context.Context, tx store.Tx, id string, state
 	if crawl.State == glue.CrawlCancelling {
 		state = glue.CrawlCancelled
 	}
-	crawl.State, crawl.CompletedOn, crawl.ErrorMessage = state, m.now(), msg
+	crawl.State, crawl.CompletedOn, crawl.ErrorMessage = state, glue.At(m.now()), msg
 	crawl.FilesFound, crawl.FoldersFound, crawl.Summary = res.Files, res.Folders, res.Summary
 	crawl.TablesCreated, crawl.TablesUpdated, crawl.TablesDeleted = res.TablesCreated, res.TablesUpdated, res.TablesDeleted
 	m.emit(ctx, Event{Kind: CrawlEnded, WorkflowRunID: crawl.WorkflowRunID, State: string(crawl.State),

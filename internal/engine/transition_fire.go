@@ -14,7 +14,7 @@ import (
 func (m *machine) newJobRunRecord(job *glue.Job, a glue.Action, trigger, workflow, runID string) *glue.JobRunRecord {
 	now := m.now()
 	r := glue.JobRun{ID: glue.NewID("jr"), JobName: job.Name, TriggerName: trigger, JobRunState: glue.JobRunStarting,
-		StartedOn: now, LastModifiedOn: now, Arguments: job.RunArguments(a.Arguments), Timeout: job.Timeout,
+		StartedOn: glue.At(now), LastModifiedOn: glue.At(now), Arguments: job.RunArguments(a.Arguments), Timeout: job.Timeout,
 		AllocatedCapacity: job.AllocatedCapacity, MaxCapacity: job.MaxCapacity,
 		WorkerType: job.WorkerType, NumberOfWorkers: job.NumberOfWorkers, GlueVersion: job.GlueVersion,
 		SecurityConfiguration: job.SecurityConfiguration, NotificationProperty: job.NotificationProperty,
@@ -71,16 +71,16 @@ func (m *machine) startJob(ctx context.Context, tx store.Tx, a glue.Action, trig
 func (m *machine) startCrawl(ctx context.Context, tx store.Tx, name, trigger, workflow, runID string) (bool, error) {
 	now := m.now()
 	crawl := &glue.CrawlRecord{ID: glue.NewID("cr"), CrawlerName: name, TriggerName: trigger, WorkflowName: workflow,
-		WorkflowRunID: runID, State: glue.CrawlRunning, StartedOn: now}
+		WorkflowRunID: runID, State: glue.CrawlRunning, StartedOn: glue.At(now)}
 	c, err := tx.Crawlers().Get(ctx, name)
 	switch {
 	case glue.IsCode(err, glue.EntityNotFound):
-		crawl.State, crawl.CompletedOn = glue.CrawlError, now
+		crawl.State, crawl.CompletedOn = glue.CrawlError, glue.At(now)
 		crawl.ErrorMessage = fmt.Sprintf("Crawler %s does not exist; it may have been deleted", name)
 	case err != nil:
 		return false, err
 	case c.State != glue.CrawlerStateReady:
-		crawl.State, crawl.CompletedOn = glue.CrawlFailed, now
+		crawl.State, crawl.CompletedOn = glue.CrawlFailed, glue.At(now)
 		crawl.ErrorMessage = fmt.Sprintf("Crawler %s is already %s", name, c.State)
 	default:
 		c.State = glue.CrawlerStateRunning
@@ -231,7 +231,7 @@ func (m *machine) endRun(ctx context.Context, tx store.Tx, run *glue.WorkflowRun
 		run.Run.Status = glue.WorkflowRunCompleted
 	}
 	if run.Run.CompletedOn.IsZero() {
-		run.Run.CompletedOn = m.now()
+		run.Run.CompletedOn = glue.At(m.now())
 	}
 	jobRuns, crawls, err := store.RunMembers(ctx, tx, run)
 	if err != nil {
@@ -240,7 +240,7 @@ func (m *machine) endRun(ctx context.Context, tx store.Tx, run *glue.WorkflowRun
 	st := glue.ComputeStatistics(jobRuns, crawls)
 	m.emit(ctx, Event{Kind: WorkflowRunEnded, WorkflowRunID: run.Run.WorkflowRunID, State: string(run.Run.Status),
 		attrs: []any{"workflow", run.Run.Name, "workflow_run", run.Run.WorkflowRunID, "status", run.Run.Status,
-			"duration", run.Run.CompletedOn.Sub(run.Run.StartedOn), "total", st.TotalActions, "succeeded", st.SucceededActions,
+			"duration", run.Run.CompletedOn.Sub(run.Run.StartedOn.Time), "total", st.TotalActions, "succeeded", st.SucceededActions,
 			"failed", st.FailedActions, "timeout", st.TimeoutActions, "stopped", st.StoppedActions, "errored", st.ErroredActions}})
 	return tx.WorkflowRuns().Update(ctx, run)
 }

@@ -34,7 +34,7 @@ func (m *machine) promoteWaiting(ctx context.Context, tx store.Tx) error {
 		}
 		if len(active) < job.MaxConcurrent() {
 			r.JobRun.JobRunState = glue.JobRunStarting
-			r.JobRun.LastModifiedOn = m.now()
+			r.JobRun.LastModifiedOn = glue.At(m.now())
 			if err := tx.JobRuns().Update(ctx, r); err != nil {
 				return err
 			}
@@ -74,9 +74,9 @@ func (m *machine) claim(ctx context.Context, tx store.Tx, ids []string, node str
 		if err != nil {
 			return nil, err
 		}
-		rec.JobRun.JobRunState, rec.JobRun.StartedOn, rec.JobRun.LastModifiedOn = glue.JobRunRunning, now, now
+		rec.JobRun.JobRunState, rec.JobRun.StartedOn, rec.JobRun.LastModifiedOn = glue.JobRunRunning, glue.At(now), glue.At(now)
 		rec.Node = node
-		rec.Deadline = now.Add(time.Duration(timeoutMinutes(rec)) * time.Minute)
+		rec.Deadline = glue.At(now.Add(time.Duration(timeoutMinutes(rec)) * time.Minute))
 		if err := tx.JobRuns().Update(ctx, rec); err != nil {
 			return nil, err
 		}
@@ -107,8 +107,8 @@ func (m *machine) relaunch(ctx context.Context, tx store.Tx, id string) error {
 	if rec.JobRun.JobRunState == glue.JobRunStopping {
 		return m.endJobRun(ctx, tx, rec, glue.JobRunStopped, "", 0)
 	}
-	rec.JobRun.JobRunState, rec.JobRun.LastModifiedOn = glue.JobRunStarting, m.now()
-	rec.PID, rec.ProcessStart, rec.Deadline, rec.Node = 0, 0, time.Time{}, ""
+	rec.JobRun.JobRunState, rec.JobRun.LastModifiedOn = glue.JobRunStarting, glue.At(m.now())
+	rec.PID, rec.ProcessStart, rec.Deadline, rec.Node = 0, 0, glue.Timestamp{}, ""
 	return tx.JobRuns().Update(ctx, rec)
 }
 
@@ -125,7 +125,7 @@ func (m *machine) finishJob(ctx context.Context, tx store.Tx, id string, state g
 		state = glue.JobRunStopped
 	}
 	at := m.now()
-	if !res.EndedAt.IsZero() && res.EndedAt.After(rec.JobRun.StartedOn) && res.EndedAt.Before(at) {
+	if !res.EndedAt.IsZero() && res.EndedAt.After(rec.JobRun.StartedOn.Time) && res.EndedAt.Before(at) {
 		at = res.EndedAt.UTC().Truncate(time.Millisecond)
 	}
 	return m.endJobRunAt(ctx, tx, rec, state, res.Error, res.ExitCode, at)
@@ -147,9 +147,9 @@ func (m *machine) endJobRun(ctx context.Context, tx store.Tx, rec *glue.JobRunRe
 // endJobRunAt is endJobRun for a run that ended at the given time.
 func (m *machine) endJobRunAt(ctx context.Context, tx store.Tx, rec *glue.JobRunRecord, state glue.JobRunState, msg string, exitCode int, now time.Time) error {
 	r := &rec.JobRun
-	r.JobRunState, r.CompletedOn, r.LastModifiedOn = state, now, now
+	r.JobRunState, r.CompletedOn, r.LastModifiedOn = state, glue.At(now), glue.At(now)
 	if !r.StartedOn.IsZero() {
-		r.ExecutionTime = int32(now.Sub(r.StartedOn).Seconds())
+		r.ExecutionTime = int32(now.Sub(r.StartedOn.Time).Seconds())
 	}
 	if state == glue.JobRunFailed && msg == "" {
 		msg = fmt.Sprintf("the job's process exited with status %d", exitCode)
@@ -159,7 +159,7 @@ func (m *machine) endJobRunAt(ctx context.Context, tx store.Tx, rec *glue.JobRun
 	}
 	m.emit(ctx, Event{Kind: JobRunEnded, WorkflowRunID: rec.WorkflowRunID, State: string(state),
 		attrs: []any{"job_run", r.ID, "job", r.JobName, "state", state, "attempt", r.Attempt,
-			"workflow_run", rec.WorkflowRunID, "duration", now.Sub(r.StartedOn), "error", r.ErrorMessage}})
+			"workflow_run", rec.WorkflowRunID, "duration", now.Sub(r.StartedOn.Time), "error", r.ErrorMessage}})
 	retry, err := m.retryIfDue(ctx, tx, rec)
 	if err != nil {
 		return err

@@ -28,7 +28,7 @@ func (m *machine) startRun(ctx context.Context, tx store.Tx, name string, props 
 	}
 	maps.Copy(merged, props)
 	run := &glue.WorkflowRunRecord{Triggers: triggers, Run: glue.WorkflowRun{Name: name, WorkflowRunID: glue.NewID("wr"),
-		WorkflowRunProperties: merged, StartedOn: m.now(), Status: glue.WorkflowRunRunning, StartingEventBatchCondition: batch}}
+		WorkflowRunProperties: merged, StartedOn: glue.At(m.now()), Status: glue.WorkflowRunRunning, StartingEventBatchCondition: batch}}
 	if err := tx.WorkflowRuns().Insert(ctx, run); err != nil {
 		return nil, err
 	}
@@ -99,10 +99,10 @@ func (m *machine) stopJobRun(ctx context.Context, tx store.Tx, r *glue.JobRunRec
 	switch r.JobRun.JobRunState {
 	case glue.JobRunStarting, glue.JobRunWaiting:
 		now := m.now()
-		r.JobRun.JobRunState, r.JobRun.CompletedOn, r.JobRun.LastModifiedOn = glue.JobRunStopped, now, now
+		r.JobRun.JobRunState, r.JobRun.CompletedOn, r.JobRun.LastModifiedOn = glue.JobRunStopped, glue.At(now), glue.At(now)
 		return nil, tx.JobRuns().Update(ctx, r)
 	case glue.JobRunRunning:
-		r.JobRun.JobRunState, r.JobRun.LastModifiedOn = glue.JobRunStopping, m.now()
+		r.JobRun.JobRunState, r.JobRun.LastModifiedOn = glue.JobRunStopping, glue.At(m.now())
 		return []string{r.JobRun.ID}, tx.JobRuns().Update(ctx, r)
 	case glue.JobRunStopping:
 		return []string{r.JobRun.ID}, nil
@@ -134,7 +134,7 @@ func (m *machine) resume(ctx context.Context, tx store.Tx, name, runID string, n
 		return "", nil, err
 	}
 	run := &glue.WorkflowRunRecord{Triggers: old.run.Triggers, Run: glue.WorkflowRun{Name: name, WorkflowRunID: glue.NewID("wr"),
-		PreviousRunID: runID, WorkflowRunProperties: maps.Clone(old.run.Run.WorkflowRunProperties), StartedOn: m.now(),
+		PreviousRunID: runID, WorkflowRunProperties: maps.Clone(old.run.Run.WorkflowRunProperties), StartedOn: glue.At(m.now()),
 		Status: glue.WorkflowRunRunning}}
 	for _, r := range oldJobRuns {
 		if !plan.rerun[NodeRef{glue.NodeJob, r.JobRun.JobName}] {

@@ -120,7 +120,7 @@ func (m *machine) startOrRecord(ctx context.Context, tx store.Tx, workflow strin
 		return "", err
 	}
 	now := m.now()
-	rec := &glue.WorkflowRunRecord{Run: glue.WorkflowRun{Name: workflow, WorkflowRunID: glue.NewID("wr"), StartedOn: now, CompletedOn: now,
+	rec := &glue.WorkflowRunRecord{Run: glue.WorkflowRun{Name: workflow, WorkflowRunID: glue.NewID("wr"), StartedOn: glue.At(now), CompletedOn: glue.At(now),
 		Status: glue.WorkflowRunError, ErrorMessage: ge.Message, WorkflowRunProperties: props, StartingEventBatchCondition: batch}}
 	m.log.Info("scheduled or event run not started", "workflow", workflow, "reason", ge.Message)
 	return rec.Run.WorkflowRunID, tx.WorkflowRuns().Insert(ctx, rec)

@@ -1,7 +1,5 @@
 package glue
 
-import "time"
-
 // BlueprintStatus is the registration status of a blueprint.
 type BlueprintStatus string
 
@@ -17,8 +15,8 @@ const (
 type Blueprint struct {
 	Name                     string                `json:"Name"`
 	Description              *string               `json:"Description,omitempty"`
-	CreatedOn                time.Time             `json:"CreatedOn,omitzero"`
-	LastModifiedOn           time.Time             `json:"LastModifiedOn,omitzero"`
+	CreatedOn                Timestamp             `json:"CreatedOn,omitzero"`
+	LastModifiedOn           Timestamp             `json:"LastModifiedOn,omitzero"`
 	ParameterSpec            string                `json:"ParameterSpec,omitempty"`
 	BlueprintLocation        string                `json:"BlueprintLocation,omitempty"`
 	BlueprintServiceLocation string                `json:"BlueprintServiceLocation,omitempty"`
@@ -31,7 +29,7 @@ type Blueprint struct {
 // successfully; runs use it.
 type LastActiveDefinition struct {
 	Description              *string   `json:"Description,omitempty"`
-	LastModifiedOn           time.Time `json:"LastModifiedOn,omitzero"`
+	LastModifiedOn           Timestamp `json:"LastModifiedOn,omitzero"`
 	ParameterSpec            string    `json:"ParameterSpec,omitempty"`
 	BlueprintLocation        string    `json:"BlueprintLocation,omitempty"`
 	BlueprintServiceLocation string    `json:"BlueprintServiceLocation,omitempty"`
@@ -66,8 +64,8 @@ type BlueprintRun struct {
 	RunID                string            `json:"RunId"`
 	WorkflowName         string            `json:"WorkflowName,omitempty"`
 	State                BlueprintRunState `json:"State"`
-	StartedOn            time.Time         `json:"StartedOn,omitzero"`
-	CompletedOn          time.Time         `json:"CompletedOn,omitzero"`
+	StartedOn            Timestamp         `json:"StartedOn,omitzero"`
+	CompletedOn          Timestamp         `json:"CompletedOn,omitzero"`
 	ErrorMessage         string            `json:"ErrorMessage,omitempty"`
 	RollbackErrorMessage string            `json:"RollbackErrorMessage,omitempty"`
 	Parameters           string            `json:"Parameters,omitempty"`

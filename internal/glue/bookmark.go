@@ -33,7 +33,7 @@ type JobBookmarkRecord struct {
 	Resets int32 `json:"resets"`
 	// Since is the last full reset: runs that completed before it no longer
 	// count.
-	Since time.Time `json:"since,omitzero"`
+	Since Timestamp `json:"since,omitzero"`
 	// Dropped are the spans of completion times that resets to a run took
 	// out of the bookmark since then.
 	Dropped []TimeSpan `json:"dropped,omitempty"`
@@ -41,11 +41,11 @@ type JobBookmarkRecord struct {
 
 // TimeSpan is the half-open span (After, Until] of time.
 type TimeSpan struct {
-	After time.Time `json:"after"`
-	Until time.Time `json:"until"`
+	After Timestamp `json:"after"`
+	Until Timestamp `json:"until"`
 }
 
-func (s TimeSpan) contains(t time.Time) bool { return t.After(s.After) && !t.After(s.Until) }
+func (s TimeSpan) contains(t Timestamp) bool { return t.After(s.After.Time) && !t.After(s.Until.Time) }
 
 // Bookmarked reports whether a run with these merged arguments advances its
 // job's bookmark when it succeeds: --job-bookmark-option is
@@ -100,7 +100,7 @@ func (rec *JobBookmarkRecord) ResetTo(job string, created time.Time, runs []*Job
 	}
 	next.Resets++
 	if runID == "" {
-		next.Since, next.Dropped = now, nil
+		next.Since, next.Dropped = At(now), nil
 		return next, true
 	}
 	kept := rec.keep(bookmarkRuns(runs, created))
@@ -108,7 +108,7 @@ func (rec *JobBookmarkRecord) ResetTo(job string, created time.Time, runs []*Job
 	if i < 0 {
 		return nil, false
 	}
-	next.Dropped = append(next.Dropped, TimeSpan{After: kept[i].JobRun.CompletedOn, Until: now})
+	next.Dropped = append(next.Dropped, TimeSpan{After: kept[i].JobRun.CompletedOn, Until: At(now)})
 	return next, true
 }
 
@@ -122,7 +122,7 @@ func bookmarkRuns(runs []*JobRunRecord, created time.Time) []*JobRunRecord {
 		}
 	}
 	slices.SortStableFunc(out, func(a, b *JobRunRecord) int {
-		return cmp.Or(a.JobRun.CompletedOn.Compare(b.JobRun.CompletedOn), cmp.Compare(a.Seq, b.Seq))
+		return cmp.Or(a.JobRun.CompletedOn.Compare(b.JobRun.CompletedOn.Time), cmp.Compare(a.Seq, b.Seq))
 	})
 	return out
 }
@@ -134,6 +134,6 @@ func (rec *JobBookmarkRecord) keep(runs []*JobRunRecord) []*JobRunRecord {
 	}
 	return slices.DeleteFunc(slices.Clone(runs), func(r *JobRunRecord) bool {
 		done := r.JobRun.CompletedOn
-		return !done.After(rec.Since) || slices.ContainsFunc(rec.Dropped, func(s TimeSpan) bool { return s.contains(done) })
+		return !done.After(rec.Since.Time) || slices.ContainsFunc(rec.Dropped, func(s TimeSpan) bool { return s.contains(done) })
 	})
 }

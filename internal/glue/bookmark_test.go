@@ -14,7 +14,7 @@ var t0 = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 // bmRun is a run of job j that completed at minute m.
 func bmRun(id string, m int, state glue.JobRunState, bookmarked bool) *glue.JobRunRecord {
 	return &glue.JobRunRecord{Bookmarked: bookmarked,
-		JobRun: glue.JobRun{ID: id, JobName: "j", JobRunState: state, CompletedOn: t0.Add(time.Duration(m) * time.Minute)}}
+		JobRun: glue.JobRun{ID: id, JobName: "j", JobRunState: state, CompletedOn: glue.At(t0.Add(time.Duration(m) * time.Minute))}}
 }
 
 // Ensure the bookmark counts only SUCCEEDED runs with bookmarks enabled,

@@ -3,7 +3,6 @@ package glue
 import (
 	"encoding/json"
 	"strings"
-	"time"
 )
 
 // Database is a Data Catalog database.
@@ -12,7 +11,7 @@ type Database struct {
 	Description                   *string           `json:"Description,omitempty"`
 	LocationUri                   *string           `json:"LocationUri,omitempty"`
 	Parameters                    map[string]string `json:"Parameters,omitempty"`
-	CreateTime                    time.Time         `json:"CreateTime,omitzero"`
+	CreateTime                    Timestamp         `json:"CreateTime,omitzero"`
 	CreateTableDefaultPermissions json.RawMessage   `json:"CreateTableDefaultPermissions,omitempty"`
 	TargetDatabase                json.RawMessage   `json:"TargetDatabase,omitempty"`
 	FederatedDatabase             json.RawMessage   `json:"FederatedDatabase,omitempty"`
@@ -60,10 +59,10 @@ type Table struct {
 	DatabaseName                  string             `json:"DatabaseName,omitempty"`
 	Description                   *string            `json:"Description,omitempty"`
 	Owner                         *string            `json:"Owner,omitempty"`
-	CreateTime                    time.Time          `json:"CreateTime,omitzero"`
-	UpdateTime                    time.Time          `json:"UpdateTime,omitzero"`
-	LastAccessTime                *time.Time         `json:"LastAccessTime,omitempty"`
-	LastAnalyzedTime              *time.Time         `json:"LastAnalyzedTime,omitempty"`
+	CreateTime                    Timestamp          `json:"CreateTime,omitzero"`
+	UpdateTime                    Timestamp          `json:"UpdateTime,omitzero"`
+	LastAccessTime                *Timestamp         `json:"LastAccessTime,omitempty"`
+	LastAnalyzedTime              *Timestamp         `json:"LastAnalyzedTime,omitempty"`
 	Retention                     int32              `json:"Retention"`
 	StorageDescriptor             *StorageDescriptor `json:"StorageDescriptor,omitempty"`
 	PartitionKeys                 []Column           `json:"PartitionKeys"`
@@ -90,11 +89,11 @@ type Partition struct {
 	Values            []string           `json:"Values"`
 	DatabaseName      string             `json:"DatabaseName,omitempty"`
 	TableName         string             `json:"TableName,omitempty"`
-	CreationTime      time.Time          `json:"CreationTime,omitzero"`
-	LastAccessTime    *time.Time         `json:"LastAccessTime,omitempty"`
+	CreationTime      Timestamp          `json:"CreationTime,omitzero"`
+	LastAccessTime    *Timestamp         `json:"LastAccessTime,omitempty"`
 	StorageDescriptor *StorageDescriptor `json:"StorageDescriptor,omitempty"`
 	Parameters        map[string]string  `json:"Parameters,omitempty"`
-	LastAnalyzedTime  *time.Time         `json:"LastAnalyzedTime,omitempty"`
+	LastAnalyzedTime  *Timestamp         `json:"LastAnalyzedTime,omitempty"`
 	CatalogId         string             `json:"CatalogId,omitempty"`
 }
 

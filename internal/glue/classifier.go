@@ -1,7 +1,5 @@
 package glue
 
-import "time"
-
 // Classifier is a custom classifier: exactly one of its variants is set.
 // Crawlers name classifiers to try before the built-in ones.
 type Classifier struct {
@@ -15,8 +13,8 @@ type Classifier struct {
 // settings.
 type ClassifierMeta struct {
 	Name         string    `json:"Name"`
-	CreationTime time.Time `json:"CreationTime,omitzero"`
-	LastUpdated  time.Time `json:"LastUpdated,omitzero"`
+	CreationTime Timestamp `json:"CreationTime,omitzero"`
+	LastUpdated  Timestamp `json:"LastUpdated,omitzero"`
 	Version      int64     `json:"Version"`
 }
 

@@ -3,7 +3,6 @@ package glue
 import (
 	"cmp"
 	"encoding/json"
-	"time"
 )
 
 // CrawlerState is the state of a crawler.
@@ -31,8 +30,8 @@ type Crawler struct {
 	TablePrefix                  *string         `json:"TablePrefix,omitempty"`
 	Schedule                     *Schedule       `json:"Schedule,omitempty"`
 	CrawlElapsedTime             int64           `json:"CrawlElapsedTime"`
-	CreationTime                 time.Time       `json:"CreationTime,omitzero"`
-	LastUpdated                  time.Time       `json:"LastUpdated,omitzero"`
+	CreationTime                 Timestamp       `json:"CreationTime,omitzero"`
+	LastUpdated                  Timestamp       `json:"LastUpdated,omitzero"`
 	LastCrawl                    *LastCrawlInfo  `json:"LastCrawl,omitempty"`
 	Version                      int64           `json:"Version"`
 	Configuration                string          `json:"Configuration,omitempty"`
@@ -132,7 +131,7 @@ type LastCrawlInfo struct {
 	LogGroup      string    `json:"LogGroup,omitempty"`
 	LogStream     string    `json:"LogStream,omitempty"`
 	MessagePrefix string    `json:"MessagePrefix,omitempty"`
-	StartTime     time.Time `json:"StartTime,omitzero"`
+	StartTime     Timestamp `json:"StartTime,omitzero"`
 }
 
 // Validate checks the rules Glue applies to a crawler definition beyond the

@@ -1,7 +1,5 @@
 package glue
 
-import "time"
-
 // KindUserDefinedFunction keys user-defined functions in the definitions
 // store, under "<database>/<function>". Epoxy does not tag them, so it is
 // not among Kinds.
@@ -16,7 +14,7 @@ type UserDefinedFunction struct {
 	OwnerName    string        `json:"OwnerName,omitempty"`
 	FunctionType string        `json:"FunctionType,omitempty"`
 	OwnerType    string        `json:"OwnerType,omitempty"`
-	CreateTime   time.Time     `json:"CreateTime,omitzero"`
+	CreateTime   Timestamp     `json:"CreateTime,omitzero"`
 	ResourceUris []ResourceURI `json:"ResourceUris,omitzero"`
 	CatalogId    string        `json:"CatalogId,omitempty"`
 }

@@ -2,7 +2,6 @@ package glue
 
 import (
 	"encoding/json"
-	"time"
 )
 
 // Job is a job definition. Every member of Glue's Job shape is kept; the
@@ -14,8 +13,8 @@ type Job struct {
 	Description               *string               `json:"Description,omitempty"`
 	LogURI                    string                `json:"LogUri,omitempty"`
 	Role                      string                `json:"Role"`
-	CreatedOn                 time.Time             `json:"CreatedOn,omitzero"`
-	LastModifiedOn            time.Time             `json:"LastModifiedOn,omitzero"`
+	CreatedOn                 Timestamp             `json:"CreatedOn,omitzero"`
+	LastModifiedOn            Timestamp             `json:"LastModifiedOn,omitzero"`
 	ExecutionProperty         *ExecutionProperty    `json:"ExecutionProperty,omitempty"`
 	Command                   JobCommand            `json:"Command"`
 	DefaultArguments          map[string]string     `json:"DefaultArguments,omitempty"`

@@ -40,7 +40,7 @@ type JobRunRecord struct {
 	PID          int    `json:"pid,omitempty"`
 	ProcessStart uint64 `json:"processStart,omitempty"`
 	// Deadline is when the run times out.
-	Deadline time.Time `json:"deadline,omitzero"`
+	Deadline Timestamp `json:"deadline,omitzero"`
 	// Action is the trigger action or StartJobRun request that started the
 	// run; retries reuse it.
 	Action Action `json:"action"`
@@ -61,8 +61,8 @@ type CrawlRecord struct {
 	WorkflowName  string     `json:"workflowName,omitempty"`
 	WorkflowRunID string     `json:"workflowRunId,omitempty"`
 	State         CrawlState `json:"state"`
-	StartedOn     time.Time  `json:"startedOn,omitzero"`
-	CompletedOn   time.Time  `json:"completedOn,omitzero"`
+	StartedOn     Timestamp  `json:"startedOn,omitzero"`
+	CompletedOn   Timestamp  `json:"completedOn,omitzero"`
 	ErrorMessage  string     `json:"errorMessage,omitempty"`
 	Summary       string     `json:"summary,omitempty"`
 	// Stats are what the crawl found.

@@ -1,7 +1,5 @@
 package glue
 
-import "time"
-
 // Shapes of the run operations that are not stored entities: a request the
 // engine applies and the answers the API returns.
 
@@ -47,8 +45,8 @@ type CrawlerMetrics struct {
 type CrawlerHistory struct {
 	CrawlID      string    `json:"CrawlId"`
 	State        string    `json:"State"`
-	StartTime    time.Time `json:"StartTime,omitzero"`
-	EndTime      time.Time `json:"EndTime,omitzero"`
+	StartTime    Timestamp `json:"StartTime,omitzero"`
+	EndTime      Timestamp `json:"EndTime,omitzero"`
 	Summary      string    `json:"Summary,omitempty"`
 	ErrorMessage string    `json:"ErrorMessage,omitempty"`
 	LogGroup     string    `json:"LogGroup,omitempty"`

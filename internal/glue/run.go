@@ -1,7 +1,5 @@
 package glue
 
-import "time"
-
 // JobRunState is the state of a job run.
 type JobRunState string
 
@@ -37,9 +35,9 @@ type JobRun struct {
 	JobName               string                `json:"JobName"`
 	JobMode               string                `json:"JobMode,omitempty"`
 	JobRunQueuingEnabled  *bool                 `json:"JobRunQueuingEnabled,omitempty"`
-	StartedOn             time.Time             `json:"StartedOn,omitzero"`
-	LastModifiedOn        time.Time             `json:"LastModifiedOn,omitzero"`
-	CompletedOn           time.Time             `json:"CompletedOn,omitzero"`
+	StartedOn             Timestamp             `json:"StartedOn,omitzero"`
+	LastModifiedOn        Timestamp             `json:"LastModifiedOn,omitzero"`
+	CompletedOn           Timestamp             `json:"CompletedOn,omitzero"`
 	JobRunState           JobRunState           `json:"JobRunState"`
 	Arguments             map[string]string     `json:"Arguments,omitempty"`
 	ErrorMessage          string                `json:"ErrorMessage,omitempty"`
@@ -80,8 +78,8 @@ const (
 // Crawl is one crawl as a run's graph shows it.
 type Crawl struct {
 	State        CrawlState `json:"State,omitempty"`
-	StartedOn    time.Time  `json:"StartedOn,omitzero"`
-	CompletedOn  time.Time  `json:"CompletedOn,omitzero"`
+	StartedOn    Timestamp  `json:"StartedOn,omitzero"`
+	CompletedOn  Timestamp  `json:"CompletedOn,omitzero"`
 	ErrorMessage string     `json:"ErrorMessage,omitempty"`
 	LogGroup     string     `json:"LogGroup,omitempty"`
 	LogStream    string     `json:"LogStream,omitempty"`

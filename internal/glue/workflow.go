@@ -1,15 +1,13 @@
 package glue
 
-import "time"
-
 // Workflow is a named container of triggers. It stores no graph of its own:
 // the graph is derived from the triggers that name it (see DeriveGraph).
 type Workflow struct {
 	Name                 string            `json:"Name"`
 	Description          *string           `json:"Description,omitempty"`
 	DefaultRunProperties map[string]string `json:"DefaultRunProperties,omitempty"`
-	CreatedOn            time.Time         `json:"CreatedOn,omitzero"`
-	LastModifiedOn       time.Time         `json:"LastModifiedOn,omitzero"`
+	CreatedOn            Timestamp         `json:"CreatedOn,omitzero"`
+	LastModifiedOn       Timestamp         `json:"LastModifiedOn,omitzero"`
 	LastRun              *WorkflowRun      `json:"LastRun,omitempty"`
 	Graph                *WorkflowGraph    `json:"Graph,omitempty"`
 	MaxConcurrentRuns    *int32            `json:"MaxConcurrentRuns,omitempty"`
@@ -40,8 +38,8 @@ type WorkflowRun struct {
 	WorkflowRunID               string                       `json:"WorkflowRunId"`
 	PreviousRunID               string                       `json:"PreviousRunId,omitempty"`
 	WorkflowRunProperties       map[string]string            `json:"WorkflowRunProperties,omitempty"`
-	StartedOn                   time.Time                    `json:"StartedOn,omitzero"`
-	CompletedOn                 time.Time                    `json:"CompletedOn,omitzero"`
+	StartedOn                   Timestamp                    `json:"StartedOn,omitzero"`
+	CompletedOn                 Timestamp                    `json:"CompletedOn,omitzero"`
 	Status                      WorkflowRunStatus            `json:"Status"`
 	ErrorMessage                string                       `json:"ErrorMessage,omitempty"`
 	Statistics                  *WorkflowRunStatistics       `json:"Statistics,omitempty"`

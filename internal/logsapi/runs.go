@@ -30,7 +30,7 @@ func (r StoreRuns) Streams(ctx context.Context, base string) ([]Stream, error) {
 			}
 			for _, jr := range runs {
 				if jr.JobRun.LogGroupName == base {
-					out = append(out, Stream{Name: jr.JobRun.ID, Created: jr.JobRun.StartedOn})
+					out = append(out, Stream{Name: jr.JobRun.ID, Created: jr.JobRun.StartedOn.Time})
 				}
 			}
 		}

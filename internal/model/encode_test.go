@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/epoxy-run/epoxy/internal/glue"
-	"github.com/epoxy-run/epoxy/internal/model"
 )
 
 // decodeGeneric parses encoded output keeping numbers as written.
@@ -58,16 +57,16 @@ func TestEncodeOutput_Timestamps(t *testing.T) {
 	far := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
 	desc := "2024-01-01T00:00:00Z"
 	wf := &glue.Workflow{
-		Name: "w", Description: &desc, CreatedOn: created, LastModifiedOn: whole, MaxConcurrentRuns: new(int32(3)),
+		Name: "w", Description: &desc, CreatedOn: glue.At(created), LastModifiedOn: glue.At(whole), MaxConcurrentRuns: new(int32(3)),
 		LastRun: &glue.WorkflowRun{
-			Name: "w", WorkflowRunID: "wr_1", Status: glue.WorkflowRunCompleted, StartedOn: subMilli, CompletedOn: far,
+			Name: "w", WorkflowRunID: "wr_1", Status: glue.WorkflowRunCompleted, StartedOn: glue.At(subMilli), CompletedOn: glue.At(far),
 			Graph: &glue.WorkflowGraph{Nodes: []*glue.Node{
 				{Type: glue.NodeJob, Name: "j", UniqueID: "n1", JobDetails: &glue.JobNodeDetails{JobRuns: []*glue.JobRun{
-					{ID: "jr_1", JobName: "j", StartedOn: created, CompletedOn: zoned, MaxCapacity: new(0.0625)},
-					{ID: "jr_2", JobName: "j", StartedOn: whole},
+					{ID: "jr_1", JobName: "j", StartedOn: glue.At(created), CompletedOn: glue.At(zoned), MaxCapacity: new(0.0625)},
+					{ID: "jr_2", JobName: "j", StartedOn: glue.At(whole)},
 				}}},
 				{Type: glue.NodeCrawler, Name: "c", UniqueID: "n2", CrawlerDetails: &glue.CrawlerNodeDetails{Crawls: []*glue.Crawl{
-					{State: glue.CrawlSucceeded, StartedOn: subMilli},
+					{State: glue.CrawlSucceeded, StartedOn: glue.At(subMilli)},
 				}}},
 			}, Edges: []glue.Edge{}},
 		},
@@ -102,9 +101,9 @@ func TestEncodeOutput_List(t *testing.T) {
 	t.Parallel()
 	start := time.UnixMilli(1_700_000_000_010).UTC()
 	crawlers := []*glue.Crawler{
-		{Name: "a", State: glue.CrawlerStateReady, CreationTime: start, LastUpdated: start.Add(990 * time.Millisecond),
-			LastCrawl: &glue.LastCrawlInfo{Status: "SUCCEEDED", StartTime: start.Add(time.Hour)}, Version: 1<<53 + 1, CrawlElapsedTime: 9_007_199_254_740_993},
-		{Name: "b", State: glue.CrawlerStateRunning, CreationTime: start.Add(-10 * time.Millisecond)},
+		{Name: "a", State: glue.CrawlerStateReady, CreationTime: glue.At(start), LastUpdated: glue.At(start.Add(990 * time.Millisecond)),
+			LastCrawl: &glue.LastCrawlInfo{Status: "SUCCEEDED", StartTime: glue.At(start.Add(time.Hour))}, Version: 1<<53 + 1, CrawlElapsedTime: 9_007_199_254_740_993},
+		{Name: "b", State: glue.CrawlerStateRunning, CreationTime: glue.At(start.Add(-10 * time.Millisecond))},
 	}
 	b, err := operation(t, "GetCrawlers").EncodeOutput(struct {
 		Crawlers []*glue.Crawler `json:"Crawlers"`
@@ -135,61 +134,4 @@ func TestEncodeOutput_Error(t *testing.T) {
 	t.Parallel()
 	_, err := operation(t, "GetWorkflow").EncodeOutput(map[string]any{"Workflow": make(chan int)})
 	require.ErrorContains(t, err, "encode GetWorkflow output")
-}
-
-// Ensure EpochSeconds writes seconds with at most three decimals, never an
-// exponent, and no fraction for whole seconds.
-func TestEpochSeconds(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		t    time.Time
-		want string
-	}{
-		{"epoch", time.Unix(0, 0), "0"},
-		{"zero value", time.Time{}, "-62135596800"},
-		{"whole", time.Unix(1_700_000_000, 0), "1700000000"},
-		{"millis", time.Unix(1_700_000_000, 123_000_000), "1700000000.123"},
-		{"leading zeros", time.Unix(1_700_000_000, 7_000_000), "1700000000.007"},
-		{"trailing zero", time.Unix(1_700_000_000, 120_000_000), "1700000000.120"},
-		{"sub-millisecond truncated", time.Unix(1_700_000_000, 999_999_999), "1700000000.999"},
-		{"sub-millisecond only", time.Unix(1_700_000_000, 999_999), "1700000000"},
-		{"zoned", time.Unix(1_700_000_000, 500_000_000).In(time.FixedZone("X", -7*3600)), "1700000000.500"},
-		{"far future", time.Date(9999, 12, 31, 23, 59, 59, 999_000_000, time.UTC), "253402300799.999"},
-		{"negative whole", time.Unix(-2, 0), "-2"},
-		{"negative large whole", time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), "-2208988800"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got := model.EpochSeconds(tt.t)
-			require.Equal(t, json.Number(tt.want), got)
-			require.NotContains(t, string(got), "e")
-			f, err := got.Float64()
-			require.NoError(t, err)
-			require.InDelta(t, float64(tt.t.UnixMilli())/1000, f, 1e-3)
-		})
-	}
-}
-
-// Ensure EpochSeconds keeps the value of times before the epoch that have a
-// fractional second: -1.5 s must read -1.500, not -2.500.
-func TestEpochSeconds_NegativeFraction(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		t    time.Time
-		want string
-	}{
-		{"minus one and a half", time.Unix(0, 0).Add(-1500 * time.Millisecond), "-1.500"},
-		{"minus half", time.Unix(0, 0).Add(-500 * time.Millisecond), "-0.500"},
-		{"minus one milli", time.Unix(0, 0).Add(-time.Millisecond), "-0.001"},
-		{"1969", time.Date(1969, 12, 31, 23, 59, 58, 250_000_000, time.UTC), "-1.750"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			require.Equal(t, json.Number(tt.want), model.EpochSeconds(tt.t))
-		})
-	}
 }

@@ -60,7 +60,6 @@ type Shape struct {
 	patternRE  *regexp.Regexp
 	patternErr error
 	once       sync.Once
-	hasTime    bool
 	maxBytes   int // total bytes of a map's keys and values (Epoxy limits); 0 means none
 }
 
@@ -162,7 +161,6 @@ func parse(b []byte) (*Model, error) {
 		}
 		m.operations[name] = op
 	}
-	markTimes(m.shapes)
 	for name, re := range extensions {
 		if s, ok := m.shapes[name]; ok {
 			s.also = re
@@ -192,30 +190,6 @@ var limits = map[string]limit{
 // may be given as file:// URIs or absolute paths as well as s3:// locations.
 var extensions = map[string]*regexp.Regexp{
 	"OrchestrationS3Location": regexp.MustCompile(`^(file://)?/.+$`),
-}
-
-// markTimes records, for every shape, whether a timestamp is reachable from
-// it, so that encoding can skip subtrees that need no conversion.
-func markTimes(shapes map[string]*Shape) {
-	changed := true
-	for changed {
-		changed = false
-		for _, s := range shapes {
-			if s.hasTime {
-				continue
-			}
-			has := s.Type == "timestamp"
-			for _, c := range []*Shape{s.Member, s.Key, s.Value} {
-				has = has || (c != nil && c.hasTime)
-			}
-			for _, c := range s.Members {
-				has = has || c.hasTime
-			}
-			if has {
-				s.hasTime, changed = true, true
-			}
-		}
-	}
 }
 
 // Operation returns the named operation, or false when Epoxy does not serve it.

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/glue"
 )
 
 // Ensure every pattern in the embedded subset compiles as a Go regular
@@ -134,18 +136,11 @@ func testOp(t *testing.T, name string) *Operation {
 	return op
 }
 
-// Ensure shapes that reach a timestamp, including through maps, lists and
-// recursion, are marked, and others are not.
-func TestParse_MarksTimes(t *testing.T) {
+// Ensure an operation's modeled errors are read.
+func TestParse_Errors(t *testing.T) {
 	t.Parallel()
 	m, err := parse([]byte(testModel))
 	require.NoError(t, err)
-	for _, name := range []string{"Time", "TimeMap", "RunMap", "RunList", "Run", "Out", "In"} {
-		require.True(t, m.Shape(name).hasTime, name)
-	}
-	for _, name := range []string{"Str", "SmallMap", "Plain", "Long", "Doc"} {
-		require.False(t, m.Shape(name).hasTime, name)
-	}
 	op, _ := m.Operation("Op")
 	require.Equal(t, []string{"Bad"}, op.Errors)
 	noInput, _ := m.Operation("NoInput")
@@ -184,6 +179,7 @@ func TestDecodeInput_OtherShapes(t *testing.T) {
 		{"timestamp rfc3339", `{"T":"2024-01-01T00:00:00Z"}`, "", nil},
 		{"timestamp text", `{"T":"yesterday"}`, KindSerialization, []string{"member 'T' must be a timestamp (epoch seconds), got a string"}},
 		{"timestamp boolean", `{"T":true}`, KindSerialization, []string{"member 'T' must be a timestamp"}},
+		{"timestamp beyond year 9999", `{"T":1e300}`, KindSerialization, []string{"member 'T' must be a timestamp (epoch seconds), got a number"}},
 		{"blob", `{"B":"aGVsbG8="}`, "", nil},
 		{"blob not base64", `{"B":"not base64!"}`, KindSerialization, []string{"member 'B' must be a base64-encoded string, got a string"}},
 		{"blob number", `{"B":1}`, KindSerialization, []string{"member 'B' must be a base64-encoded string, got a number"}},
@@ -220,25 +216,26 @@ func TestDecodeInput_Document(t *testing.T) {
 	require.Equal(t, map[string]any{}, out)
 }
 
-// Ensure timestamps are converted inside maps, lists in maps and recursive
-// structures.
+// Ensure glue timestamps are epoch seconds inside maps, lists in maps and
+// recursive structures, whatever shape holds them.
 func TestEncodeOutput_TimesInMaps(t *testing.T) {
 	t.Parallel()
-	at := time.Date(2023, 11, 14, 22, 13, 20, 5_000_000, time.UTC)
+	at := glue.At(time.Date(2023, 11, 14, 22, 13, 20, 5_000_000, time.UTC))
+	later := func(d time.Duration) glue.Timestamp { return glue.At(at.Add(d)) }
 	type run struct {
-		StartedOn time.Time `json:"StartedOn"`
+		StartedOn glue.Timestamp `json:"StartedOn"`
 	}
 	type out struct {
-		Times map[string]time.Time `json:"Times,omitempty"`
-		Runs  map[string][]run     `json:"Runs,omitempty"`
-		Child *out                 `json:"Child,omitempty"`
-		At    time.Time            `json:"At,omitzero"`
-		Label string               `json:"Label,omitempty"`
+		Times map[string]glue.Timestamp `json:"Times,omitempty"`
+		Runs  map[string][]run          `json:"Runs,omitempty"`
+		Child *out                      `json:"Child,omitempty"`
+		At    glue.Timestamp            `json:"At,omitzero"`
+		Label string                    `json:"Label,omitempty"`
 	}
 	v := out{
-		Times: map[string]time.Time{"a": at, "b": at.Add(995 * time.Millisecond)},
-		Runs:  map[string][]run{"r": {{StartedOn: at}, {StartedOn: at.Add(time.Second)}}},
-		Child: &out{At: at, Label: "2023-11-14T22:13:20Z", Child: &out{Times: map[string]time.Time{"deep": at}}},
+		Times: map[string]glue.Timestamp{"a": at, "b": later(995 * time.Millisecond)},
+		Runs:  map[string][]run{"r": {{StartedOn: at}, {StartedOn: later(time.Second)}}},
+		Child: &out{At: at, Label: "2023-11-14T22:13:20Z", Child: &out{Times: map[string]glue.Timestamp{"deep": at}}},
 	}
 	b, err := testOp(t, "Op").EncodeOutput(v)
 	require.NoError(t, err)

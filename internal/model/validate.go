@@ -11,10 +11,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/epoxy-run/epoxy/internal/glue"
 )
 
 // Error kinds, named after the AWS exceptions a server returns for them.
@@ -473,16 +474,19 @@ func (c *checker) double(path *step, v any) bool {
 	return false
 }
 
+// timestamp accepts what glue.Timestamp reads: epoch seconds up to the end
+// of year 9999, or RFC 3339 text.
 func (c *checker) timestamp(path *step, v any) bool {
+	var raw []byte
 	switch t := v.(type) {
 	case json.Number:
-		if _, err := t.Float64(); err == nil {
-			return true
-		}
+		raw = []byte(t)
 	case string:
-		if _, err := time.Parse(time.RFC3339Nano, t); err == nil {
-			return true
-		}
+		raw, _ = json.Marshal(t)
+	}
+	var ts glue.Timestamp
+	if raw != nil && ts.UnmarshalJSON(raw) == nil {
+		return true
 	}
 	c.wrongType(path, "a timestamp (epoch seconds)", v)
 	return false

@@ -51,7 +51,7 @@ func (b *testBundle) jobRuns(t *testing.T, n int, completed time.Time) []string 
 		for range n {
 			id := glue.NewID("jr")
 			r := &glue.JobRunRecord{JobRun: glue.JobRun{ID: id, JobName: "j", JobRunState: glue.JobRunSucceeded,
-				StartedOn: completed, CompletedOn: completed}}
+				StartedOn: glue.At(completed), CompletedOn: glue.At(completed)}}
 			if err := tx.JobRuns().Insert(t.Context(), r); err != nil {
 				return err
 			}

@@ -39,7 +39,7 @@ func (s *Service) catalogUpdate(ctx context.Context, catalogID string, fn func(s
 // CreateDatabase stores a new database; its name is stored in lower case.
 func (s *Service) CreateDatabase(ctx context.Context, catalogID string, db *glue.Database) error {
 	db.Name = glue.CatalogName(db.Name)
-	db.CreateTime, db.CatalogId = s.now(), s.account
+	db.CreateTime, db.CatalogId = glue.At(s.now()), s.account
 	return s.catalogUpdate(ctx, catalogID, func(c store.Catalog) error { return c.InsertDatabase(ctx, db) })
 }
 

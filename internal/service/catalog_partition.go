@@ -27,7 +27,7 @@ func (s *Service) preparePartition(t *glue.Table, p *glue.Partition) error {
 	if err := checkValues(t, p.Values); err != nil {
 		return err
 	}
-	p.DatabaseName, p.TableName, p.CatalogId, p.CreationTime = t.DatabaseName, t.Name, s.account, s.now()
+	p.DatabaseName, p.TableName, p.CatalogId, p.CreationTime = t.DatabaseName, t.Name, s.account, glue.At(s.now())
 	return nil
 }
 

@@ -18,7 +18,7 @@ func (s *Service) CreateTable(ctx context.Context, catalogID, db string, t *glue
 	}
 	now := s.now()
 	t.Name, t.DatabaseName = glue.CatalogName(t.Name), glue.CatalogName(db)
-	t.CreateTime, t.UpdateTime, t.VersionId, t.CatalogId = now, now, "1", s.account
+	t.CreateTime, t.UpdateTime, t.VersionId, t.CatalogId = glue.At(now), glue.At(now), "1", s.account
 	if t.PartitionKeys == nil {
 		t.PartitionKeys = []glue.Column{}
 	}
@@ -67,7 +67,7 @@ func (s *Service) UpdateTable(ctx context.Context, catalogID, db string, u glue.
 		}
 		n, _ := strconv.ParseInt(old.VersionId, 10, 64)
 		t.CreateTime, t.CreatedBy, t.CatalogId = old.CreateTime, old.CreatedBy, old.CatalogId
-		t.UpdateTime, t.VersionId = s.now(), strconv.FormatInt(n+1, 10)
+		t.UpdateTime, t.VersionId = glue.At(s.now()), strconv.FormatInt(n+1, 10)
 		if t.PartitionKeys == nil {
 			t.PartitionKeys = []glue.Column{}
 		}

@@ -15,7 +15,7 @@ func (s *Service) CreateClassifier(ctx context.Context, c *glue.Classifier) erro
 	}
 	m := c.Meta()
 	now := s.now()
-	m.CreationTime, m.LastUpdated, m.Version = now, now, 1
+	m.CreationTime, m.LastUpdated, m.Version = glue.At(now), glue.At(now), 1
 	return s.store.Update(ctx, func(tx store.Tx) error {
 		err := tx.Classifiers().Insert(ctx, m.Name, c)
 		if glue.IsCode(err, glue.AlreadyExists) {
@@ -41,7 +41,7 @@ func (s *Service) UpdateClassifier(ctx context.Context, u *glue.Classifier) erro
 			return err
 		}
 		m := c.Meta()
-		m.LastUpdated, m.Version = s.now(), m.Version+1
+		m.LastUpdated, m.Version = glue.At(s.now()), m.Version+1
 		return tx.Classifiers().Replace(ctx, name, c)
 	})
 }

@@ -18,7 +18,7 @@ func (s *Service) CreateCrawler(ctx context.Context, c *glue.Crawler, schedule s
 		return err
 	}
 	now := s.now()
-	c.State, c.Version, c.CreationTime, c.LastUpdated = glue.CrawlerStateReady, 1, now, now
+	c.State, c.Version, c.CreationTime, c.LastUpdated = glue.CrawlerStateReady, 1, glue.At(now), glue.At(now)
 	c.LastCrawl, c.CrawlElapsedTime = nil, 0
 	return s.store.Update(ctx, func(tx store.Tx) error {
 		if err := tx.Crawlers().Insert(ctx, c.Name, c); err != nil {
@@ -57,7 +57,7 @@ func (s *Service) UpdateCrawler(ctx context.Context, name string, u glue.Crawler
 			return err
 		}
 		c.Version++
-		c.LastUpdated = s.now()
+		c.LastUpdated = glue.At(s.now())
 		return tx.Crawlers().Replace(ctx, name, c)
 	})
 }
@@ -174,7 +174,7 @@ func (s *Service) setScheduleState(ctx context.Context, name string, state glue.
 			return glue.Errorf(glue.SchedulerNotRunning, "the schedule of crawler %s is not running", name)
 		}
 		c.Schedule.State = state
-		c.LastUpdated = s.now()
+		c.LastUpdated = glue.At(s.now())
 		return tx.Crawlers().Replace(ctx, name, c)
 	})
 }
@@ -202,7 +202,7 @@ func (s *Service) UpdateCrawlerSchedule(ctx context.Context, name, expr string) 
 			c.Schedule.ScheduleExpression = expr
 		}
 		c.Version++
-		c.LastUpdated = s.now()
+		c.LastUpdated = glue.At(s.now())
 		return tx.Crawlers().Replace(ctx, name, c)
 	})
 }

@@ -21,7 +21,7 @@ func (s *Service) CreateUserDefinedFunction(ctx context.Context, catalogID, db s
 		return glue.Errorf(glue.InvalidInput, "FunctionInput.FunctionName is required")
 	}
 	fn.DatabaseName, fn.FunctionName = glue.CatalogName(db), glue.CatalogName(fn.FunctionName)
-	fn.CreateTime, fn.CatalogId = s.now(), s.account
+	fn.CreateTime, fn.CatalogId = glue.At(s.now()), s.account
 	return s.functionUpdate(ctx, catalogID, fn.DatabaseName, func(tx store.Tx) error {
 		err := tx.Functions().Insert(ctx, fn.Key(), fn)
 		if glue.IsCode(err, glue.AlreadyExists) {

@@ -17,7 +17,7 @@ func (s *Service) CreateJob(ctx context.Context, j *glue.Job, tags map[string]st
 		return err
 	}
 	now := s.now()
-	j.CreatedOn, j.LastModifiedOn = now, now
+	j.CreatedOn, j.LastModifiedOn = glue.At(now), glue.At(now)
 	return s.store.Update(ctx, func(tx store.Tx) error {
 		if err := tx.Jobs().Insert(ctx, j.Name, j); err != nil {
 			return err
@@ -42,7 +42,7 @@ func (s *Service) UpdateJob(ctx context.Context, name string, update *glue.Job) 
 		if err != nil {
 			return err
 		}
-		update.CreatedOn, update.LastModifiedOn = old.CreatedOn, s.now()
+		update.CreatedOn, update.LastModifiedOn = old.CreatedOn, glue.At(s.now())
 		return tx.Jobs().Replace(ctx, name, update)
 	})
 }
@@ -81,9 +81,9 @@ func (s *Service) GetJobBookmark(ctx context.Context, name, runID string) (*glue
 			return err
 		}
 		if runID != "" {
-			out = glue.BookmarkAt(name, job.CreatedOn, rec, runs, runID)
+			out = glue.BookmarkAt(name, job.CreatedOn.Time, rec, runs, runID)
 		} else {
-			out = glue.Bookmark(name, job.CreatedOn, rec, runs)
+			out = glue.Bookmark(name, job.CreatedOn.Time, rec, runs)
 		}
 		if out == nil {
 			return noBookmark(name, runID)
@@ -102,14 +102,14 @@ func (s *Service) ResetJobBookmark(ctx context.Context, name, runID string) (*gl
 		if err != nil {
 			return err
 		}
-		if rec == nil && glue.Bookmark(name, job.CreatedOn, nil, runs) == nil {
+		if rec == nil && glue.Bookmark(name, job.CreatedOn.Time, nil, runs) == nil {
 			return noBookmark(name, "")
 		}
-		next, ok := rec.ResetTo(name, job.CreatedOn, runs, runID, s.now())
+		next, ok := rec.ResetTo(name, job.CreatedOn.Time, runs, runID, s.now())
 		if !ok {
 			return noBookmark(name, runID)
 		}
-		out = glue.Bookmark(name, job.CreatedOn, next, runs)
+		out = glue.Bookmark(name, job.CreatedOn.Time, next, runs)
 		return tx.JobBookmarks().Put(ctx, next)
 	})
 	return out, err

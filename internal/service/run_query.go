@@ -185,7 +185,7 @@ func metricsOf(name string, crawls []*glue.CrawlRecord) *glue.CrawlerMetrics {
 			if len(runtimes) == 0 {
 				m.TablesCreated, m.TablesUpdated, m.TablesDeleted = int32(c.TablesCreated), int32(c.TablesUpdated), int32(c.TablesDeleted)
 			}
-			runtimes = append(runtimes, c.CompletedOn.Sub(c.StartedOn).Seconds())
+			runtimes = append(runtimes, c.CompletedOn.Sub(c.StartedOn.Time).Seconds())
 		} else if !c.State.Terminal() {
 			m.StillEstimating = true
 		}

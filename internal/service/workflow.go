@@ -13,7 +13,7 @@ func (s *Service) CreateWorkflow(ctx context.Context, wf *glue.Workflow, tags ma
 		return err
 	}
 	now := s.now()
-	wf.CreatedOn, wf.LastModifiedOn = now, now
+	wf.CreatedOn, wf.LastModifiedOn = glue.At(now), glue.At(now)
 	wf.LastRun, wf.Graph = nil, nil
 	return s.store.Update(ctx, func(tx store.Tx) error {
 		if err := tx.Workflows().Insert(ctx, wf.Name, wf); err != nil {
@@ -62,7 +62,7 @@ func (s *Service) UpdateWorkflow(ctx context.Context, name string, u glue.Workfl
 		if u.MaxConcurrentRuns != nil {
 			wf.MaxConcurrentRuns = u.MaxConcurrentRuns
 		}
-		wf.LastModifiedOn = s.now()
+		wf.LastModifiedOn = glue.At(s.now())
 		return tx.Workflows().Replace(ctx, name, wf)
 	})
 }

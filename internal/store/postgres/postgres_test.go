@@ -34,3 +34,17 @@ func setup(t *testing.T, url string) *testBundle {
 	t.Cleanup(func() { require.NoError(t, s.Close()) })
 	return &testBundle{store: s, url: url}
 }
+
+// Ensure retention reads the completion time of rows in either document
+// format (see storetest.RetentionBothFormats).
+func TestRetention_BothFormats(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pgtest.URL(t))
+	storetest.RetentionBothFormats(t, b.store, func(t *testing.T, table, id string, path ...string) {
+		var doc string
+		require.NoError(t, b.store.pool.QueryRow(t.Context(), `SELECT doc FROM `+table+` WHERE id = $1`, id).Scan(&doc))
+		_, err := b.store.pool.Exec(t.Context(), `UPDATE `+table+` SET doc = $1, doc_version = 1 WHERE id = $2`,
+			storetest.Version1(t, doc, path...), id)
+		require.NoError(t, err)
+	})
+}

@@ -27,9 +27,13 @@ var (
 )
 
 // completedBefore is the condition "the document's completion time (at
-// path) is before $1".
+// path) is before $1". The time is epoch seconds in documents of format
+// version 2 and RFC 3339 text in version 1 ones.
 func completedBefore(alias, path string) string {
-	return `(` + alias + `.doc::jsonb #>> '` + path + `')::timestamptz < $1`
+	at := alias + `.doc::jsonb #> '` + path + `'`
+	text := alias + `.doc::jsonb #>> '` + path + `'`
+	return `CASE jsonb_typeof(` + at + `) WHEN 'number' THEN to_timestamp((` + text + `)::double precision)
+		ELSE (` + text + `)::timestamptz END < $1`
 }
 
 var (

@@ -7,88 +7,17 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/epoxy-run/epoxy/internal/glue"
+	"github.com/epoxy-run/epoxy/internal/gluetest"
 	"github.com/epoxy-run/epoxy/internal/store"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden documents in testdata/documents")
-
-// filler sets every stored member of a value, recursively, to a distinct
-// non-zero value, so a golden document shows how each member is stored.
-// Members tagged json:"-" (the store-assigned Seq) are left zero.
-type filler struct {
-	t *testing.T
-	n int
-	// open holds the struct types being filled, to refuse recursive types.
-	open map[reflect.Type]bool
-}
-
-var fillEpoch = time.Date(2026, 1, 2, 3, 4, 5, 678_000_000, time.UTC)
-
-func (f *filler) fill(v reflect.Value, path string) {
-	f.t.Helper()
-	f.n++
-	switch v.Type() {
-	case reflect.TypeFor[time.Time]():
-		v.Set(reflect.ValueOf(fillEpoch.Add(time.Duration(f.n) * time.Second)))
-		return
-	case reflect.TypeFor[json.RawMessage]():
-		v.SetBytes([]byte(`{"` + path + `":` + strconv.Itoa(f.n) + `}`))
-		return
-	}
-	switch v.Kind() {
-	case reflect.String:
-		v.SetString(path)
-	case reflect.Bool:
-		v.SetBool(true)
-	case reflect.Int, reflect.Int32, reflect.Int64:
-		v.SetInt(int64(f.n))
-	case reflect.Uint, reflect.Uint32, reflect.Uint64:
-		v.SetUint(uint64(f.n))
-	case reflect.Float64:
-		v.SetFloat(float64(f.n) + 0.5)
-	case reflect.Pointer:
-		v.Set(reflect.New(v.Type().Elem()))
-		f.fill(v.Elem(), path)
-	case reflect.Slice:
-		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
-		f.fill(v.Index(0), path+"[0]")
-	case reflect.Map:
-		v.Set(reflect.MakeMap(v.Type()))
-		val := reflect.New(v.Type().Elem()).Elem()
-		f.fill(val, path+"[k]")
-		v.SetMapIndex(reflect.ValueOf(path+".key").Convert(v.Type().Key()), val)
-	case reflect.Struct:
-		if f.open[v.Type()] {
-			f.t.Fatalf("%s: %s contains itself; the golden test cannot fill it", path, v.Type())
-		}
-		f.open[v.Type()] = true
-		defer delete(f.open, v.Type())
-		for i := range v.NumField() {
-			if sf := v.Type().Field(i); sf.IsExported() && sf.Tag.Get("json") != "-" {
-				f.fill(v.Field(i), path+"."+sf.Name)
-			}
-		}
-	default:
-		f.t.Fatalf("%s: the golden test cannot fill a %s; teach filler.fill how", path, v.Type())
-	}
-}
-
-// filled returns a T with every stored member set.
-func filled[T any](t *testing.T) *T {
-	t.Helper()
-	v := new(T)
-	f := &filler{t: t, open: map[reflect.Type]bool{}}
-	f.fill(reflect.ValueOf(v).Elem(), reflect.TypeFor[T]().Name())
-	return v
-}
 
 // docKind is one kind of stored document for the golden test: how to store
 // and read back a value through the store, and where its row is.
@@ -105,7 +34,7 @@ type docKind struct {
 
 func definition[T any](t *testing.T, kind glue.Kind, coll func(store.Tx) store.Collection[T], name func(*T) string, minimal *T) docKind {
 	return docKind{
-		name: string(kind), full: filled[T](t), minimal: minimal,
+		name: string(kind), full: gluetest.Filled[T](t), minimal: minimal,
 		insert: func(ctx context.Context, tx store.Tx, v any) error { return coll(tx).Insert(ctx, name(v.(*T)), v.(*T)) },
 		get: func(ctx context.Context, tx store.Tx, v any) (any, error) {
 			return coll(tx).Get(ctx, name(v.(*T)))
@@ -118,7 +47,7 @@ func definition[T any](t *testing.T, kind glue.Kind, coll func(store.Tx) store.C
 
 func run[T any](t *testing.T, spec *runSpec[T], table func(store.Tx) runTable[T], minimal *T) docKind {
 	return docKind{
-		name: spec.Table, full: filled[T](t), minimal: minimal,
+		name: spec.Table, full: gluetest.Filled[T](t), minimal: minimal,
 		insert: func(ctx context.Context, tx store.Tx, v any) error { return table(tx).Insert(ctx, v.(*T)) },
 		get: func(ctx context.Context, tx store.Tx, v any) (any, error) {
 			return table(tx).byID(ctx, spec.Row(v.(*T)).ID)
@@ -163,10 +92,10 @@ func storedDoc(t *testing.T, b *testBundle, k docKind, v any) (string, int) {
 }
 
 // golden returns the compact form of a golden document, rewriting the file
-// from stored first when -update is given.
+// from stored first when -update is given and stored is not empty.
 func golden(t *testing.T, file, stored string) string {
 	t.Helper()
-	if *updateGolden {
+	if *updateGolden && stored != "" {
 		var pretty bytes.Buffer
 		require.NoError(t, json.Indent(&pretty, []byte(stored), "", "  "))
 		require.NoError(t, os.MkdirAll(filepath.Dir(file), 0o755))
@@ -180,11 +109,13 @@ func golden(t *testing.T, file, stored string) string {
 }
 
 // Ensure the stored form of every kind of document is exactly the golden
-// one in testdata/documents/v1 (all members set, and only the identifying
-// ones), and that those golden documents, written into rows as version 1,
-// read back as the values that produced them. A change to a glue JSON tag,
-// an omitempty or the timestamp format that alters storage fails here:
-// decide then whether version 1 rows stay readable (see docVersion).
+// one in testdata/documents/v<docVersion> (all members set, and only the
+// identifying ones), and that the golden documents of every version this
+// Epoxy reads, written into rows as that version, read back as the values
+// that produced them. A change to a glue JSON tag, an omitempty or the
+// timestamp format that alters storage fails here: decide then whether
+// older rows stay readable (see docVersion). -update rewrites only the
+// current version's files; older ones are kept as they were written.
 func TestDocuments_Golden(t *testing.T) {
 	t.Parallel()
 	for _, k := range docKinds(t) {
@@ -195,22 +126,31 @@ func TestDocuments_Golden(t *testing.T) {
 				require.NoError(t, b.store.Update(b.ctx, func(tx store.Tx) error { return k.insert(b.ctx, tx, v) }))
 				stored, version := storedDoc(t, b, k, v)
 				require.Equal(t, docVersion, version)
-				want := golden(t, filepath.Join("testdata", "documents", "v1", k.name+"."+variant+".json"), stored)
+				want := golden(t, goldenFile(docVersion, k.name, variant), stored)
 				require.Equal(t, want, stored, "stored form of %s changed", k.name)
 
-				table, where, args := k.row(v)
-				_, err := b.store.write.ExecContext(b.ctx, `UPDATE `+table+` SET doc = ?, doc_version = 1 WHERE `+where,
-					append([]any{want}, args...)...)
-				require.NoError(t, err)
-				require.NoError(t, b.store.View(b.ctx, func(tx store.Tx) error {
-					got, err := k.get(b.ctx, tx, v)
+				for version := 1; version <= docVersion; version++ {
+					old := golden(t, goldenFile(version, k.name, variant), "")
+					table, where, args := k.row(v)
+					_, err := b.store.write.ExecContext(b.ctx, `UPDATE `+table+` SET doc = ?, doc_version = ? WHERE `+where,
+						append([]any{old, version}, args...)...)
 					require.NoError(t, err)
-					require.Equal(t, v, got, "golden %s reads back", k.name)
-					return nil
-				}))
+					require.NoError(t, b.store.View(b.ctx, func(tx store.Tx) error {
+						got, err := k.get(b.ctx, tx, v)
+						require.NoError(t, err)
+						require.Equal(t, v, got, "golden %s of version %d reads back", k.name, version)
+						return nil
+					}))
+				}
 			})
 		}
 	}
+}
+
+// goldenFile is where the golden document of a kind and variant in a
+// format version is.
+func goldenFile(version int, kind, variant string) string {
+	return filepath.Join("testdata", "documents", "v"+strconv.Itoa(version), kind+"."+variant+".json")
 }
 
 // Ensure a row in a format version this Epoxy does not know fails to read
@@ -231,13 +171,13 @@ func TestDocuments_UnknownVersion(t *testing.T) {
 	}
 	require.NoError(t, b.store.View(b.ctx, func(tx store.Tx) error {
 		_, err := tx.Jobs().Get(b.ctx, "j")
-		require.ErrorContains(t, err, "format version 2 is not one this Epoxy reads")
+		require.ErrorContains(t, err, "format version 3 is not one this Epoxy reads")
 		_, err = tx.Jobs().List(b.ctx, glue.ListOptions{})
-		require.ErrorContains(t, err, "format version 2")
+		require.ErrorContains(t, err, "format version 3")
 		_, err = tx.JobRuns().Get(b.ctx, "j", "jr")
-		require.ErrorContains(t, err, "format version 2")
+		require.ErrorContains(t, err, "format version 3")
 		_, err = tx.JobRuns().List(b.ctx, "j", 0, 0)
-		require.ErrorContains(t, err, "format version 2")
+		require.ErrorContains(t, err, "format version 3")
 		return nil
 	}))
 }

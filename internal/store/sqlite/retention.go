@@ -25,13 +25,15 @@ var (
 )
 
 // Completion times are compared as Julian day numbers, which SQLite
-// computes from the stored RFC 3339 text whatever its offset and precision;
-// migration 0005 indexes the same expressions.
+// computes from the stored time whatever its form: epoch seconds (format
+// version 2), read as such by the 'auto' modifier, or RFC 3339 text
+// (version 1), whatever its offset and precision; migration 0011 indexes
+// the same expressions.
 var (
 	// endedWorkflowRuns selects ended workflow runs completed before ?1
 	// none of whose members still runs, at most ?2.
 	endedWorkflowRuns = `SELECT seq FROM workflow_runs w
-		WHERE julianday(json_extract(doc, '$.run.CompletedOn')) < julianday(?1)
+		WHERE julianday(json_extract(doc, '$.run.CompletedOn'), 'auto') < julianday(?1)
 		AND +status IN (` + endedWorkflowRun + `)
 		AND NOT EXISTS (SELECT 1 FROM job_runs j WHERE j.workflow_run_id = w.id
 			AND j.state NOT IN (` + endedJobRun + `))
@@ -46,7 +48,7 @@ var (
 	// endedBlueprintRuns selects finished blueprint runs completed before
 	// ?1, at most ?2.
 	endedBlueprintRuns = `SELECT seq FROM blueprint_runs
-		WHERE julianday(json_extract(doc, '$.run.CompletedOn')) < julianday(?1)
+		WHERE julianday(json_extract(doc, '$.run.CompletedOn'), 'auto') < julianday(?1)
 		AND +state IN (` + endedBlueprint + `)
 		LIMIT ?2`
 )
@@ -134,7 +136,7 @@ func (r retention) deleteKeyed(ctx context.Context, query string, keys []string)
 // run and that no stored workflow run's carried list names, at most ?2.
 func endedMembers(table, completed, states, carried string) string {
 	return `SELECT seq FROM ` + table + ` m
-		WHERE julianday(json_extract(doc, '` + completed + `')) < julianday(?1)
+		WHERE julianday(json_extract(doc, '` + completed + `'), 'auto') < julianday(?1)
 		AND +state IN (` + states + `)
 		AND NOT EXISTS (SELECT 1 FROM workflow_runs w WHERE w.id = m.workflow_run_id)
 		AND id NOT IN (SELECT c.value FROM workflow_runs w, json_each(w.doc, '` + carried + `') c

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/epoxy-run/epoxy/internal/store/storetest"
 )
 
 // queryPlan returns the details of query's plan, one line per step.
@@ -44,4 +46,18 @@ func TestRetention_UsesIndexes(t *testing.T) {
 			require.Contains(t, plan, "USING INDEX "+index, "plan of\n%s", query)
 		}
 	}
+}
+
+// Ensure retention reads the completion time of rows in either document
+// format (see storetest.RetentionBothFormats), through the same indexes.
+func TestRetention_BothFormats(t *testing.T) {
+	t.Parallel()
+	b := setup(t, filepath.Join(t.TempDir(), "epoxy.db"))
+	storetest.RetentionBothFormats(t, b.store, func(t *testing.T, table, id string, path ...string) {
+		var doc string
+		require.NoError(t, b.store.read.QueryRowContext(b.ctx, `SELECT doc FROM `+table+` WHERE id = ?`, id).Scan(&doc))
+		_, err := b.store.write.ExecContext(b.ctx, `UPDATE `+table+` SET doc = ?, doc_version = 1 WHERE id = ?`,
+			storetest.Version1(t, doc, path...), id)
+		require.NoError(t, err)
+	})
 }

@@ -34,13 +34,13 @@ func testJobBookmarks(t *testing.T, open OpenFunc) {
 	require.Nil(t, get("j"))
 
 	at := time.Date(2024, 5, 6, 7, 8, 9, 123_000_000, time.UTC)
-	first := &glue.JobBookmarkRecord{JobName: "j", Resets: 1, Since: at}
+	first := &glue.JobBookmarkRecord{JobName: "j", Resets: 1, Since: glue.At(at)}
 	put(first)
 	require.Equal(t, first, get("j"))
 	require.Nil(t, get("J"), "job names are case-sensitive")
 
-	second := &glue.JobBookmarkRecord{JobName: "j", Resets: 3, Since: at,
-		Dropped: []glue.TimeSpan{{After: at.Add(time.Minute), Until: at.Add(2 * time.Minute)}, {After: at.Add(3 * time.Minute), Until: at.Add(4 * time.Minute)}}}
+	second := &glue.JobBookmarkRecord{JobName: "j", Resets: 3, Since: glue.At(at),
+		Dropped: []glue.TimeSpan{{After: glue.At(at.Add(time.Minute)), Until: glue.At(at.Add(2 * time.Minute))}, {After: glue.At(at.Add(3 * time.Minute)), Until: glue.At(at.Add(4 * time.Minute))}}}
 	put(second)
 	require.Equal(t, second, get("j"), "Put overwrites the whole record")
 	put(&glue.JobBookmarkRecord{JobName: "other", Resets: 1})

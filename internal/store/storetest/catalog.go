@@ -34,7 +34,7 @@ func testCatalog(t *testing.T, open OpenFunc) {
 // partitionedTable is a table partitioned by region (string), year (int)
 // and day (date).
 func partitionedTable(db, name string) *glue.Table {
-	return &glue.Table{Name: name, DatabaseName: db, VersionId: "1", CreateTime: ms, UpdateTime: ms,
+	return &glue.Table{Name: name, DatabaseName: db, VersionId: "1", CreateTime: glue.At(ms), UpdateTime: glue.At(ms),
 		PartitionKeys: []glue.Column{{Name: "region", Type: "string"}, {Name: "year", Type: "int"}, {Name: "day", Type: "date"}}}
 }
 
@@ -44,7 +44,7 @@ func seedCatalog(t *testing.T, b *bundle, regions, years, days []string) {
 	t.Helper()
 	b.update(t, func(tx store.Tx) error {
 		c := tx.Catalog()
-		if err := c.InsertDatabase(b.ctx, &glue.Database{Name: "db", CreateTime: ms}); err != nil {
+		if err := c.InsertDatabase(b.ctx, &glue.Database{Name: "db", CreateTime: glue.At(ms)}); err != nil {
 			return err
 		}
 		if err := c.InsertTable(b.ctx, partitionedTable("db", "t")); err != nil {
@@ -53,7 +53,7 @@ func seedCatalog(t *testing.T, b *bundle, regions, years, days []string) {
 		for _, r := range regions {
 			for _, y := range years {
 				for _, d := range days {
-					p := &glue.Partition{Values: []string{r, y, d}, DatabaseName: "db", TableName: "t", CreationTime: ms}
+					p := &glue.Partition{Values: []string{r, y, d}, DatabaseName: "db", TableName: "t", CreationTime: glue.At(ms)}
 					if err := c.InsertPartition(b.ctx, p); err != nil {
 						return err
 					}

@@ -37,7 +37,7 @@ var workflows = kind[glue.Workflow]{
 	kind:       glue.KindWorkflow,
 	collection: store.Tx.Workflows,
 	make: func(name, d string) *glue.Workflow {
-		return &glue.Workflow{Name: name, Description: describe(d), CreatedOn: ms, LastModifiedOn: ms}
+		return &glue.Workflow{Name: name, Description: describe(d), CreatedOn: glue.At(ms), LastModifiedOn: glue.At(ms)}
 	},
 	name:        func(w *glue.Workflow) string { return w.Name },
 	description: func(w *glue.Workflow) string { return deref(w.Description) },
@@ -59,7 +59,7 @@ var jobs = kind[glue.Job]{
 	collection: store.Tx.Jobs,
 	make: func(name, d string) *glue.Job {
 		return &glue.Job{Name: name, Role: "arn:aws:iam::123456789012:role/glue", Description: describe(d),
-			Command: glue.JobCommand{Name: glue.CommandPythonShell, ScriptLocation: "/scripts/" + name + ".py"}, CreatedOn: ms, LastModifiedOn: ms}
+			Command: glue.JobCommand{Name: glue.CommandPythonShell, ScriptLocation: "/scripts/" + name + ".py"}, CreatedOn: glue.At(ms), LastModifiedOn: glue.At(ms)}
 	},
 	name:        func(j *glue.Job) string { return j.Name },
 	description: func(j *glue.Job) string { return deref(j.Description) },
@@ -70,7 +70,7 @@ var crawlers = kind[glue.Crawler]{
 	collection: store.Tx.Crawlers,
 	make: func(name, d string) *glue.Crawler {
 		return &glue.Crawler{Name: name, Role: "role", Description: describe(d), State: glue.CrawlerStateReady,
-			Targets: glue.CrawlerTargets{S3Targets: []glue.S3Target{{Path: "/data/" + name}}}, CreationTime: ms, LastUpdated: ms, Version: 1}
+			Targets: glue.CrawlerTargets{S3Targets: []glue.S3Target{{Path: "/data/" + name}}}, CreationTime: glue.At(ms), LastUpdated: glue.At(ms), Version: 1}
 	},
 	name:        func(c *glue.Crawler) string { return c.Name },
 	description: func(c *glue.Crawler) string { return deref(c.Description) },
@@ -80,7 +80,7 @@ var blueprints = kind[glue.BlueprintRecord]{
 	kind:       glue.KindBlueprint,
 	collection: store.Tx.Blueprints,
 	make: func(name, d string) *glue.BlueprintRecord {
-		return &glue.BlueprintRecord{Blueprint: glue.Blueprint{Name: name, Description: describe(d), CreatedOn: ms, LastModifiedOn: ms,
+		return &glue.BlueprintRecord{Blueprint: glue.Blueprint{Name: name, Description: describe(d), CreatedOn: glue.At(ms), LastModifiedOn: glue.At(ms),
 			BlueprintLocation: "s3://blueprints/" + name + ".zip", Status: glue.BlueprintActive}, Version: 1}
 	},
 	name:        func(b *glue.BlueprintRecord) string { return b.Blueprint.Name },
@@ -91,7 +91,7 @@ var classifiers = kind[glue.Classifier]{
 	kind:       glue.KindClassifier,
 	collection: store.Tx.Classifiers,
 	make: func(name, d string) *glue.Classifier {
-		return &glue.Classifier{GrokClassifier: &glue.GrokClassifier{ClassifierMeta: glue.ClassifierMeta{Name: name, CreationTime: ms, LastUpdated: ms, Version: 1},
+		return &glue.Classifier{GrokClassifier: &glue.GrokClassifier{ClassifierMeta: glue.ClassifierMeta{Name: name, CreationTime: glue.At(ms), LastUpdated: glue.At(ms), Version: 1},
 			Classification: "logs", GrokPattern: "%{WORD:w}" + d}}
 	},
 	name:        func(c *glue.Classifier) string { return c.Meta().Name },
@@ -102,7 +102,7 @@ var functions = kind[glue.UserDefinedFunction]{
 	kind:       glue.KindUserDefinedFunction,
 	collection: store.Tx.Functions,
 	make: func(name, d string) *glue.UserDefinedFunction {
-		return &glue.UserDefinedFunction{FunctionName: name, DatabaseName: "db", ClassName: d, FunctionType: "REGULAR_FUNCTION", CreateTime: ms}
+		return &glue.UserDefinedFunction{FunctionName: name, DatabaseName: "db", ClassName: d, FunctionType: "REGULAR_FUNCTION", CreateTime: glue.At(ms)}
 	},
 	name:        func(f *glue.UserDefinedFunction) string { return f.FunctionName },
 	description: func(f *glue.UserDefinedFunction) string { return f.ClassName },

@@ -60,19 +60,19 @@ func expireAll(t *testing.T, b *bundle, expire expireFunc, limit int) []string {
 // ended returns a workflow run ended with status at completed.
 func endedWorkflowRun(workflow, id string, status glue.WorkflowRunStatus, completed time.Time) *glue.WorkflowRunRecord {
 	r := workflowRuns.make(workflow, id)
-	r.Run.Status, r.Run.CompletedOn = status, completed
+	r.Run.Status, r.Run.CompletedOn = status, glue.At(completed)
 	return r
 }
 
 func endedJobRun(job, id string, state glue.JobRunState, completed time.Time) *glue.JobRunRecord {
 	r := jobRun(job, id, state)
-	r.JobRun.CompletedOn = completed
+	r.JobRun.CompletedOn = glue.At(completed)
 	return r
 }
 
 func endedCrawl(crawler, id, workflow, runID string, completed time.Time) *glue.CrawlRecord {
 	c := crawlIn(crawler, id, workflow, runID)
-	c.State, c.CompletedOn = glue.CrawlSucceeded, completed
+	c.State, c.CompletedOn = glue.CrawlSucceeded, glue.At(completed)
 	return c
 }
 
@@ -213,7 +213,7 @@ func testExpireBlueprintRuns(t *testing.T, open OpenFunc) {
 	ctx := b.ctx
 	run := func(id string, state glue.BlueprintRunState, completed time.Time) *glue.BlueprintRunRecord {
 		r := blueprintRuns.make("bp", id)
-		r.Run.State, r.Run.CompletedOn = state, completed
+		r.Run.State, r.Run.CompletedOn = state, glue.At(completed)
 		return r
 	}
 	runs := []*glue.BlueprintRunRecord{run("br_ok", glue.BlueprintRunSucceeded, at(time.Hour)),

@@ -55,7 +55,7 @@ var workflowRuns = runKind[glue.WorkflowRunRecord]{
 	ownerGet: true,
 	make: func(owner, id string) *glue.WorkflowRunRecord {
 		return &glue.WorkflowRunRecord{
-			Run:      glue.WorkflowRun{Name: owner, WorkflowRunID: id, Status: glue.WorkflowRunRunning, StartedOn: ms},
+			Run:      glue.WorkflowRun{Name: owner, WorkflowRunID: id, Status: glue.WorkflowRunRunning, StartedOn: glue.At(ms)},
 			Triggers: []*glue.Trigger{trigger("start", owner, glue.Action{JobName: "j"})},
 		}
 	},
@@ -64,7 +64,7 @@ var workflowRuns = runKind[glue.WorkflowRunRecord]{
 	seq:   func(r *glue.WorkflowRunRecord) int64 { return r.Seq },
 	state: func(r *glue.WorkflowRunRecord) string { return string(r.Run.Status) },
 	finish: func(r *glue.WorkflowRunRecord, m string) {
-		r.Run.Status, r.Run.ErrorMessage, r.Run.CompletedOn = glue.WorkflowRunCompleted, m, at(time.Hour)
+		r.Run.Status, r.Run.ErrorMessage, r.Run.CompletedOn = glue.WorkflowRunCompleted, m, glue.At(at(time.Hour))
 	},
 	message: func(r *glue.WorkflowRunRecord) string { return r.Run.ErrorMessage },
 	running: string(glue.WorkflowRunRunning),
@@ -89,7 +89,7 @@ var workflowRuns = runKind[glue.WorkflowRunRecord]{
 var jobRuns = runKind[glue.JobRunRecord]{
 	ownerGet: true,
 	make: func(owner, id string) *glue.JobRunRecord {
-		return &glue.JobRunRecord{JobRun: glue.JobRun{ID: id, JobName: owner, JobRunState: glue.JobRunRunning, StartedOn: ms},
+		return &glue.JobRunRecord{JobRun: glue.JobRun{ID: id, JobName: owner, JobRunState: glue.JobRunRunning, StartedOn: glue.At(ms)},
 			Action: glue.Action{JobName: owner}}
 	},
 	owner: func(r *glue.JobRunRecord) string { return r.JobRun.JobName },
@@ -97,7 +97,7 @@ var jobRuns = runKind[glue.JobRunRecord]{
 	seq:   func(r *glue.JobRunRecord) int64 { return r.Seq },
 	state: func(r *glue.JobRunRecord) string { return string(r.JobRun.JobRunState) },
 	finish: func(r *glue.JobRunRecord, m string) {
-		r.JobRun.JobRunState, r.JobRun.ErrorMessage, r.JobRun.CompletedOn = glue.JobRunFailed, m, at(time.Hour)
+		r.JobRun.JobRunState, r.JobRun.ErrorMessage, r.JobRun.CompletedOn = glue.JobRunFailed, m, glue.At(at(time.Hour))
 	},
 	message: func(r *glue.JobRunRecord) string { return r.JobRun.ErrorMessage },
 	running: string(glue.JobRunRunning),
@@ -118,14 +118,14 @@ var jobRuns = runKind[glue.JobRunRecord]{
 
 var crawls = runKind[glue.CrawlRecord]{
 	make: func(owner, id string) *glue.CrawlRecord {
-		return &glue.CrawlRecord{ID: id, CrawlerName: owner, State: glue.CrawlRunning, StartedOn: ms}
+		return &glue.CrawlRecord{ID: id, CrawlerName: owner, State: glue.CrawlRunning, StartedOn: glue.At(ms)}
 	},
 	owner: func(c *glue.CrawlRecord) string { return c.CrawlerName },
 	id:    func(c *glue.CrawlRecord) string { return c.ID },
 	seq:   func(c *glue.CrawlRecord) int64 { return c.Seq },
 	state: func(c *glue.CrawlRecord) string { return string(c.State) },
 	finish: func(c *glue.CrawlRecord, m string) {
-		c.State, c.ErrorMessage, c.CompletedOn = glue.CrawlFailed, m, at(time.Hour)
+		c.State, c.ErrorMessage, c.CompletedOn = glue.CrawlFailed, m, glue.At(at(time.Hour))
 	},
 	message: func(c *glue.CrawlRecord) string { return c.ErrorMessage },
 	running: string(glue.CrawlRunning),
@@ -149,14 +149,14 @@ var crawls = runKind[glue.CrawlRecord]{
 var blueprintRuns = runKind[glue.BlueprintRunRecord]{
 	ownerGet: true,
 	make: func(owner, id string) *glue.BlueprintRunRecord {
-		return &glue.BlueprintRunRecord{Run: glue.BlueprintRun{BlueprintName: owner, RunID: id, State: glue.BlueprintRunRunning, StartedOn: ms}}
+		return &glue.BlueprintRunRecord{Run: glue.BlueprintRun{BlueprintName: owner, RunID: id, State: glue.BlueprintRunRunning, StartedOn: glue.At(ms)}}
 	},
 	owner: func(r *glue.BlueprintRunRecord) string { return r.Run.BlueprintName },
 	id:    func(r *glue.BlueprintRunRecord) string { return r.Run.RunID },
 	seq:   func(r *glue.BlueprintRunRecord) int64 { return r.Seq },
 	state: func(r *glue.BlueprintRunRecord) string { return string(r.Run.State) },
 	finish: func(r *glue.BlueprintRunRecord, m string) {
-		r.Run.State, r.Run.ErrorMessage, r.Run.CompletedOn = glue.BlueprintRunFailed, m, at(time.Hour)
+		r.Run.State, r.Run.ErrorMessage, r.Run.CompletedOn = glue.BlueprintRunFailed, m, glue.At(at(time.Hour))
 	},
 	message: func(r *glue.BlueprintRunRecord) string { return r.Run.ErrorMessage },
 	running: string(glue.BlueprintRunRunning),
