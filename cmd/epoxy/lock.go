@@ -75,11 +75,15 @@ func describeHolder(f *os.File) string {
 	return strings.Join(parts, ", ")
 }
 
-// Release gives up the lock. It is safe on a nil lock.
+// Release gives up the lock. It is safe on a nil lock. It unlocks before
+// closing: a child process forked in the meantime and not yet exec'd
+// shares the lock file's description, and closing alone would leave the
+// lock held until that child execs.
 func (l *dataLock) Release() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
+	_ = syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
 	err := l.f.Close()
 	l.f = nil
 	return err

@@ -237,7 +237,7 @@ func TestReplicas_KillLeaderAndWorker(t *testing.T) {
 	}
 	requireLedgerExactlyOnce(t, h, ids)
 
-	h.waitFor("the schedule to fire twice", 3*time.Minute, func() bool { return len(c.fires()) >= 2 })
+	h.waitFor("the schedule to fire", 3*time.Minute, func() bool { return len(c.fires()) >= 1 })
 	out, err := c.live().client.GetJobRuns(ctx, &glue.GetJobRunsInput{JobName: aws.String("tick")})
 	require.NoError(t, err)
 	fires := c.fires()

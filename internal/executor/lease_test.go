@@ -28,6 +28,14 @@ open(`+strconv.Quote(pidFile)+`, "w").write(str(child.pid))
 while True:
     time.sleep(0.05)
 `)))
+	// The node renews the lease until the job has started its child (python
+	// may take longer than the lease to start on a busy machine), then
+	// stops, as a node that died would.
+	eventually(t, func() bool {
+		require.NoError(t, p.(*process).Renew())
+		_, err := os.Stat(pidFile)
+		return err == nil
+	}, "the job started its child")
 	res := result(t, p)
 	require.Equal(t, 137, res.ExitCode)
 	require.Contains(t, res.Error, "stopped renewing its lease")

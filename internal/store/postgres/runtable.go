@@ -18,7 +18,7 @@ type runSpec[T any] struct {
 	runtable.Spec[T]
 	// wakes, if set, tells whether a run written in this state is work a
 	// dispatcher should pick up now: the write then notifies WorkChannel.
-	wakes     func(*T) bool
+	wakes                                                                                            func(*T) bool
 	insertSQL, updateSQL, selectSQL, getSQL, byIDSQL, listSQL, inStatesSQL, inStatesOfSQL, deleteSQL string
 }
 
