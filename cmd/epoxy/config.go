@@ -91,6 +91,11 @@ type serveConfig struct {
 	PGNotify     string
 	// Endpoint (epoxy worker) is the Epoxy API its jobs call.
 	Endpoint string
+	// MigrateText says whether serve and worker apply the store's pending
+	// migrations on start; Migrate is the parsed value. Without, a store
+	// whose schema is behind is refused.
+	MigrateText string
+	Migrate     bool
 }
 
 // nodeSpecs are the flags of a node among several: serve's and worker's.
@@ -100,6 +105,7 @@ func (c *serveConfig) nodeSpecs() []flagSpec {
 		{&c.CapacityText, "capacity", "EPOXY_CAPACITY", "0", "most job processes this node runs at once (0: no cap)"},
 		{&c.LeaseText, "lease", "EPOXY_LEASE", "15s", "with PostgreSQL: a node not heard from for this long is presumed lost and its job runs rescued"},
 		{&c.PGNotify, "pg-notify", "EPOXY_PG_NOTIFY", "on", "with PostgreSQL: on (LISTEN/NOTIFY wakes dispatchers at once) or off (poll only, for poolers without LISTEN)"},
+		{&c.MigrateText, "migrate", "EPOXY_MIGRATE", "true", "apply the store's pending schema migrations on start (false: refuse a schema that is behind; apply it with epoxy migrate)"},
 	}
 }
 
@@ -222,6 +228,9 @@ func (c *serveConfig) validateNode() error {
 	}
 	if c.Lease, err = time.ParseDuration(c.LeaseText); err != nil || c.Lease < 3*time.Second {
 		return fmt.Errorf("--lease must be a duration of at least 3s, got %q", c.LeaseText)
+	}
+	if c.Migrate, err = strconv.ParseBool(c.MigrateText); err != nil {
+		return fmt.Errorf("--migrate must be true or false, got %q", c.MigrateText)
 	}
 	if c.PGNotify != "on" && c.PGNotify != "off" {
 		return fmt.Errorf("--pg-notify must be on or off, got %q", c.PGNotify)

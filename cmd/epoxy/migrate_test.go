@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,6 +67,10 @@ func TestMigrateCommand_SQLite(t *testing.T) {
 	require.Equal(t, 2, strings.Count(out, " applied "), out)
 	require.Contains(t, out, "0003  0003_schedules_events    pending")
 
+	cfg.Migrate = false
+	_, err = openApp(context.Background(), cfg, slog.New(slog.DiscardHandler), "http://127.0.0.1:1")
+	require.ErrorContains(t, err, "migrations behind", "with --migrate=false a schema behind is refused, not migrated")
+	cfg.Migrate = true
 	b := setupWith(t, cfg)
 	_, err = epoxyMigrate(t, "--data", cfg.DataDir, "down", "0")
 	require.ErrorIs(t, err, errDataDirInUse)

@@ -272,7 +272,7 @@ func openStore(ctx context.Context, cfg *serveConfig, log *slog.Logger, selfURL 
 	if err != nil {
 		return nil, err
 	}
-	st, err := openDatabase(ctx, cfg.store, files, true)
+	st, err := openServed(ctx, cfg.store, files, cfg.Migrate)
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,8 @@ type testBundle struct {
 func testConfig(t testing.TB) *serveConfig {
 	t.Helper()
 	return &serveConfig{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Region: "us-east-1", AccountID: "123456789012",
-		LogFormat: "text", LogLevel: "error", Python: "python3", MaxLogBytes: 100 << 20, StopGrace: 2 * time.Second}
+		LogFormat: "text", LogLevel: "error", Python: "python3", MaxLogBytes: 100 << 20, StopGrace: 2 * time.Second,
+		Migrate: true, Workers: true}
 }
 
 // setup starts Epoxy, wired exactly as `epoxy serve` wires it, behind an

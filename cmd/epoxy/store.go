@@ -80,6 +80,32 @@ var (
 	_ migratingStore = (*postgres.Store)(nil)
 )
 
+// openServed opens the store serve and worker run on: migrated to the
+// latest schema, or, with migrate false, as it is if it is at the latest
+// schema and refused otherwise.
+func openServed(ctx context.Context, l storeLocation, data *safefs.Root, migrate bool) (migratingStore, error) {
+	st, err := openDatabase(ctx, l, data, migrate)
+	if err != nil || migrate {
+		return st, err
+	}
+	states, err := st.MigrationStatus(ctx)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	pending := 0
+	for _, s := range states {
+		if !s.Applied {
+			pending++
+		}
+	}
+	if pending > 0 {
+		st.Close()
+		return nil, fmt.Errorf("the store's schema is %d migrations behind this epoxy and --migrate=false: apply them with `epoxy migrate up` (with the same --data or --store)", pending)
+	}
+	return st, nil
+}
+
 // openDatabase opens the store at l, migrated to the latest schema when
 // migrate is true and as it is otherwise. data is the data directory,
 // which holds the SQLite file unless --store names another.

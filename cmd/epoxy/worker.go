@@ -95,7 +95,7 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer lock.Release()
-	st, err := openDatabase(ctx, cfg.store, files, true)
+	st, err := openServed(ctx, cfg.store, files, cfg.Migrate)
 	if err != nil {
 		return err
 	}
