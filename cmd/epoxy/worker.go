@@ -27,6 +27,9 @@ func parseWorkerFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	specs := []flagSpec{{&c.Endpoint, "endpoint", "EPOXY_ENDPOINT", "http://127.0.0.1:4747",
 		"the Epoxy API (a serve replica, or a load balancer before them) that jobs call for Glue, Logs and S3"}}
 	for _, s := range c.specs() {
+		if s.name == "data" {
+			s.def = "./epoxy-worker-data" // beside a serve's ./epoxy-data
+		}
 		if slices.Contains(workerFlags, s.name) {
 			specs = append(specs, s)
 		}
@@ -58,9 +61,6 @@ func parseWorkerFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	}
 	// What serve's validation needs and a worker has no flag for.
 	c.Addr, c.S3, c.RetentionText, c.MaxConnectionsText, c.Auth, c.WorkersText = "127.0.0.1:0", "off", "0", "1", authNone, "true"
-	if c.DataDir == "" {
-		c.DataDir = "./epoxy-worker-data"
-	}
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
