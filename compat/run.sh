@@ -115,10 +115,11 @@ suite_failed=0
 # counts from its last "LABEL: N passed, M failed" line. A suite that exits
 # non-zero without reporting failures, or reports nothing, counts one failure.
 run_suite() {
-    local label=$1 rc=0 line p f
+    local label=$1 rc=0 line p f t0=$SECONDS
     shift
     echo "# ---- $label ----"
     "$@" 2>&1 | tee "$tmp/$label.out" || rc=$?
+    echo "# $label took $((SECONDS - t0)) s"
     line=$(grep -E "^$label: [0-9]+ passed, [0-9]+ failed$" "$tmp/$label.out" | tail -n 1 || true)
     if [ -z "$line" ]; then
         echo "# $label: suite did not report its counts (exit $rc)"
