@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/epoxy-run/epoxy/internal/auth"
 	"github.com/epoxy-run/epoxy/internal/crawl"
 	"github.com/epoxy-run/epoxy/internal/engine"
 	"github.com/epoxy-run/epoxy/internal/executor"
@@ -100,6 +101,13 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.Close()
+	// Jobs sign with Epoxy's service key, derived from the key the replicas
+	// share, so they are accepted when the replicas run with --auth sigv4.
+	key, err := sharedKey(ctx, st)
+	if err != nil {
+		return err
+	}
+	cfg.serviceKey = auth.ServiceKey(key)
 	_, s3, err := objectStores(ctx, cfg, log, files, systemClock{})
 	if err != nil {
 		return err
