@@ -107,13 +107,10 @@ if [ -z "$ready" ]; then
 fi
 echo "# epoxy listening on $EPOXY_ENDPOINT"
 
-total_pass=0
-total_fail=0
-suite_failed=0
-
-# run_suite LABEL CMD...: runs one suite, echoing its output, and adds the
-# counts from its last "LABEL: N passed, M failed" line. A suite that exits
-# non-zero without reporting failures, or reports nothing, counts one failure.
+# run_suite LABEL CMD...: runs one suite, echoing its output and its time,
+# and appends "PASSED FAILED" to $tmp/counts from its last "LABEL: N passed,
+# M failed" line. A suite that exits non-zero without reporting failures, or
+# reports nothing, counts one failure.
 run_suite() {
     local label=$1 rc=0 line p f t0=$SECONDS
     shift
@@ -123,40 +120,54 @@ run_suite() {
     line=$(grep -E "^$label: [0-9]+ passed, [0-9]+ failed$" "$tmp/$label.out" | tail -n 1 || true)
     if [ -z "$line" ]; then
         echo "# $label: suite did not report its counts (exit $rc)"
-        total_fail=$((total_fail + 1))
-        suite_failed=1
+        echo "0 1" >>"$tmp/counts"
         return
     fi
     p=$(sed -E 's/^.*: ([0-9]+) passed, ([0-9]+) failed$/\1/' <<<"$line")
     f=$(sed -E 's/^.*: ([0-9]+) passed, ([0-9]+) failed$/\2/' <<<"$line")
-    total_pass=$((total_pass + p))
-    total_fail=$((total_fail + f))
-    if [ "$rc" -ne 0 ]; then
-        suite_failed=1
-        if [ "$f" -eq 0 ]; then
-            echo "# $label: exited $rc although it reported no failures"
-            total_fail=$((total_fail + 1))
-        fi
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "# $label: exited $rc although it reported no failures"
+        f=1
     fi
+    echo "$p $f" >>"$tmp/counts"
 }
 
-run_suite cli bash "$compat/cli_test.sh"
-run_suite boto3 python3 "$compat/boto3_test.py"
-run_suite boto3 python3 "$compat/boto3_workflow_test.py"
-run_suite boto3-fidelity python3 "$compat/boto3_fidelity_test.py"
-run_suite js env NODE_NO_WARNINGS=1 node "$compat/js/glue_test.mjs"
-run_suite auth bash "$compat/auth_test.sh"
-run_suite boto3-catalog python3 "$compat/boto3_catalog_test.py"
-run_suite cli-blueprint bash "$compat/cli_blueprint_test.sh"
-run_suite logs bash "$compat/logs_test.sh"
-run_suite examples bash "$compat/examples_test.sh"
-run_suite s3 bash "$compat/s3_test.sh"
-run_suite boto3-s3 python3 "$compat/boto3_s3_test.py"
-run_suite boto3-definitions python3 "$compat/boto3_definitions_test.py"
-if [ ! -d "$compat/ui/node_modules/playwright-core" ]; then
-    (cd "$compat/ui" && npm ci --no-audit --no-fund >/dev/null) || echo "# ui: npm ci failed"
-fi
-run_suite ui node "$compat/ui/ui.test.mjs"
+# The suites run in two lanes side by side against the one server (each
+# suite names what it creates after itself, so they do not meet); a lane's
+# output is printed whole once both are done.
+lane_api() {
+    run_suite cli bash "$compat/cli_test.sh"
+    run_suite boto3 python3 "$compat/boto3_test.py"
+    run_suite boto3 python3 "$compat/boto3_workflow_test.py"
+    run_suite boto3-fidelity python3 "$compat/boto3_fidelity_test.py"
+    run_suite js env NODE_NO_WARNINGS=1 node "$compat/js/glue_test.mjs"
+    run_suite auth bash "$compat/auth_test.sh"
+    run_suite boto3-catalog python3 "$compat/boto3_catalog_test.py"
+    run_suite boto3-definitions python3 "$compat/boto3_definitions_test.py"
+    run_suite s3 bash "$compat/s3_test.sh"
+    run_suite boto3-s3 python3 "$compat/boto3_s3_test.py"
+}
+lane_runs() {
+    run_suite cli-blueprint bash "$compat/cli_blueprint_test.sh"
+    run_suite logs bash "$compat/logs_test.sh"
+    run_suite examples bash "$compat/examples_test.sh"
+    if [ ! -d "$compat/ui/node_modules/playwright-core" ]; then
+        (cd "$compat/ui" && npm ci --no-audit --no-fund >/dev/null) || echo "# ui: npm ci failed"
+    fi
+    run_suite ui node "$compat/ui/ui.test.mjs"
+}
+: >"$tmp/counts"
+lane_api >"$tmp/lane-api.log" 2>&1 &
+api_lane=$!
+lane_runs >"$tmp/lane-runs.log" 2>&1 &
+runs_lane=$!
+wait "$api_lane" || true
+wait "$runs_lane" || true
+cat "$tmp/lane-api.log" "$tmp/lane-runs.log"
+total_pass=$(awk '{s += $1} END {print s + 0}' "$tmp/counts")
+total_fail=$(awk '{s += $2} END {print s + 0}' "$tmp/counts")
+suite_failed=0
+[ "$total_fail" -eq 0 ] || suite_failed=1
 
 if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "# epoxy serve died during the run"
