@@ -13,7 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 )
 
@@ -114,7 +116,7 @@ func parseRunFlags(args []string, stderr io.Writer) (*runOptions, error) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.endpoint, "endpoint", envOr("EPOXY_ENDPOINT", "http://127.0.0.1:4747"), "a running Epoxy's endpoint (env EPOXY_ENDPOINT)")
-	fs.StringVar(&o.data, "data", "", "data directory: served in-process when --endpoint is not given; else read for job logs")
+	fs.StringVar(&o.data, "data", "", "data directory: served in-process when --endpoint is not given; else read for job logs (without it they come through the Logs API)")
 	fs.StringVar(&o.job, "job", "", "run this job instead of a workflow")
 	fs.Var(&o.properties, "run-properties", "workflow run properties, k=v,k2=v2 (repeatable)")
 	fs.Var(&o.arguments, "arguments", "job run arguments, k=v,... ('--' is prepended to keys without it)")
@@ -195,7 +197,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return exitError{exitRunError, err.Error()}
 	}
 	defer closeServer()
-	f := &follower{client: newGlueClient(endpoint), out: stdout, data: o.data, poll: o.poll, timeout: o.timeout,
+	f := &follower{client: newGlueClient(endpoint), logs: newLogsClient(endpoint), out: stdout, data: o.data, poll: o.poll, timeout: o.timeout,
 		now: time.Now, seen: map[string]string{}}
 	if o.job != "" {
 		return f.runJob(ctx, o.job, o.arguments, o.wait)
@@ -253,8 +255,21 @@ func (o *runOptions) connect(ctx context.Context, stderr io.Writer) (string, fun
 // newGlueClient is an SDK Glue client for endpoint. Epoxy accepts any
 // credentials; the client signs with the environment's, or dummy ones.
 func newGlueClient(endpoint string) *glue.Client {
-	creds := credentials.NewStaticCredentialsProvider(envOr("AWS_ACCESS_KEY_ID", "epoxy"), envOr("AWS_SECRET_ACCESS_KEY", "epoxy"),
+	return glue.New(glue.Options{BaseEndpoint: &endpoint, Region: clientRegion(), Credentials: clientCredentials()})
+}
+
+// newLogsClient returns a CloudWatch Logs client for the Epoxy at endpoint,
+// signed as newGlueClient's.
+func newLogsClient(endpoint string) *cloudwatchlogs.Client {
+	return cloudwatchlogs.New(cloudwatchlogs.Options{BaseEndpoint: &endpoint, Region: clientRegion(), Credentials: clientCredentials()})
+}
+
+// clientRegion is the region the CLI's clients sign for.
+func clientRegion() string { return envOr("AWS_REGION", envOr("AWS_DEFAULT_REGION", "us-east-1")) }
+
+// clientCredentials are the CLI's clients' keys: the environment's, else
+// dummy ones (accepted without --auth).
+func clientCredentials() aws.CredentialsProvider {
+	return credentials.NewStaticCredentialsProvider(envOr("AWS_ACCESS_KEY_ID", "epoxy"), envOr("AWS_SECRET_ACCESS_KEY", "epoxy"),
 		os.Getenv("AWS_SESSION_TOKEN"))
-	return glue.New(glue.Options{BaseEndpoint: &endpoint, Region: envOr("AWS_REGION", envOr("AWS_DEFAULT_REGION", "us-east-1")),
-		Credentials: creds})
 }

@@ -66,8 +66,9 @@ func cliWorkflow(t *testing.T, h *durHarness, name string, jobs ...string) {
 // server: it prints each node's state changes and a graph, exits 0 when
 // every node SUCCEEDED, 1 when a job FAILED (printing its error), 5 when
 // the workflow does not exist, 2 on bad usage and 4 when --timeout passes;
-// `--job` runs one job with arguments; and with --data alone it serves the
-// data directory itself and prints a failed job's stderr tail.
+// `--job` runs one job with arguments; a failed job's stderr tail is read
+// through the server's Logs API; and with --data alone it serves the data
+// directory itself and reads the tail from there.
 func TestRunCommand_CI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -104,6 +105,7 @@ func TestRunCommand_CI(t *testing.T) {
 	out, code = runBinary(t, h.bin, append([]string{"run", "failing"}, remote...)...)
 	require.Equal(t, 1, code, out)
 	requireLines(t, out, `\[ *[0-9.]+s\] job broken: FAILED after \S+: .*bad row 7`,
+		`           stderr\| line 1`, `           stderr\| bad row 7`,
 		`\[ *[0-9.]+s\] job broken \(attempt 2\): FAILED after \S+: .*bad row 7`,
 		`  broken +job +FAILED +\S+ \(2 attempts\) +<- extract`,
 		`epoxy: workflow failing: run COMPLETED, but broken FAILED`)

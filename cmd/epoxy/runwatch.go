@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/aws/smithy-go"
@@ -27,6 +30,7 @@ const stderrTailLines = 20
 // change of the run and of every job run and crawl in it.
 type follower struct {
 	client *glue.Client
+	logs   logEventsAPI // the server's Logs API, for stderr tails
 	out    io.Writer
 	data   string // data directory to read job logs from, or ""
 	poll   time.Duration
@@ -155,7 +159,7 @@ func (f *follower) reportJobRun(job string, jr types.JobRun) {
 	f.logf("job %s%s: %s after %s%s", job, attempt, jr.JobRunState, formatDuration(span(jr.StartedOn, jr.CompletedOn, f.now())),
 		messageSuffix(jr.ErrorMessage))
 	if jobRunFailed(jr.JobRunState) {
-		f.printStderrTail(deref(jr.Id))
+		f.printStderrTail(jr)
 	}
 }
 
@@ -173,14 +177,24 @@ func (f *follower) reportCrawl(crawler string, c types.Crawl) {
 		messageSuffix(c.ErrorMessage))
 }
 
-// printStderrTail prints the last lines a job run wrote to stderr, read
-// from the data directory; without one it points to `epoxy logs`.
-func (f *follower) printStderrTail(id string) {
-	if f.data == "" {
-		fmt.Fprintf(f.out, "           (stderr: epoxy logs --data DIR %s, or run with --data)\n", id)
-		return
+// logEventsAPI is the part of the CloudWatch Logs API the follower reads.
+type logEventsAPI interface {
+	GetLogEvents(ctx context.Context, in *cloudwatchlogs.GetLogEventsInput, opts ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.GetLogEventsOutput, error)
+}
+
+// printStderrTail prints the last lines a job run wrote to stderr: from the
+// data directory when it holds them, else through the server's Logs API
+// (which has them wherever the job ran, on PostgreSQL from any node).
+func (f *follower) printStderrTail(jr types.JobRun) {
+	id := deref(jr.Id)
+	var lines []string
+	err := errors.New("no data directory")
+	if f.data != "" {
+		lines, err = tailLines(filepath.Join(executor.LogDir(f.data, id), "stderr"), stderrTailLines)
 	}
-	lines, err := tailLines(filepath.Join(executor.LogDir(f.data, id), "stderr"), stderrTailLines)
+	if err != nil && f.logs != nil {
+		lines, err = f.apiTail(cmp.Or(deref(jr.LogGroupName), "/aws-glue/python-jobs")+"/error", id)
+	}
 	if err != nil {
 		fmt.Fprintf(f.out, "           (no stderr: %v)\n", err)
 		return
@@ -188,6 +202,22 @@ func (f *follower) printStderrTail(id string) {
 	for _, l := range lines {
 		fmt.Fprintf(f.out, "           stderr| %s\n", l)
 	}
+}
+
+// apiTail reads the last lines of a job run's stream through the Logs API.
+func (f *follower) apiTail(group, id string) ([]string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := f.logs.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: &group, LogStreamName: &id,
+		StartFromHead: aws.Bool(false), Limit: aws.Int32(stderrTailLines)})
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]string, 0, len(out.Events))
+	for _, e := range out.Events {
+		lines = append(lines, strings.TrimRight(deref(e.Message), "\n"))
+	}
+	return lines, nil
 }
 
 // tailLines returns the last n lines of a file, reading at most its last
