@@ -207,7 +207,7 @@ func summary(res glue.CrawlResult, unknown int, catalogued bool) string {
 func (cr *Crawler) scan(ctx context.Context, t glue.S3Target, known map[string]bool, run *crawlRun) (*targetScan, error) {
 	excl, err := compileExclusions(t.Exclusions)
 	if err != nil {
-		return nil, fmt.Errorf("Exclusions: %w", err)
+		return nil, fmt.Errorf("invalid Exclusions glob: %w", err)
 	}
 	ts := newTargetScan(t, run.custom, run.log)
 	err = cr.walk(ctx, t.Path, func(rel string, size int64) error {
